@@ -1,0 +1,1 @@
+"""Pure domain logic: no Qt, no asyncio I/O, no network, no supabase."""

@@ -1,0 +1,90 @@
+"""Domain types shared by every layer.
+
+They mirror the server contract in ``supabase/migrations`` (the
+``admin_notifications`` rows and the ``admin_dashboard_stats()`` snapshot), so
+a change there is a change here. Plain frozen dataclasses: cheap to compare in
+reducers and tests, safe to hand from the asyncio side to the Qt side.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+class Priority(enum.IntEnum):
+    """Ordered so that rules can compare (``p >= Priority.HIGH``)."""
+
+    LOW = 0
+    MEDIUM = 1
+    HIGH = 2
+    URGENT = 3
+
+    @classmethod
+    def parse(cls, text: str) -> Priority:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown priority {text!r}") from None
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+class NotificationType(enum.StrEnum):
+    """The ``type`` column of ``admin_notifications``; values are the wire strings."""
+
+    BOOKING_CREATED = "booking_created"
+    BOOKING_CANCELLED = "booking_cancelled"
+    DISPUTE_OPENED = "dispute_opened"
+    DISPUTE_ESCALATED = "dispute_escalated"
+    PROFESSIONAL_APPLIED = "professional_applied"
+    REVIEW_CREATED = "review_created"
+    USER_SIGNED_UP = "user_signed_up"
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    """One row of the admin notification queue; ``id`` is the catch-up cursor."""
+
+    id: int
+    type: NotificationType
+    priority: Priority
+    title: str
+    body: str
+    entity_table: str
+    entity_id: str
+    action_path: str
+    created_at: datetime
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+    read: bool = False
+
+
+class ConnectionPhase(enum.StrEnum):
+    CONNECTING = "connecting"
+    LIVE = "live"
+    RECONNECTING = "reconnecting"
+    OFFLINE = "offline"
+    AUTH_EXPIRED = "auth_expired"
+    SIGNED_OUT = "signed_out"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionState:
+    """What the tray dot and the stats header show, exactly as it is."""
+
+    phase: ConnectionPhase
+    attempt: int = 0
+    next_retry_at: float | None = None  # monotonic seconds, for "next in 8 s"
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PresenceActivity:
+    online_users: int = 0
+    active_sessions: int = 0

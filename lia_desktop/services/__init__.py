@@ -1,0 +1,1 @@
+"""Asyncio I/O (auth, RPC, realtime supervisor, sync, persistence); no Qt."""

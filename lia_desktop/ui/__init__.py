@@ -1,0 +1,1 @@
+"""Qt widgets, tray and toasts; no business rules (those live in core)."""

@@ -1,0 +1,6 @@
+"""Root test configuration: headless Qt unless a desktop run says otherwise."""
+
+import os
+
+# Must happen before any QApplication exists; tests/desktop/run.sh sets xcb.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
