@@ -88,3 +88,20 @@ class ConnectionState:
 class PresenceActivity:
     online_users: int = 0
     active_sessions: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class DashboardStats:
+    """The figures of the stats window; every one exact (see core.stats)."""
+
+    total_bookings: int = 0
+    pending_bookings: int = 0
+    total_users: int = 0
+    total_revenue_cop: int = 0
+    new_professionals_30d: int = 0
+    bookings_24h: int = 0
+    #: month-over-month change in percent per figure name above; None when there is no base
+    trends: Mapping[str, float | None] = field(default_factory=dict)
+    #: bookings created per hour over the last 24 h, oldest first (24 values)
+    bookings_per_hour: tuple[int, ...] = (0,) * 24
+    updated_at: datetime | None = None
