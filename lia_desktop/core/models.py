@@ -105,3 +105,45 @@ class DashboardStats:
     #: bookings created per hour over the last 24 h, oldest first (24 values)
     bookings_per_hour: tuple[int, ...] = (0,) * 24
     updated_at: datetime | None = None
+
+
+class ToastUrgency(enum.StrEnum):
+    """The three urgencies every notification backend understands (freedesktop, macOS, Windows)."""
+
+    LOW = "low"
+    NORMAL = "normal"
+    CRITICAL = "critical"
+
+
+class ToastAction(enum.StrEnum):
+    """What a toast button (or a click on the body) asks the app to do."""
+
+    OPEN_URL = "open_url"  # open ``url`` in the browser (the web admin)
+    OPEN_NOTIFICATIONS = "open_notifications"  # show the app's notification center
+    MARK_READ = "mark_read"  # mark ``Toast.notification_ids`` read
+
+
+@dataclass(frozen=True, slots=True)
+class ToastButton:
+    label: str
+    action: ToastAction
+    url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Toast:
+    """A native notification exactly as core decided it; the UI only renders it.
+
+    ``notification_ids`` are the feed items it stands for (one, or many for a
+    summary), so "Mark read" and clicks can be mapped back.
+    """
+
+    title: str
+    body: str
+    priority: Priority
+    urgency: ToastUrgency
+    notification_ids: tuple[int, ...]
+    click: ToastButton
+    buttons: tuple[ToastButton, ...] = ()
+    sound: bool = False
+    summary: bool = False
