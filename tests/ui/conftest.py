@@ -9,11 +9,14 @@ pending afterwards, because a forgotten timer keeps firing into dead widgets.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QTimer
 from PySide6.QtWidgets import QApplication
+
+from lia_desktop.core.models import ConnectionState
 
 #: The offscreen platform plugin says this whenever a window is shown; it is not our bug.
 OFFSCREEN_NOISE = r"This plugin does not support propagateSizeHints\(\)"
@@ -86,3 +89,27 @@ def _fail_on_active_timers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
             f"{len(active)} QTimer(s) still active and {len(pending_single_shots)} "
             "single-shot timer(s) pending after the test"
         )
+
+
+class PlainStatsFormat:
+    """Stands in for core.format: plain, predictable copy so tests pin layout."""
+
+    def count(self, value: int) -> str:
+        return f"{value:,}"
+
+    def cop(self, value: int) -> str:
+        return f"COP {value:,}"
+
+    def trend(self, percent: float | None) -> str:
+        return "no change data" if percent is None else f"{percent:+.1f}% vs last month"
+
+    def connection_detail(self, state: ConnectionState) -> str:
+        return f"{state.phase.value}: {state.reason}" if state.reason else state.phase.value
+
+    def updated(self, at: datetime) -> str:
+        return f"Updated {at:%H:%M:%S}"
+
+
+@pytest.fixture
+def stats_format() -> PlainStatsFormat:
+    return PlainStatsFormat()

@@ -1,0 +1,364 @@
+"""The live stats window: stat cards, activity panel, bookings-per-hour chart.
+
+It shows DashboardStats / PresenceActivity / ConnectionState exactly as core
+computed them. Wording of numbers (COP, thousands separators, trends, "next
+retry in 8 s", last-updated time) is injected as a StatsFormat so the rules
+live in core.format and the tests here pin the layout, not the copy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
+from PySide6.QtCore import QEvent, QMargins, Qt
+from PySide6.QtGui import QColor, QHideEvent, QPainter, QResizeEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lia_desktop.core.models import (
+    ConnectionPhase,
+    ConnectionState,
+    DashboardStats,
+    PresenceActivity,
+)
+from lia_desktop.ui.theme import (
+    GREEN,
+    ORANGE,
+    PHASE_COLORS,
+    TREND_DOWN,
+    TREND_UP,
+    Theme,
+    theme_for,
+)
+from lia_desktop.ui.widgets import Pulse, PulseDot, SkeletonBar
+
+#: Below this width the grid shows two cards per row instead of four.
+WIDE_MIN_WIDTH = 880
+
+
+class StatsFormat(Protocol):
+    """The copy for figures; implemented over core.format by the app."""
+
+    def count(self, value: int) -> str: ...
+    def cop(self, value: int) -> str: ...
+    def trend(self, percent: float | None) -> str: ...
+    def connection_detail(self, state: ConnectionState) -> str: ...
+    def updated(self, at: datetime) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class CardSpec:
+    key: str  # DashboardStats field name, also the key of its trend
+    title: str
+    glyph: str
+    money: bool = False
+
+
+CARDS = (
+    CardSpec("total_bookings", "Total bookings", "▤"),
+    CardSpec("pending_bookings", "Pending bookings", "◷"),
+    CardSpec("total_users", "Users", "☺"),
+    CardSpec("total_revenue_cop", "Revenue (completed)", "$", money=True),
+    CardSpec("new_professionals_30d", "New professionals (30 d)", "⚒"),
+)
+
+
+def connection_label(phase: ConnectionPhase) -> str:
+    """The plan's three-word status indicator."""
+    if phase is ConnectionPhase.LIVE:
+        return "Live"
+    if phase in (ConnectionPhase.CONNECTING, ConnectionPhase.RECONNECTING):
+        return "Connecting"
+    return "Disconnected"
+
+
+def trend_color(percent: float | None, theme: Theme) -> str:
+    if percent is None or percent == 0:
+        return theme.secondary
+    return TREND_UP if percent > 0 else TREND_DOWN
+
+
+class StatCard(QFrame):
+    """Title, icon, big number, pulsing Live marker and the trend line."""
+
+    def __init__(self, spec: CardSpec, pulse: Pulse) -> None:
+        super().__init__()
+        self.spec = spec
+        self.setObjectName("card")
+        self.title = QLabel(spec.title)
+        self.title.setObjectName("secondary")
+        self.glyph = QLabel(spec.glyph)
+        self.glyph.setObjectName("glyph")
+        self.value = QLabel()
+        self.value.setObjectName("bigNumber")
+        self.trend = QLabel()
+        self.live_dot = PulseDot(pulse, ORANGE, 6)
+        live_text = QLabel("Live")
+        live_text.setObjectName("liveText")
+        self._value_stack = QStackedWidget()
+        self._value_stack.addWidget(SkeletonBar(30, 120))
+        self._value_stack.addWidget(self.value)
+        self._trend_stack = QStackedWidget()
+        self._trend_stack.addWidget(SkeletonBar(12, 160))
+        self._trend_stack.addWidget(self.trend)
+
+        head = QHBoxLayout()
+        head.addWidget(self.title, 1)
+        head.addWidget(self.glyph)
+        live = QHBoxLayout()
+        live.setSpacing(4)
+        live.addWidget(self.live_dot)
+        live.addWidget(live_text)
+        live.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 14, 16, 14)
+        layout.setSpacing(6)
+        layout.addLayout(head)
+        layout.addWidget(self._value_stack)
+        layout.addLayout(live)
+        layout.addWidget(self._trend_stack)
+
+    @property
+    def is_skeleton(self) -> bool:
+        return self._value_stack.currentIndex() == 0
+
+    def show_figure(self, value_text: str, trend_text: str, trend_color: str) -> None:
+        self.value.setText(value_text)
+        self.trend.setText(trend_text)
+        self.trend.setStyleSheet(f"color: {trend_color};")
+        self._value_stack.setCurrentIndex(1)
+        self._trend_stack.setCurrentIndex(1)
+
+
+class ActivityPanel(QFrame):
+    """Online users (pulsing green), active sessions, bookings in the last 24 h."""
+
+    def __init__(self, pulse: Pulse) -> None:
+        super().__init__()
+        self.setObjectName("card")
+        heading = QLabel("Live activity")
+        heading.setObjectName("heading")
+        self.online = QLabel("–")
+        self.sessions = QLabel("–")
+        self.bookings_24h = QLabel("–")
+        self.online_dot = PulseDot(pulse, GREEN, 8)
+        grid = QGridLayout()
+        rows = (
+            ("Online users", self.online, self.online_dot),
+            ("Active sessions", self.sessions, None),
+            ("Bookings (24 h)", self.bookings_24h, None),
+        )
+        for row, (text, value, dot) in enumerate(rows):
+            label = QLabel(text)
+            label.setObjectName("secondary")
+            if dot is not None:
+                grid.addWidget(dot, row, 0)
+            grid.addWidget(label, row, 1)
+            value.setObjectName("mediumNumber")
+            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            grid.addWidget(value, row, 2)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnMinimumWidth(0, 12)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 14, 16, 14)
+        layout.addWidget(heading)
+        layout.addLayout(grid)
+        layout.addStretch(1)
+
+
+class BookingsChart(QStackedWidget):
+    """Bookings per hour over the last 24 h, orange bars; a skeleton until data."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.bars = QBarSet("Bookings")
+        self.bars.setColor(QColor(ORANGE))
+        self.bars.setBorderColor(QColor(ORANGE))
+        self.bars.append([0.0] * 24)
+        series = QBarSeries()
+        series.setBarWidth(0.8)
+        series.append(self.bars)
+        self.chart = QChart()
+        self.chart.addSeries(series)
+        self.chart.legend().hide()
+        self.chart.setTitle("Bookings per hour, last 24 h")
+        self.chart.setMargins(QMargins(4, 4, 4, 4))
+        self.chart.setBackgroundRoundness(0)
+        self.hours = QBarCategoryAxis()
+        self.hours.append([f"h{i}" for i in range(24)])  # unique placeholders; set_hours renames
+        self.counts = QValueAxis()
+        self.counts.setLabelFormat("%d")
+        self.counts.setRange(0, 1)
+        self.chart.addAxis(self.hours, Qt.AlignmentFlag.AlignBottom)
+        self.chart.addAxis(self.counts, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(self.hours)
+        series.attachAxis(self.counts)
+        self.view = QChartView(self.chart)
+        self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.view.setFrameShape(QFrame.Shape.NoFrame)
+        self.view.setMinimumHeight(220)
+        self.addWidget(SkeletonBar(220))
+        self.addWidget(self.view)
+
+    def show_hours(self, per_hour: tuple[int, ...], last_hour: int) -> None:
+        """``per_hour`` oldest first; ``last_hour`` is the local hour of the newest bar."""
+        for index, count in enumerate(per_hour):
+            self.bars.replace(index, float(count))
+        labels = [f"{(last_hour - 23 + i) % 24:02d}" for i in range(24)]
+        if self.hours.categories() != labels:
+            self.hours.clear()
+            self.hours.append(labels)
+        top = max(per_hour, default=0)
+        self.counts.setRange(0, max(4, top + (4 - top % 4) % 4))  # 4 ticks of whole numbers
+        self.counts.setTickCount(5)
+        self.setCurrentIndex(1)
+
+    def apply_theme(self, theme: Theme) -> None:
+        self.chart.setBackgroundBrush(QColor(theme.surface))
+        self.view.setBackgroundBrush(QColor(theme.surface))
+        self.chart.setTitleBrush(QColor(theme.text))
+        for axis in (self.hours, self.counts):
+            axis.setLabelsColor(QColor(theme.secondary))
+            axis.setGridLineColor(QColor(theme.border))
+            axis.setLinePenColor(QColor(theme.border))
+
+
+class StatsWindow(QWidget):
+    """Header with the connection indicator, card grid, activity panel and chart."""
+
+    def __init__(self, fmt: StatsFormat) -> None:
+        super().__init__()
+        self._fmt = fmt
+        self.setWindowTitle("LIA Admin — Live stats")
+        self.resize(1000, 640)
+        self.pulse = Pulse(self)
+
+        title = QLabel("Live stats")
+        title.setObjectName("title")
+        self.connection_dot = PulseDot(self.pulse, PHASE_COLORS[ConnectionPhase.CONNECTING], 10)
+        self.connection_text = QLabel(connection_label(ConnectionPhase.CONNECTING))
+        self.updated_label = QLabel()
+        self.updated_label.setObjectName("secondary")
+        header = QHBoxLayout()
+        header.addWidget(title)
+        header.addStretch(1)
+        header.addWidget(self.connection_dot)
+        header.addWidget(self.connection_text)
+        header.addSpacing(16)
+        header.addWidget(self.updated_label)
+
+        self.cards = {spec.key: StatCard(spec, self.pulse) for spec in CARDS}
+        self.grid = QGridLayout()
+        self.grid.setSpacing(12)
+        self.columns = 0
+        self.activity = ActivityPanel(self.pulse)
+        self.chart = BookingsChart()
+        chart_frame = QFrame()
+        chart_frame.setObjectName("card")
+        chart_layout = QVBoxLayout(chart_frame)
+        chart_layout.setContentsMargins(8, 8, 8, 8)
+        chart_layout.addWidget(self.chart)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 20)
+        layout.setSpacing(12)
+        layout.addLayout(header)
+        layout.addLayout(self.grid)
+        layout.addWidget(chart_frame, 1)
+        self._arrange(self.width())
+        self._apply_theme()
+
+    def show_stats(self, stats: DashboardStats) -> None:
+        """Fill every figure from a snapshot (or its live update); ends the skeleton."""
+        theme = theme_for(QApplication.palette())
+        for key, card in self.cards.items():
+            value: int = getattr(stats, key)
+            text = self._fmt.cop(value) if card.spec.money else self._fmt.count(value)
+            percent = stats.trends.get(key)
+            card.show_figure(text, self._fmt.trend(percent), trend_color(percent, theme))
+        self.activity.bookings_24h.setText(self._fmt.count(stats.bookings_24h))
+        last_hour = (stats.updated_at or datetime.now().astimezone()).astimezone().hour
+        self.chart.show_hours(stats.bookings_per_hour, last_hour)
+        if stats.updated_at is not None:
+            self.updated_label.setText(self._fmt.updated(stats.updated_at))
+
+    def show_presence(self, presence: PresenceActivity) -> None:
+        self.activity.online.setText(self._fmt.count(presence.online_users))
+        self.activity.sessions.setText(self._fmt.count(presence.active_sessions))
+
+    def show_connection(self, state: ConnectionState) -> None:
+        self.connection_dot.set_color(
+            PHASE_COLORS[state.phase], pulsing=state.phase is not ConnectionPhase.SIGNED_OUT
+        )
+        self.connection_text.setText(connection_label(state.phase))
+        detail = self._fmt.connection_detail(state)
+        self.connection_text.setToolTip(detail)
+        self.connection_dot.setToolTip(detail)
+
+    @property
+    def loading(self) -> bool:
+        return any(card.is_skeleton for card in self.cards.values())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self.pulse.start()
+        super().showEvent(event)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.pulse.stop()
+        super().hideEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._arrange(event.size().width())
+        super().resizeEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ApplicationPaletteChange:  # the system went dark/light
+            self._apply_theme()
+        return super().event(event)
+
+    def _arrange(self, width: int) -> None:
+        """Four cards across when wide, two when narrow (the plan's responsive grid).
+
+        The activity panel fills the row of the fifth card, so no row has a hole.
+        """
+        columns = 4 if width >= WIDE_MIN_WIDTH else 2
+        if columns == self.columns:
+            return
+        self.columns = columns
+        for index, card in enumerate(self.cards.values()):
+            self.grid.removeWidget(card)
+            self.grid.addWidget(card, index // columns, index % columns)
+        last_row = (len(self.cards) - 1) // columns
+        self.grid.removeWidget(self.activity)
+        self.grid.addWidget(self.activity, last_row, 1, 1, columns - 1)
+        for column in range(4):
+            self.grid.setColumnStretch(column, 1 if column < columns else 0)
+
+    def _apply_theme(self) -> None:
+        theme = theme_for(QApplication.palette())
+        self.setStyleSheet(
+            f"""
+            StatsWindow {{ background: {theme.skeleton if not theme.dark else "#0a0a0a"}; }}
+            QLabel {{ color: {theme.text}; }}
+            QLabel#title {{ font-size: 18px; font-weight: 600; }}
+            QLabel#heading {{ font-weight: 600; }}
+            QLabel#secondary {{ color: {theme.secondary}; }}
+            QLabel#glyph {{ color: {theme.muted}; font-size: 16px; }}
+            QLabel#liveText {{ color: {theme.accent_text}; font-size: 11px; }}
+            QLabel#bigNumber {{ font-size: 26px; font-weight: 700; }}
+            QLabel#mediumNumber {{ font-size: 16px; font-weight: 600; }}
+            QFrame#card {{ background: {theme.surface}; border: 1px solid {theme.border}; }}
+            """
+        )
+        self.chart.apply_theme(theme)

@@ -1,0 +1,95 @@
+"""Small building blocks shared by the windows: a pulsing dot and a skeleton bar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEasingCurve, QObject, QSize, Qt, QVariantAnimation
+from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
+
+from lia_desktop.ui.theme import theme_for
+
+
+class Pulse(QObject):
+    """One breathing opacity shared by every dot of a window.
+
+    It runs only while its window is visible (the window calls start/stop from
+    show/hide events), so a hidden stats window costs no CPU.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.opacity = 1.0
+        self.dots: list[PulseDot] = []
+        self._animation = QVariantAnimation(self)
+        self._animation.setDuration(1600)
+        self._animation.setStartValue(1.0)
+        self._animation.setKeyValueAt(0.5, 0.3)
+        self._animation.setEndValue(1.0)
+        self._animation.setEasingCurve(QEasingCurve.Type.InOutSine)
+        self._animation.setLoopCount(-1)
+        self._animation.valueChanged.connect(self._step)
+
+    @property
+    def running(self) -> bool:
+        return self._animation.state() == QVariantAnimation.State.Running
+
+    def start(self) -> None:
+        self._animation.start()
+
+    def stop(self) -> None:
+        self._animation.stop()
+        self._step(1.0)
+
+    def _step(self, value: object) -> None:
+        self.opacity = float(value)  # type: ignore[arg-type]
+        for dot in self.dots:
+            if dot.pulsing:
+                dot.update()
+
+
+class PulseDot(QWidget):
+    """A small filled disc; pulses with its Pulse unless told to hold still."""
+
+    def __init__(self, pulse: Pulse, color: str, diameter: int = 8) -> None:
+        super().__init__()
+        self._pulse = pulse
+        self._color = QColor(color)
+        self._diameter = diameter
+        self.pulsing = True
+        pulse.dots.append(self)
+        self.destroyed.connect(lambda: pulse.dots.remove(self) if self in pulse.dots else None)
+        self.setFixedSize(QSize(diameter + 2, diameter + 2))
+
+    @property
+    def color(self) -> str:
+        return str(self._color.name())
+
+    def set_color(self, color: str, *, pulsing: bool = True) -> None:
+        self._color = QColor(color)
+        self.pulsing = pulsing
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setOpacity(self._pulse.opacity if self.pulsing else 1.0)
+        painter.setBrush(self._color)
+        painter.drawEllipse(1, 1, self._diameter, self._diameter)
+        painter.end()
+
+
+class SkeletonBar(QWidget):
+    """A grey block standing in for a figure until the first snapshot arrives."""
+
+    def __init__(self, height: int, width: int | None = None) -> None:
+        super().__init__()
+        self.setFixedHeight(height)
+        if width is not None:
+            self.setFixedWidth(width)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor(theme_for(QApplication.palette()).skeleton))
+        painter.end()
