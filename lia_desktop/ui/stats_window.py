@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Protocol
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
-from PySide6.QtCore import QEvent, QMargins, Qt
+from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor, QHideEvent, QPainter, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -41,7 +41,7 @@ from lia_desktop.ui.theme import (
     Theme,
     theme_for,
 )
-from lia_desktop.ui.widgets import Pulse, PulseDot, SkeletonBar
+from lia_desktop.ui.widgets import PaletteWatcher, Pulse, PulseDot, SkeletonBar
 
 #: Below this width the grid shows two cards per row instead of four.
 WIDE_MIN_WIDTH = 880
@@ -277,7 +277,7 @@ class StatsWindow(QWidget):
         layout.addLayout(self.grid)
         layout.addWidget(chart_frame, 1)
         self._arrange(self.width())
-        self._apply_theme()
+        PaletteWatcher(self, self._apply_theme)
 
     def show_stats(self, stats: DashboardStats) -> None:
         """Fill every figure from a snapshot (or its live update); ends the skeleton."""
@@ -322,11 +322,6 @@ class StatsWindow(QWidget):
         self._arrange(event.size().width())
         super().resizeEvent(event)
 
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ApplicationPaletteChange:  # the system went dark/light
-            self._apply_theme()
-        return super().event(event)
-
     def _arrange(self, width: int) -> None:
         """Four cards across when wide, two when narrow (the plan's responsive grid).
 
@@ -345,8 +340,7 @@ class StatsWindow(QWidget):
         for column in range(4):
             self.grid.setColumnStretch(column, 1 if column < columns else 0)
 
-    def _apply_theme(self) -> None:
-        theme = theme_for(QApplication.palette())
+    def _apply_theme(self, theme: Theme) -> None:
         self.setStyleSheet(
             f"""
             StatsWindow {{ background: {theme.skeleton if not theme.dark else "#0a0a0a"}; }}

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEasingCurve, QObject, QSize, Qt, QVariantAnimation
+from collections.abc import Callable
+
+from PySide6.QtCore import QEasingCurve, QEvent, QObject, QSize, Qt, QVariantAnimation
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
 
-from lia_desktop.ui.theme import theme_for
+from lia_desktop.ui.theme import Theme, theme_for
 
 
 class Pulse(QObject):
@@ -93,3 +95,18 @@ class SkeletonBar(QWidget):
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor(theme_for(QApplication.palette()).skeleton))
         painter.end()
+
+
+class PaletteWatcher(QObject):
+    """Calls ``apply(theme)`` now and whenever the system palette flips dark/light."""
+
+    def __init__(self, window: QWidget, apply: Callable[[Theme], None]) -> None:
+        super().__init__(window)
+        self._apply = apply
+        window.installEventFilter(self)
+        apply(theme_for(QApplication.palette()))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ApplicationPaletteChange:
+            self._apply(theme_for(QApplication.palette()))
+        return False
