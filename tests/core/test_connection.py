@@ -198,7 +198,8 @@ def test_a_failed_proactive_refresh_is_retried_with_backoff() -> None:
     assert sup.refresh_not_before == 41
     sup, _ = step(sup, SocketLost("x"), 40)
     sup, cmds = step(sup, Tick(), 41)
-    assert RefreshToken() in cmds and OpenSocket() in cmds
+    assert RefreshToken() in cmds
+    assert OpenSocket() in cmds
 
 
 def test_a_refresh_while_disconnected_is_not_pushed() -> None:
@@ -211,7 +212,11 @@ def test_an_expired_token_refreshes_then_rejoins_and_a_failed_refresh_retries() 
     sup, cmds = step(live(), TokenExpired("Token has expired 0 seconds ago"), 5)
     assert cmds == (CloseSocket("Token has expired 0 seconds ago"), RefreshToken())
     sup, cmds = step(sup, RefreshFailed("offline", retryable=True), 6)
-    assert (sup.state.phase, sup.state.reason, cmds) == (P.RECONNECTING, "offline", (CloseSocket("offline"),))
+    assert (sup.state.phase, sup.state.reason, cmds) == (
+        P.RECONNECTING,
+        "offline",
+        (CloseSocket("offline"),),
+    )
     assert sup.state.next_retry_at is not None
     sup, cmds = step(sup, Tick(), sup.state.next_retry_at)
     assert (sup.state.phase, cmds) == (P.CONNECTING, (CloseSocket("offline"), RefreshToken()))
@@ -241,12 +246,20 @@ def test_network_state_is_remembered_while_parked() -> None:
 
 def test_failure_parks_in_error_with_the_reason() -> None:
     sup, cmds = step(live(), Failed("not an admin"), 1)
-    assert (sup.state.phase, sup.state.reason, cmds) == (P.ERROR, "not an admin", (CloseSocket("not an admin"),))
+    assert (sup.state.phase, sup.state.reason, cmds) == (
+        P.ERROR,
+        "not an admin",
+        (CloseSocket("not an admin"),),
+    )
 
 
 def test_sign_out_closes_and_forgets_the_session() -> None:
     sup, cmds = step(live(), SignedOut(), 1)
-    assert (sup.state.phase, cmds, sup.token_expires_at) == (P.SIGNED_OUT, (CloseSocket("signed out"),), None)
+    assert (sup.state.phase, cmds, sup.token_expires_at) == (
+        P.SIGNED_OUT,
+        (CloseSocket("signed out"),),
+        None,
+    )
 
 
 def test_events_that_do_not_apply_change_nothing() -> None:
@@ -257,10 +270,23 @@ def test_events_that_do_not_apply_change_nothing() -> None:
 
 EVENTS = st.sampled_from(
     [
-        SignedIn(HOUR), SignedIn(30), SignedOut(), SocketOpened(), Subscribed(), SocketLost("x"),
-        HeartbeatReplied(), NetworkDown(), NetworkUp(), WokeFromSleep(), ClockJumped(),
-        TokenExpired(), TokenRefreshed(HOUR), RefreshFailed("x", retryable=True),
-        RefreshFailed("x", retryable=False), Failed("x"), Tick(),
+        SignedIn(HOUR),
+        SignedIn(30),
+        SignedOut(),
+        SocketOpened(),
+        Subscribed(),
+        SocketLost("x"),
+        HeartbeatReplied(),
+        NetworkDown(),
+        NetworkUp(),
+        WokeFromSleep(),
+        ClockJumped(),
+        TokenExpired(),
+        TokenRefreshed(HOUR),
+        RefreshFailed("x", retryable=True),
+        RefreshFailed("x", retryable=False),
+        Failed("x"),
+        Tick(),
     ]
 )
 
@@ -274,7 +300,8 @@ def test_invariants_hold_for_any_event_sequence(events: list[tuple[Event, float]
         sup, cmds = step(sup, event, now)
         phase = sup.state.phase
         if phase in (P.RECONNECTING, P.OFFLINE):
-            assert sup.state.next_retry_at is not None and sup.state.attempt >= 1
+            assert sup.state.next_retry_at is not None
+            assert sup.state.attempt >= 1
             assert sup.wakeup_at is not None
         if phase is P.LIVE:
             assert sup.socket_open
