@@ -1,0 +1,65 @@
+"""Typed calls to the admin RPCs of the server contract (supabase/README.md).
+
+Thin on purpose: one method per RPC, JSON in and out, every library exception
+translated by ``errors.translate``. Parsing rows into domain types is core's
+job (``core.wire``), so this module stays a transport.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
+
+from lia_desktop.services.errors import ServerError, translate
+from supabase import AsyncClient
+
+JsonObject = Mapping[str, Any]
+
+#: the server caps ``max_rows`` at 1000; 500 keeps one page well under 1 MiB
+PAGE_SIZE = 500
+
+
+class AdminApi:
+    """The five admin RPCs, called with the signed-in admin's token."""
+
+    def __init__(self, client: AsyncClient) -> None:
+        self._client = client
+
+    async def _call(self, function: str, params: Mapping[str, Any] | None = None) -> Any:
+        try:
+            response = await self._client.rpc(function, dict(params or {})).execute()
+        except Exception as exc:
+            raise translate(exc) from exc
+        return response.data
+
+    async def dashboard_stats(self) -> JsonObject:
+        data = await self._call("admin_dashboard_stats")
+        if not isinstance(data, Mapping):
+            raise ServerError(
+                f"admin_dashboard_stats returned {type(data).__name__}, not an object"
+            )
+        return data
+
+    async def notifications_after(
+        self, after_id: int, max_rows: int = PAGE_SIZE
+    ) -> list[JsonObject]:
+        """Rows with ``id > after_id`` in ascending id, at most ``max_rows``."""
+        data = await self._call(
+            "admin_notifications_after", {"after_id": after_id, "max_rows": max_rows}
+        )
+        if data is None:
+            return []
+        if not isinstance(data, list):
+            raise ServerError(
+                f"admin_notifications_after returned {type(data).__name__}, not a list"
+            )
+        return cast(list[JsonObject], data)
+
+    async def mark_read(self, ids: Sequence[int]) -> int:
+        return int(await self._call("admin_mark_read", {"ids": list(ids)}))
+
+    async def mark_all_read(self, up_to_id: int) -> int:
+        return int(await self._call("admin_mark_all_read", {"up_to_id": up_to_id}))
+
+    async def unread_count(self) -> int:
+        return int(await self._call("admin_unread_count"))

@@ -1,0 +1,100 @@
+"""Domain errors of the services layer, one per thing an admin can act on.
+
+The supabase client raises a dozen library exceptions (httpx, postgrest,
+supabase_auth, websockets); the UI and ``lia-desktop doctor`` need to say which
+of "the server is unreachable", "the URL is wrong", "the key is wrong", "the
+password is wrong", "you are not an admin" or "the server failed" happened.
+``translate`` is the single place that decides.
+"""
+
+from __future__ import annotations
+
+import httpx
+from postgrest.exceptions import APIError
+from supabase_auth.errors import AuthApiError, AuthRetryableError, AuthSessionMissingError
+
+from supabase import SupabaseException
+
+
+class ServiceError(Exception):
+    """Base: ``str(error)`` is a sentence an admin can read."""
+
+
+class NetworkUnreachable(ServiceError):
+    """No answer from the server (offline, DNS, refused, timeout)."""
+
+
+class BadUrl(ServiceError):
+    """The Supabase URL is malformed or does not point at a Supabase API."""
+
+
+class BadApiKey(ServiceError):
+    """The anon key was rejected by the server."""
+
+
+class BadCredentials(ServiceError):
+    """Email or password wrong (or the account is not confirmed)."""
+
+
+class NotAdmin(ServiceError):
+    """Signed in, but the account's JWT does not carry ``app_metadata.role = admin``."""
+
+
+class SessionExpired(ServiceError):
+    """The stored session can no longer be refreshed: sign in again."""
+
+
+class ServerError(ServiceError):
+    """The server answered with an error the app cannot fix by itself."""
+
+
+_JWT_CODES = {"PGRST301", "PGRST302", "PGRST303"}
+
+
+def translate(exc: BaseException) -> ServiceError:
+    """Map a client-library exception to the domain error that explains it."""
+    if isinstance(exc, ServiceError):
+        return exc
+    if isinstance(exc, SupabaseException):
+        return BadUrl(f"invalid Supabase URL or key: {exc.message}")
+    if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol):
+        return BadUrl(f"invalid Supabase URL: {exc}")
+    if isinstance(exc, httpx.TransportError | OSError | TimeoutError):
+        return NetworkUnreachable(f"server unreachable: {exc or type(exc).__name__}")
+    if isinstance(exc, AuthRetryableError):
+        return NetworkUnreachable(f"auth server unreachable: {exc.message}")
+    if isinstance(exc, AuthSessionMissingError):
+        return SessionExpired("no session: sign in again")
+    if isinstance(exc, AuthApiError):
+        return _translate_auth(exc)
+    if isinstance(exc, APIError):
+        return _translate_rest(exc)
+    return ServerError(f"unexpected error: {type(exc).__name__}: {exc}")
+
+
+def _translate_auth(exc: AuthApiError) -> ServiceError:
+    code = exc.code or ""
+    if code in {"invalid_credentials", "email_not_confirmed", "user_not_found"}:
+        return BadCredentials(f"sign-in refused: {exc.message}")
+    if code in {"refresh_token_not_found", "refresh_token_already_used", "session_not_found"}:
+        return SessionExpired(f"session ended ({exc.message}): sign in again")
+    if exc.status == 401 and not code:
+        return BadApiKey(f"the anon key was rejected ({exc.message})")
+    if exc.status == 404:
+        return BadUrl(f"no Supabase auth API at this URL (HTTP 404: {exc.message})")
+    if exc.status >= 500:
+        return ServerError(f"auth server error {exc.status}: {exc.message}")
+    return ServerError(f"auth refused ({exc.status} {code}): {exc.message}")
+
+
+def _translate_rest(exc: APIError) -> ServiceError:
+    code = exc.code or ""
+    if code == "42501":
+        return NotAdmin(f"permission denied: this account is not an admin ({exc.message})")
+    if code in _JWT_CODES:
+        return SessionExpired(f"access token rejected: {exc.message}")
+    if code == "401":
+        return BadApiKey(f"the anon key was rejected ({exc.message})")
+    if code in {"404", "PGRST202"}:
+        return BadUrl(f"server does not provide this API ({exc.message})")
+    return ServerError(f"server error {code}: {exc.message}")

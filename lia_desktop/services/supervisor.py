@@ -1,0 +1,450 @@
+"""The one websocket of the app: the I/O driver of ``core.connection``.
+
+The rules (when to reconnect, back off, refresh, call the socket dead) live in
+the pure state machine ``core.connection.step``; this class feeds it what
+happened, carries out the commands it returns, and arms its single timer.
+
+Why the socket handling looks like this (wire protocol 2.14): realtime-py
+2.34.1 gives up after five reconnects, never checks heartbeat replies, forgets
+a channel on ``phx_close`` and lets an exception raised in an application
+callback stop its receive loop. So every connection *generation* gets a fresh
+``AsyncRealtimeClient`` with ``auto_reconnect=False`` holding both channels
+(``db`` with every ``postgres_changes`` binding, and the private presence
+channel ``online_users``); any trouble on either is reported as a loss and the
+next generation starts when core says so. Every callback handed to
+realtime-py is ``guarded``.
+
+Heartbeat: realtime-py drops the server's ``phoenix`` replies (no channel has
+that topic), so ``SendHeartbeat`` is carried out as a websocket PING on the
+client's connection and the PONG is the reply. It proves the same thing (the
+server's socket process and the path to it are alive) through a public
+websockets API; the connection object itself is realtime-py's private
+``_ws_connection``, the one place this module reaches inside the library.
+
+Sleep: the monotonic clock stops while a laptop sleeps; every timer fire
+compares wall-clock and monotonic progress, and a difference above
+``clock_jump_threshold`` is fed as ``ClockJumped`` (the platform's own
+``wake()`` signal, when available, is faster).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import time
+from collections.abc import Callable, Coroutine, Mapping
+from dataclasses import dataclass, replace
+from typing import Any, Protocol, TypeVar
+
+from realtime import AsyncRealtimeChannel, AsyncRealtimeClient, RealtimeSubscribeStates
+from realtime.message import SuccessSystemPayload
+from realtime.types import PostgresChangesPayload, RealtimePostgresChangesListenEvent
+
+from lia_desktop.core import connection as conn
+from lia_desktop.core.models import ConnectionPhase, ConnectionState
+from lia_desktop.services.errors import (
+    NetworkUnreachable,
+    NotAdmin,
+    ServiceError,
+    SessionExpired,
+)
+
+log = logging.getLogger(__name__)
+
+DB_CHANNEL = "db"
+PRESENCE_CHANNEL = "online_users"
+
+#: (table, event) bindings of the db channel, in join order
+BINDINGS: tuple[tuple[str, RealtimePostgresChangesListenEvent], ...] = (
+    ("bookings", RealtimePostgresChangesListenEvent.All),
+    ("users", RealtimePostgresChangesListenEvent.All),
+    ("professionals", RealtimePostgresChangesListenEvent.All),
+    ("reviews", RealtimePostgresChangesListenEvent.All),
+    ("disputes", RealtimePostgresChangesListenEvent.All),
+    ("admin_notifications", RealtimePostgresChangesListenEvent.Insert),
+    ("admin_stats_counters", RealtimePostgresChangesListenEvent.All),
+    ("admin_notification_reads", RealtimePostgresChangesListenEvent.All),
+)
+
+#: join / system error texts meaning "this token is no longer accepted" (wire protocol 2.13, 2.15)
+TOKEN_ERRORS = ("Token has expired", "InvalidJWTToken", "JwtSignatureError", "MalformedJWT")
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeEvent:
+    """One ``postgres_changes`` delivery, reduced to what the app reads."""
+
+    table: str
+    type: str  # INSERT / UPDATE / DELETE
+    record: Mapping[str, Any]
+    old_record: Mapping[str, Any]
+    commit_timestamp: str
+
+
+class TokenSource(Protocol):
+    """What the supervisor needs from ``AuthSession``."""
+
+    @property
+    def access_token(self) -> str | None: ...
+
+    @property
+    def expires_at(self) -> float | None: ...
+
+    @property
+    def refresh_margin(self) -> float: ...
+
+    async def refresh(self) -> str: ...
+
+    def on_token_changed(self, listener: Callable[[str | None], None]) -> None: ...
+
+
+class SupervisorListener(Protocol):
+    def on_connection(self, state: ConnectionState) -> None: ...
+
+    async def on_subscribed(self) -> None:
+        """Catch up (snapshot + missed rows); a ServiceError counts as a connection loss."""
+
+    def on_change(self, event: ChangeEvent) -> None: ...
+
+    def on_presence(self, state: Mapping[str, list[Mapping[str, Any]]]) -> None: ...
+
+
+_F = TypeVar("_F", bound=Callable[..., None])
+
+
+def guarded(callback: _F) -> _F:
+    """Wrap a callback handed to realtime-py so an app exception never reaches its receive loop."""
+
+    def wrapper(*args: Any) -> None:
+        try:
+            callback(*args)
+        except Exception:
+            log.exception("realtime callback %s failed", getattr(callback, "__name__", callback))
+
+    return wrapper  # type: ignore[return-value]
+
+
+@dataclass(eq=False)
+class _Generation:
+    """One websocket and its channels; events from an older generation are ignored."""
+
+    number: int
+    client: AsyncRealtimeClient
+    task: asyncio.Task[None] | None = None
+
+
+class RealtimeSupervisor:
+    """Owns the websocket; publishes ``ConnectionState``; feeds a ``SupervisorListener``."""
+
+    def __init__(
+        self,
+        url: str,
+        anon_key: str,
+        tokens: TokenSource,
+        listener: SupervisorListener,
+        *,
+        policy: conn.SupervisorPolicy | None = None,
+        seed: int | None = None,
+        clock_jump_threshold: float = 10.0,
+        join_timeout: int = 10,
+    ) -> None:
+        self._realtime_url = url.rstrip("/") + "/realtime/v1"
+        self._anon_key = anon_key
+        self._tokens = tokens
+        self._listener = listener
+        self._join_timeout = join_timeout
+        self._clock_jump_threshold = clock_jump_threshold
+        self._sup = conn.Supervisor(
+            policy or conn.SupervisorPolicy(),
+            seed=random.getrandbits(32) if seed is None else seed,
+        )
+        self._generation: _Generation | None = None
+        self._generations = 0
+        self._timer: asyncio.TimerHandle | None = None
+        self._clocks = (time.time(), time.monotonic())
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._catch_up_lock = asyncio.Lock()
+        self._stopped = asyncio.Event()
+        tokens.on_token_changed(self._on_token)
+
+    @property
+    def state(self) -> ConnectionState:
+        return self._sup.state
+
+    @property
+    def generations(self) -> int:
+        """How many websockets were opened so far (tests and ``doctor`` read it)."""
+        return self._generations
+
+    # --- lifecycle ---------------------------------------------------------
+
+    async def run(self) -> None:
+        """Connect (if signed in) and keep connecting until ``stop()``."""
+        self._stopped.clear()
+        if self._tokens.access_token is not None:
+            self._sign_in()
+        try:
+            await self._stopped.wait()
+        finally:
+            await self._shutdown()
+
+    def stop(self) -> None:
+        self._stopped.set()
+
+    async def _shutdown(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._close_socket()
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    # --- platform signals --------------------------------------------------
+
+    def wake(self) -> None:
+        """The OS resumed from sleep: refresh the token if needed, then a new socket."""
+        self._feed(conn.WokeFromSleep())
+
+    def clock_jumped(self) -> None:
+        self._feed(conn.ClockJumped())
+
+    def network_changed(self) -> None:
+        """A network came up or changed: the socket may be bound to a dead route."""
+        self._feed(conn.NetworkUp())
+
+    def network_down(self) -> None:
+        self._feed(conn.NetworkDown())
+
+    # --- the state machine driver -----------------------------------------
+
+    def _feed(self, event: conn.Event) -> None:
+        if self._stopped.is_set():
+            return
+        before = self._sup.state
+        loop = asyncio.get_running_loop()
+        self._sup, commands = conn.step(self._sup, event, loop.time())
+        log.debug("%s -> %s %s", event, self._sup.state, commands)
+        if self._sup.state != before:
+            try:
+                self._listener.on_connection(self._sup.state)
+            except Exception:
+                log.exception("connection listener failed")
+        for command in commands:
+            self._execute(command)
+        self._arm_timer()
+
+    def _execute(self, command: conn.Command) -> None:
+        match command:
+            case conn.OpenSocket():
+                self._open_socket()
+            case conn.CloseSocket(reason=reason):
+                log.info("closing the websocket: %s", reason)
+                self._close_socket()
+            case conn.SendHeartbeat():
+                self._spawn(self._heartbeat(self._generation))
+            case conn.RefreshToken():
+                self._spawn(self._refresh())
+            case conn.PushAccessToken():
+                self._spawn(self._push_token(self._generation))
+            case conn.RunCatchUp():
+                self._spawn(self._catch_up(self._generation))
+
+    def _arm_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        wakeup_at = self._sup.wakeup_at
+        if wakeup_at is not None:
+            self._timer = asyncio.get_running_loop().call_at(wakeup_at, self._on_timer)
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        wall, mono = time.time(), time.monotonic()
+        last_wall, last_mono = self._clocks
+        self._clocks = (wall, mono)
+        if abs((wall - last_wall) - (mono - last_mono)) > self._clock_jump_threshold:
+            self._feed(conn.ClockJumped())
+        else:
+            self._feed(conn.Tick())
+
+    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _feed_from(self, generation: _Generation | None, event: conn.Event) -> None:
+        """Feed an event caused by ``generation`` only while it is still the current socket."""
+        if generation is not None and generation is self._generation:
+            self._feed(event)
+
+    def _expires_in(self) -> float:
+        expires_at = self._tokens.expires_at
+        return 0.0 if expires_at is None else expires_at - time.time()
+
+    def _on_token(self, token: str | None) -> None:
+        """Sign-in and sign-out come from the auth session; refreshes come back via ``_refresh``."""
+        if token is None:
+            self._feed(conn.SignedOut())
+        elif self._sup.state.phase in (
+            ConnectionPhase.SIGNED_OUT,
+            ConnectionPhase.AUTH_EXPIRED,
+            ConnectionPhase.ERROR,
+        ):
+            self._sign_in()
+
+    def _sign_in(self) -> None:
+        """Start from a new session; the refresh margin follows the token lifetime (20 s tokens exist)."""
+        policy = replace(self._sup.policy, refresh_margin=self._tokens.refresh_margin)
+        self._sup = replace(self._sup, policy=policy)
+        self._feed(conn.SignedIn(self._expires_in()))
+
+    # --- commands ----------------------------------------------------------
+
+    def _open_socket(self) -> None:
+        self._close_socket()
+        self._generations += 1
+        client = AsyncRealtimeClient(
+            self._realtime_url, self._anon_key, auto_reconnect=False, timeout=self._join_timeout
+        )
+        generation = _Generation(self._generations, client)
+        self._generation = generation
+        generation.task = asyncio.get_running_loop().create_task(self._join(generation))
+
+    def _close_socket(self) -> None:
+        generation, self._generation = self._generation, None
+        if generation is None:
+            return
+        if generation.task is not None:
+            generation.task.cancel()
+        self._spawn(_close_quietly(generation.client))
+
+    async def _join(self, generation: _Generation) -> None:
+        client = generation.client
+        try:
+            await client.set_auth(self._tokens.access_token)
+            await client.connect()
+            self._feed_from(generation, conn.SocketOpened())
+            db = client.channel(DB_CHANNEL)
+            for table, event in BINDINGS:
+                db.on_postgres_changes(event, guarded(self._deliver), table=table)
+            db.on_system(guarded(lambda payload: self._on_system(generation, payload)))
+            await db.subscribe(guarded(lambda s, e: self._on_status(generation, DB_CHANNEL, s, e)))
+            presence = client.channel(
+                PRESENCE_CHANNEL,
+                {
+                    "config": {
+                        "private": True,
+                        "presence": {"key": "", "enabled": True},
+                        "broadcast": {"ack": False, "self": False},
+                    }
+                },
+            )
+            presence.on_presence_sync(
+                guarded(lambda: self._listener.on_presence(_presence_state(presence)))
+            )
+            await presence.subscribe(
+                guarded(lambda s, e: self._on_presence_status(s, e)),
+            )
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # websockets InvalidStatus / OSError / TimeoutError / ...
+            self._feed_from(generation, conn.SocketLost(f"realtime connection failed: {exc}"))
+
+    async def _heartbeat(self, generation: _Generation | None) -> None:
+        connection = generation.client._ws_connection if generation else None
+        if connection is None:
+            return
+        try:
+            pong = await connection.ping()
+            await pong
+        except Exception as exc:
+            self._feed_from(generation, conn.SocketLost(f"websocket lost: {exc}"))
+            return
+        self._feed_from(generation, conn.HeartbeatReplied())
+
+    async def _refresh(self) -> None:
+        try:
+            await self._tokens.refresh()
+        except NetworkUnreachable as exc:
+            self._feed(conn.RefreshFailed(str(exc), retryable=True))
+        except SessionExpired as exc:
+            self._feed(conn.RefreshFailed(str(exc), retryable=False))
+        except ServiceError as exc:
+            self._feed(conn.RefreshFailed(str(exc), retryable=True))
+        else:
+            self._feed(conn.TokenRefreshed(self._expires_in()))
+
+    async def _push_token(self, generation: _Generation | None) -> None:
+        if generation is None:
+            return
+        try:
+            await generation.client.set_auth(self._tokens.access_token)
+        except Exception as exc:
+            self._feed_from(generation, conn.SocketLost(f"token push failed: {exc}"))
+
+    async def _catch_up(self, generation: _Generation | None) -> None:
+        """Run the listener's catch-up; one at a time (every ``system`` ok asks for one)."""
+        async with self._catch_up_lock:
+            if generation is None or generation is not self._generation:
+                return
+            try:
+                await self._listener.on_subscribed()
+            except NotAdmin as exc:
+                self._feed_from(generation, conn.Failed(str(exc)))
+            except SessionExpired as exc:
+                self._feed_from(generation, conn.TokenExpired(str(exc)))
+            except ServiceError as exc:
+                self._feed_from(generation, conn.SocketLost(f"catch-up failed: {exc}"))
+
+    # --- realtime-py callbacks ---------------------------------------------
+
+    def _on_system(self, generation: _Generation, payload: SuccessSystemPayload) -> None:
+        if payload.extension == "postgres_changes":
+            self._feed_from(generation, conn.Subscribed())
+
+    def _on_status(
+        self,
+        generation: _Generation,
+        channel: str,
+        status: RealtimeSubscribeStates,
+        error: Exception | None,
+    ) -> None:
+        if status == RealtimeSubscribeStates.SUBSCRIBED:
+            return
+        reason = f"channel {channel}: {status.value}" + (f" ({error})" if error else "")
+        if error is not None and any(text in str(error) for text in TOKEN_ERRORS):
+            self._feed_from(generation, conn.TokenExpired(reason))
+        else:
+            self._feed_from(generation, conn.SocketLost(reason))
+
+    def _on_presence_status(self, status: RealtimeSubscribeStates, error: Exception | None) -> None:
+        """Presence is a secondary figure: its failure is logged, not a reason to drop the feed.
+
+        A socket loss reaches the db channel too, so nothing is missed by not reacting here.
+        """
+        if status != RealtimeSubscribeStates.SUBSCRIBED:
+            log.warning("presence channel %s: %s %s", PRESENCE_CHANNEL, status.value, error or "")
+
+    def _deliver(self, payload: PostgresChangesPayload) -> None:
+        data = payload["data"]
+        self._listener.on_change(
+            ChangeEvent(
+                table=data["table"],
+                type=str(data["type"]),
+                record=data.get("record") or {},
+                old_record=data.get("old_record") or {},
+                commit_timestamp=data["commit_timestamp"],
+            )
+        )
+
+
+def _presence_state(channel: AsyncRealtimeChannel) -> dict[str, list[Mapping[str, Any]]]:
+    return {key: [dict(meta) for meta in metas] for key, metas in channel.presence_state().items()}
+
+
+async def _close_quietly(client: AsyncRealtimeClient) -> None:
+    with contextlib.suppress(Exception):
+        await client.close()
