@@ -1,0 +1,207 @@
+"""Prepare a PostgreSQL database the way Supabase would have it.
+
+Lays the scaffolding (roles, ``auth``, ``realtime``, the publication), then
+applies ``supabase/migrations`` once each in filename order and records them in
+``supabase_migrations.schema_migrations`` like the Supabase CLI, then runs the
+seed once (recorded in ``supabase_migrations.seed_files``). So a second start
+on the same data dir re-runs nothing, and the same SQL files are what a hosted
+project gets from ``supabase db push``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+
+#: Serialises concurrent preparations of one database (session-level advisory lock).
+_PREPARE_LOCK_KEY = 0x4C49415F50524550  # "LIA_PREP"
+
+SCAFFOLD_FILE = Path(__file__).with_name("scaffold.sql")
+
+
+class MigrationError(RuntimeError):
+    """A scaffold, migration or seed statement failed; the message names the file and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class PrepareReport:
+    """What one :func:`prepare_database` call did (file names, in order)."""
+
+    applied_migrations: tuple[str, ...]
+    already_applied: tuple[str, ...]
+    seeded: bool
+
+
+def project_root() -> Path:
+    """The checkout holding ``supabase/`` (the devstack runs from a source tree)."""
+    root = Path(__file__).resolve().parents[2]
+    if not (root / "supabase" / "migrations").is_dir():
+        raise MigrationError(f"no supabase/migrations under {root}: run from a source checkout")
+    return root
+
+
+def default_migrations_dir() -> Path:
+    return project_root() / "supabase" / "migrations"
+
+
+def default_seed_file() -> Path:
+    return project_root() / "supabase" / "seed.sql"
+
+
+_DOLLAR_TAG = re.compile(r"\$(?:[A-Za-z_][A-Za-z_0-9]*)?\$")
+
+
+def split_statements(sql: str) -> list[str]:
+    """Split a SQL script into statements at top-level semicolons.
+
+    Understands comments, quoted strings and identifiers, and dollar quoting,
+    which is all that Supabase migrations use. Each statement is executed and
+    recorded on its own, so an error can say which one failed. Pieces holding
+    only comments are dropped.
+    """
+    statements: list[str] = []
+    start = i = 0
+    has_code = False
+    n = len(sql)
+    while i < n:
+        ch = sql[i]
+        if sql.startswith("--", i):
+            end = sql.find("\n", i)
+            i = n if end < 0 else end + 1
+            continue
+        if sql.startswith("/*", i):
+            i = _skip_block_comment(sql, i)
+            continue
+        if ch == ";":
+            if has_code:
+                statements.append(sql[start:i].strip())
+            start, i, has_code = i + 1, i + 1, False
+            continue
+        if not ch.isspace():
+            has_code = True
+        if ch in "'\"":
+            i = _skip_quoted(sql, i, ch, backslash=ch == "'" and sql[i - 1 : i] in ("e", "E"))
+        elif ch == "$" and (tag := _DOLLAR_TAG.match(sql, i)):
+            close = sql.find(tag.group(), tag.end())
+            if close < 0:
+                raise MigrationError(f"unterminated dollar quote {tag.group()}")
+            i = close + len(tag.group())
+        else:
+            i += 1
+    if has_code:
+        statements.append(sql[start:].strip())
+    return statements
+
+
+def _skip_block_comment(sql: str, i: int) -> int:
+    """Block comments nest in PostgreSQL."""
+    depth, i = 1, i + 2
+    while i < len(sql) and depth:
+        if sql.startswith("/*", i):
+            depth, i = depth + 1, i + 2
+        elif sql.startswith("*/", i):
+            depth, i = depth - 1, i + 2
+        else:
+            i += 1
+    return i
+
+
+def _skip_quoted(sql: str, i: int, quote: str, *, backslash: bool) -> int:
+    i += 1
+    while i < len(sql):
+        if backslash and sql[i] == "\\":
+            i += 2
+        elif sql[i] == quote:
+            if sql.startswith(quote * 2, i):
+                i += 2
+            else:
+                return i + 1
+        else:
+            i += 1
+    raise MigrationError(f"unterminated {quote}-quoted text")
+
+
+def _execute_script(conn: psycopg.Connection, label: str, statements: list[str]) -> None:
+    for number, statement in enumerate(statements, start=1):
+        try:
+            conn.execute(statement.encode())
+        except psycopg.Error as err:
+            diag = err.diag
+            detail = " ".join(
+                part
+                for part in (diag.message_primary, diag.message_detail, diag.message_hint)
+                if part
+            )
+            first_line = statement.splitlines()[0][:120]
+            raise MigrationError(
+                f"{label}: statement {number} ({first_line!r}) failed: "
+                f"[{diag.sqlstate}] {detail or err}"
+            ) from err
+
+
+def apply_scaffold(conn: psycopg.Connection) -> None:
+    """Lay the Supabase scaffolding (idempotent), committing it."""
+    with conn.transaction():
+        _execute_script(conn, SCAFFOLD_FILE.name, split_statements(SCAFFOLD_FILE.read_text()))
+
+
+def migration_version(path: Path) -> tuple[str, str]:
+    """``20261124000100_marketplace.sql`` -> (``20261124000100``, ``marketplace``), as the CLI."""
+    version, _, name = path.stem.partition("_")
+    if not version.isdigit():
+        raise MigrationError(f"{path.name}: migration files are named <digits>_<name>.sql")
+    return version, name
+
+
+def prepare_database(
+    conninfo: str, *, migrations_dir: Path, seed_file: Path | None
+) -> PrepareReport:
+    """Scaffold, migrate and seed the database at ``conninfo``; safe to call on every start."""
+    migrations = sorted(migrations_dir.glob("*.sql"))
+    applied: list[str] = []
+    skipped: list[str] = []
+    seeded = False
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute("select pg_advisory_lock(%s)", (_PREPARE_LOCK_KEY,))
+        apply_scaffold(conn)
+        for path in migrations:
+            version, name = migration_version(path)
+            with conn.transaction():
+                done = conn.execute(
+                    "select 1 from supabase_migrations.schema_migrations where version = %s",
+                    (version,),
+                ).fetchone()
+                if done:
+                    skipped.append(path.name)
+                    continue
+                statements = split_statements(path.read_text())
+                _execute_script(conn, path.name, statements)
+                conn.execute(
+                    "insert into supabase_migrations.schema_migrations (version, name, statements)"
+                    " values (%s, %s, %s)",
+                    (version, name, statements),
+                )
+                applied.append(path.name)
+        if seed_file is not None:
+            seeded = _seed_once(conn, seed_file)
+    return PrepareReport(tuple(applied), tuple(skipped), seeded)
+
+
+def _seed_once(conn: psycopg.Connection, seed_file: Path) -> bool:
+    text = seed_file.read_text()
+    key = f"supabase/{seed_file.name}"
+    with conn.transaction():
+        if conn.execute(
+            "select 1 from supabase_migrations.seed_files where path = %s", (key,)
+        ).fetchone():
+            return False
+        _execute_script(conn, seed_file.name, split_statements(text))
+        conn.execute(
+            "insert into supabase_migrations.seed_files (path, hash) values (%s, %s)",
+            (key, hashlib.sha256(text.encode()).hexdigest()),
+        )
+    return True
