@@ -1,0 +1,161 @@
+"""Showing core's Toasts on the desktop, through the best rung that works here.
+
+The ladder (qutebrowser's habit): native notifications through
+desktop-notifier (buttons, click, urgency, sound) -> QSystemTrayIcon's
+balloon (no buttons; a click counts as the toast's click) -> the in-app list
+only (the notification center already holds every item). The first rung
+whose capability probe passes is used; a rung that fails while showing is
+dropped and the same toast goes to the next one. What a toast says, and
+whether there is one at all, is core's decision (core.feed).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from functools import partial
+from typing import Protocol
+
+from desktop_notifier import DEFAULT_SOUND, Button, DesktopNotifier, Urgency
+from desktop_notifier import Notification as NativeNotification
+from PySide6.QtWidgets import QSystemTrayIcon
+
+from lia_desktop.core.models import Priority, Toast, ToastButton, ToastUrgency
+
+log = logging.getLogger(__name__)
+
+OnActivated = Callable[[Toast, ToastButton], None]
+OnDismissed = Callable[[Toast], None]
+
+NATIVE_URGENCY = {
+    ToastUrgency.LOW: Urgency.Low,
+    ToastUrgency.NORMAL: Urgency.Normal,
+    ToastUrgency.CRITICAL: Urgency.Critical,
+}
+BALLOON_ICON = {
+    Priority.LOW: QSystemTrayIcon.MessageIcon.Information,
+    Priority.MEDIUM: QSystemTrayIcon.MessageIcon.Information,
+    Priority.HIGH: QSystemTrayIcon.MessageIcon.Warning,
+    Priority.URGENT: QSystemTrayIcon.MessageIcon.Critical,
+}
+BALLOON_MS = 10_000
+
+
+class ToastBackend(Protocol):
+    name: str
+
+    async def probe(self) -> bool:
+        """Whether this rung can show toasts on this desktop right now."""
+        ...
+
+    async def show(self, toast: Toast) -> None: ...
+
+
+class NativeToasts:
+    """desktop-notifier: freedesktop D-Bus, macOS, Windows; runs in the qasync loop."""
+
+    name = "native"
+
+    def __init__(
+        self, notifier: DesktopNotifier, on_activated: OnActivated, on_dismissed: OnDismissed
+    ) -> None:
+        self._notifier = notifier
+        self._on_activated = on_activated
+        self._on_dismissed = on_dismissed
+
+    async def probe(self) -> bool:
+        try:
+            return bool(await self._notifier.get_capabilities())
+        except Exception as error:  # no session bus, no daemon, no permission...
+            log.info("native notifications unavailable: %s", error)
+            return False
+
+    async def show(self, toast: Toast) -> None:
+        await self._notifier.send_notification(self.native(toast))
+
+    def native(self, toast: Toast) -> NativeNotification:
+        buttons = tuple(
+            Button(title=b.label, on_pressed=partial(self._on_activated, toast, b))
+            for b in toast.buttons
+        )
+        return NativeNotification(
+            title=toast.title,
+            message=toast.body,
+            urgency=NATIVE_URGENCY[toast.urgency],
+            buttons=buttons,
+            on_clicked=partial(self._on_activated, toast, toast.click),
+            on_dismissed=partial(self._on_dismissed, toast),
+            sound=DEFAULT_SOUND if toast.sound else None,
+        )
+
+
+class TrayBalloonToasts:
+    """QSystemTrayIcon.showMessage: no buttons, so a click means the toast's click."""
+
+    name = "tray"
+
+    def __init__(self, tray: QSystemTrayIcon, on_activated: OnActivated) -> None:
+        self._tray = tray
+        self._on_activated = on_activated
+        self._last: Toast | None = None
+        tray.messageClicked.connect(self._clicked)
+
+    async def probe(self) -> bool:
+        return (
+            QSystemTrayIcon.isSystemTrayAvailable()
+            and QSystemTrayIcon.supportsMessages()
+            and self._tray.isVisible()
+        )
+
+    async def show(self, toast: Toast) -> None:
+        self._last = toast  # the balloon shows one message at a time
+        self._tray.showMessage(toast.title, toast.body, BALLOON_ICON[toast.priority], BALLOON_MS)
+
+    def _clicked(self) -> None:
+        if self._last is not None:
+            self._on_activated(self._last, self._last.click)
+
+
+class InAppToasts:
+    """Last rung: the item is already in the notification center; just report it."""
+
+    name = "in_app"
+
+    def __init__(self, on_shown: Callable[[Toast], None]) -> None:
+        self._on_shown = on_shown
+
+    async def probe(self) -> bool:
+        return True
+
+    async def show(self, toast: Toast) -> None:
+        self._on_shown(toast)
+
+
+class ToastLadder:
+    """Shows each toast on the first rung that probes usable and does not fail."""
+
+    def __init__(self, rungs: Sequence[ToastBackend]) -> None:
+        if not rungs:
+            raise ValueError("a toast ladder needs at least one rung")
+        self._rungs = list(rungs)
+        self._current: int | None = None
+
+    @property
+    def active(self) -> str | None:
+        """The name of the rung in use; None until the first toast probed the ladder."""
+        return None if self._current is None else self._rungs[self._current].name
+
+    async def show(self, toast: Toast) -> None:
+        start = 0 if self._current is None else self._current
+        for index in range(start, len(self._rungs)):
+            rung = self._rungs[index]
+            if index != self._current and not await rung.probe():
+                continue
+            self._current = index
+            try:
+                await rung.show(toast)
+            except Exception:
+                log.exception("toast backend %s failed; falling back", rung.name)
+                continue
+            return
+        log.error("no toast backend could show %r", toast.title)
