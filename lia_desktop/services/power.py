@@ -1,0 +1,166 @@
+"""Sleep/wake and clock jumps: the moments when a live connection silently goes stale.
+
+A laptop lid closes, the socket dies without a FIN, and the app would wait for
+a heartbeat timeout after waking. logind's ``PrepareForSleep`` signal (Linux,
+system bus) says so at once; the clock-jump detector is the fallback on every
+OS (and catches NTP steps and a process that was frozen). Both only call
+callbacks: the composition root points them at the supervisor's ``wake()`` /
+``clock_jumped()``. Network reachability is Qt's and lives in ``ui/network.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from dbus_fast import BusType, Message, MessageType
+from dbus_fast.aio import MessageBus
+
+log = logging.getLogger(__name__)
+
+LOGIN1 = "org.freedesktop.login1"
+LOGIN1_PATH = "/org/freedesktop/login1"
+LOGIN1_MANAGER = "org.freedesktop.login1.Manager"
+PREPARE_FOR_SLEEP = "PrepareForSleep"
+MATCH_RULE = (
+    f"type='signal',sender='{LOGIN1}',path='{LOGIN1_PATH}',"
+    f"interface='{LOGIN1_MANAGER}',member='{PREPARE_FOR_SLEEP}'"
+)
+
+
+def sleep_signal(message: Message) -> bool | None:
+    """True: about to sleep; False: just woke; None: not logind's PrepareForSleep."""
+    if (
+        message.message_type is MessageType.SIGNAL
+        and message.path == LOGIN1_PATH
+        and message.interface == LOGIN1_MANAGER
+        and message.member == PREPARE_FOR_SLEEP
+        and message.signature == "b"
+    ):
+        return bool(message.body[0])
+    return None
+
+
+def _call_safely(callback: Callable[[], None], what: str) -> None:
+    try:
+        callback()
+    except Exception:  # a bad callback must not kill the bus reader
+        log.exception("%s callback failed", what)
+
+
+class SleepWatcher:
+    """Listens for logind's ``PrepareForSleep(b)`` and calls ``on_sleep`` / ``on_wake``.
+
+    ``bus_address`` None means the system bus; tests pass a private bus's address.
+    """
+
+    def __init__(
+        self,
+        on_sleep: Callable[[], None],
+        on_wake: Callable[[], None],
+        bus_address: str | None = None,
+    ) -> None:
+        self._on_sleep = on_sleep
+        self._on_wake = on_wake
+        self._address = bus_address
+        self._bus: MessageBus | None = None
+
+    async def start(self) -> bool:
+        """Subscribe; False (logged, not raised) where there is no logind (macOS, Windows, containers)."""
+        if self._address is None and not sys.platform.startswith("linux"):
+            return False
+        try:
+            bus = await MessageBus(bus_address=self._address, bus_type=BusType.SYSTEM).connect()
+        except (OSError, ValueError, EOFError) as exc:  # no socket / no bus address / auth refused
+            log.info("no system bus (%s): sleep/wake falls back to clock-jump detection", exc)
+            return False
+        bus.add_message_handler(self._handle)
+        reply = await bus.call(
+            Message(
+                destination="org.freedesktop.DBus",
+                path="/org/freedesktop/DBus",
+                interface="org.freedesktop.DBus",
+                member="AddMatch",
+                signature="s",
+                body=[MATCH_RULE],
+            )
+        )
+        if reply is None or reply.message_type is MessageType.ERROR:
+            log.warning("could not subscribe to %s: %s", PREPARE_FOR_SLEEP, reply and reply.body)
+            bus.disconnect()
+            return False
+        self._bus = bus
+        return True
+
+    def _handle(self, message: Message) -> None:
+        going_to_sleep = sleep_signal(message)
+        if going_to_sleep is True:
+            log.info("system is going to sleep")
+            _call_safely(self._on_sleep, "sleep")
+        elif going_to_sleep is False:
+            log.info("system woke up")
+            _call_safely(self._on_wake, "wake")
+
+    async def stop(self) -> None:
+        if self._bus is not None:
+            self._bus.disconnect()
+            await self._bus.wait_for_disconnect()  # type: ignore[no-untyped-call]  # untyped upstream
+            self._bus = None
+
+
+# --- clock jumps ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ClockReading:
+    monotonic: float
+    wall: float
+
+
+def read_clocks() -> ClockReading:
+    return ClockReading(time.monotonic(), time.time())
+
+
+def clock_jump(
+    previous: ClockReading, current: ClockReading, interval: float, tolerance: float
+) -> float | None:
+    """Seconds of time the app did not live through between two ticks ``interval`` apart, or None.
+
+    Two signs: the wall clock moved more (or less) than the monotonic clock, which
+    is what a suspend looks like on Linux and macOS (their monotonic clocks stop)
+    and what an NTP step or a manual change looks like; or the monotonic gap far
+    exceeds the tick interval, which is a suspend where the monotonic clock keeps
+    counting (Windows) or a frozen process. A negative result is a backwards step.
+    """
+    mono_elapsed = current.monotonic - previous.monotonic
+    unseen = (current.wall - previous.wall) - mono_elapsed
+    if abs(unseen) > tolerance:
+        return unseen
+    stalled = mono_elapsed - interval
+    if stalled > tolerance:
+        return stalled
+    return None
+
+
+async def watch_clock(
+    on_clock_jump: Callable[[float], None],
+    interval: float = 5.0,
+    tolerance: float = 10.0,
+    read: Callable[[], ClockReading] = read_clocks,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> None:
+    """Tick every ``interval`` seconds forever, calling ``on_clock_jump(delta)`` on each jump."""
+    previous = read()
+    while True:
+        await sleep(interval)
+        current = read()
+        jump = clock_jump(previous, current, interval, tolerance)
+        if jump is not None:
+            log.info("clock jumped by %.1f s", jump)
+            _call_safely(functools.partial(on_clock_jump, jump), "clock jump")
+        previous = current
