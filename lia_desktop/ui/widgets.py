@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QEasingCurve, QEvent, QObject, QSize, Qt, QVariantAnimation
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
-from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFormLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
-from lia_desktop.ui.theme import Theme, theme_for
+from lia_desktop.ui.theme import TREND_DOWN, Theme, theme_for
 
 
 class Pulse(QObject):
@@ -110,3 +117,37 @@ class PaletteWatcher(QObject):
         if event.type() == QEvent.Type.ApplicationPaletteChange:
             self._apply(theme_for(QApplication.palette()))
         return False
+
+
+class FieldForm(QFormLayout):
+    """A form whose every field has its own error line right under it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: dict[str, QWidget] = {}
+        self.errors: dict[str, QLabel] = {}
+
+    def add_field(self, key: str, label: str, widget: QWidget) -> None:
+        error = QLabel()
+        error.setObjectName(f"{key}_error")
+        error.setStyleSheet(f"color: {TREND_DOWN};")
+        error.setWordWrap(True)
+        error.hide()
+        column = QVBoxLayout()
+        column.setSpacing(2)
+        column.addWidget(widget)
+        column.addWidget(error)
+        self.addRow(label, column)
+        self.fields[key] = widget
+        self.errors[key] = error
+
+    def set_errors(self, errors: Mapping[str, str]) -> None:
+        """Show each message under its field; clear the fields not mentioned."""
+        unknown = set(errors) - set(self.errors)
+        if unknown:
+            raise KeyError(f"errors for fields this form does not have: {sorted(unknown)}")
+        for key, label in self.errors.items():
+            label.setText(errors.get(key, ""))
+            label.setVisible(key in errors)
+        if errors:
+            self.fields[next(iter(errors))].setFocus()

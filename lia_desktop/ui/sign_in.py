@@ -1,0 +1,142 @@
+"""First-run sign-in: Supabase URL, anon key, email, password, errors per field.
+
+The dialog only asks: it emits ``sign_in_requested`` and the caller runs the
+async sign-in in the qasync loop, then calls ``show_error`` or ``accept``.
+Which field a failure belongs to is decided here, from the services' error
+kinds, because that is a question of layout.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lia_desktop.services.errors import (
+    BadApiKey,
+    BadCredentials,
+    BadUrl,
+    NetworkUnreachable,
+    NotAdmin,
+    ServiceError,
+)
+from lia_desktop.ui.theme import TREND_DOWN
+from lia_desktop.ui.widgets import FieldForm
+
+REQUIRED = "Required"
+
+#: Where each failure is shown, and its copy (None: the error's own sentence).
+ERROR_PLACEMENT: dict[type[ServiceError], tuple[str, str | None]] = {
+    BadUrl: ("url", None),
+    NetworkUnreachable: ("url", None),
+    BadApiKey: ("anon_key", "The server rejected this anon key"),
+    BadCredentials: ("password", "Wrong email or password"),
+    NotAdmin: ("email", "This account is not an administrator"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SignInRequest:
+    url: str
+    anon_key: str
+    email: str
+    password: str
+
+
+class SignInDialog(QDialog):
+    sign_in_requested = Signal(object)  # SignInRequest
+
+    def __init__(
+        self, url: str = "", anon_key: str = "", email: str = "", parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Sign in to LIA Admin")
+        self.url = QLineEdit(url)
+        self.url.setPlaceholderText("https://your-project.supabase.co")
+        self.anon_key = QLineEdit(anon_key)
+        self.anon_key.setPlaceholderText("public anon key")
+        self.email = QLineEdit(email)
+        self.email.setPlaceholderText("admin@example.com")
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.form = FieldForm()
+        self.form.add_field("url", "Supabase URL", self.url)
+        self.form.add_field("anon_key", "Anon key", self.anon_key)
+        self.form.add_field("email", "Email", self.email)
+        self.form.add_field("password", "Password", self.password)
+        self.general_error = QLabel()
+        self.general_error.setStyleSheet(f"color: {TREND_DOWN};")
+        self.general_error.setWordWrap(True)
+        self.general_error.hide()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.sign_in_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.sign_in_button.setText("Sign in")
+        self.buttons.accepted.connect(self._submit)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.general_error)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(420)
+
+    def request(self) -> SignInRequest:
+        return SignInRequest(
+            url=self.url.text().strip(),
+            anon_key=self.anon_key.text().strip(),
+            email=self.email.text().strip(),
+            password=self.password.text(),
+        )
+
+    def set_busy(self, busy: bool) -> None:
+        """While the caller signs in: inputs locked, the button says so."""
+        for field in self.form.fields.values():
+            field.setEnabled(not busy)
+        self.sign_in_button.setEnabled(not busy)
+        self.sign_in_button.setText("Signing in…" if busy else "Sign in")
+
+    def show_error(self, error: Exception) -> None:
+        """Put a failed sign-in's reason under the field it concerns."""
+        self.set_busy(False)
+        placement = next(
+            (where for kind, where in ERROR_PLACEMENT.items() if isinstance(error, kind)), None
+        )
+        if placement is None:
+            self.form.set_errors({})
+            self._set_general(str(error) or type(error).__name__)
+            return
+        key, copy = placement
+        self._set_general("")
+        self.form.set_errors({key: copy or str(error)})
+
+    def _submit(self) -> None:
+        request = self.request()
+        missing = {
+            key: REQUIRED
+            for key, value in (
+                ("url", request.url),
+                ("anon_key", request.anon_key),
+                ("email", request.email),
+                ("password", request.password),
+            )
+            if not value
+        }
+        self.form.set_errors(missing)
+        self._set_general("")
+        if missing:
+            return
+        self.set_busy(True)
+        self.sign_in_requested.emit(request)
+
+    def _set_general(self, text: str) -> None:
+        self.general_error.setText(text)
+        self.general_error.setVisible(bool(text))
