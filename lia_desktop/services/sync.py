@@ -1,0 +1,317 @@
+"""Snapshot + catch-up + live events, merged into exactly-once state.
+
+``postgres_changes`` is at-most-once with no replay, so after every
+(re)subscribe (the ``system`` ok) ``catch_up`` fetches the stats snapshot and
+every notification after the persisted cursor, page by page. Live events that
+arrive meanwhile are buffered and replayed afterwards: counter updates then
+apply on top of the snapshot only when their ``seq`` is newer, and
+notifications are de-duplicated by id in ``core.feed``. The cursor (and the ids
+seen above it) persist in a small JSON file, so a restart neither loses nor
+repeats a notification.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+import platformdirs
+
+from lia_desktop.core import wire
+from lia_desktop.core.feed import FeedUpdate, NotificationFeed, ToastRules
+from lia_desktop.core.models import (
+    ConnectionState,
+    DashboardStats,
+    NotificationType,
+    PresenceActivity,
+)
+from lia_desktop.services.api import PAGE_SIZE, AdminApi
+from lia_desktop.services.files import write_json_atomic
+from lia_desktop.services.supervisor import ChangeEvent
+
+log = logging.getLogger(__name__)
+
+#: a live row of one of these types may shift a window figure: refetch the snapshot
+_WINDOW_TYPES = (NotificationType.BOOKING_CREATED, NotificationType.PROFESSIONAL_APPLIED)
+#: deletions change window counts the counters cannot express
+_SNAPSHOT_ON_DELETE = ("bookings", "professionals")
+SAVE_DELAY = 1.0
+
+
+class SyncObserver(Protocol):
+    """What the UI bridge (or ``lia-desktop watch``) is told; called on the event loop."""
+
+    def stats_changed(self, stats: DashboardStats) -> None: ...
+
+    def feed_changed(self, update: FeedUpdate, feed: NotificationFeed) -> None: ...
+
+    def activity_changed(self, activity: PresenceActivity) -> None: ...
+
+    def connection_changed(self, state: ConnectionState) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    cursor: int = 0
+    seen_above: tuple[int, ...] = ()
+
+
+class FeedStateStore:
+    """The cursor file: one per Supabase project and admin, in the platform data dir."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @classmethod
+    def for_admin(cls, url: str, admin_id: str, data_dir: Path | None = None) -> FeedStateStore:
+        base = data_dir or Path(platformdirs.user_data_dir("lia-desktop"))
+        digest = hashlib.sha256(f"{url.rstrip('/')}|{admin_id}".encode()).hexdigest()[:16]
+        return cls(base / f"feed-{digest}.json")
+
+    def load(self) -> FeedState:
+        """A missing or unreadable file means "start from 0": catch-up then replays, never loses."""
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            return FeedState(int(data["cursor"]), tuple(int(i) for i in data.get("seen_above", ())))
+        except FileNotFoundError:
+            return FeedState()
+        except (ValueError, KeyError, TypeError) as exc:
+            log.warning("ignoring unreadable feed state %s: %s", self.path, exc)
+            return FeedState()
+
+    def save(self, state: FeedState) -> None:
+        write_json_atomic(
+            self.path, {"version": 1, "cursor": state.cursor, "seen_above": list(state.seen_above)}
+        )
+
+
+def dashboard_stats(snapshot: wire.StatsSnapshot, counters: Mapping[str, int]) -> DashboardStats:
+    """The stats window's figures: live counters, window figures from the last snapshot."""
+    now = int(snapshot.server_time.timestamp())
+    per_hour = [0] * 24
+    for minute, count in snapshot.bookings_recent:
+        age_hours = (now - minute) // 3600
+        if 0 <= age_hours < 24:
+            per_hour[23 - age_hours] += count
+    return DashboardStats(
+        total_bookings=counters["total_bookings"],
+        pending_bookings=counters["pending_bookings"],
+        total_users=counters["total_users"],
+        total_revenue_cop=counters["total_revenue_cop"],
+        new_professionals_30d=snapshot.new_professionals_30d,
+        bookings_24h=snapshot.bookings_24h,
+        trends=dict(snapshot.trends),
+        bookings_per_hour=tuple(per_hour),
+        updated_at=snapshot.server_time,
+    )
+
+
+def presence_activity(state: Mapping[str, list[Mapping[str, Any]]]) -> PresenceActivity:
+    """Distinct presence keys are users; their metas are sessions (tabs, devices)."""
+    return PresenceActivity(
+        online_users=sum(1 for metas in state.values() if metas),
+        active_sessions=sum(len(metas) for metas in state.values()),
+    )
+
+
+class Sync:
+    """The ``SupervisorListener`` of the app: owns the feed and the stats of one signed-in admin."""
+
+    def __init__(
+        self,
+        api: AdminApi,
+        store: FeedStateStore,
+        observer: SyncObserver,
+        *,
+        web_admin_url: str,
+        rules: ToastRules | None = None,
+    ) -> None:
+        self._api = api
+        self._store = store
+        self._observer = observer
+        saved = store.load()
+        self.feed = NotificationFeed(
+            web_admin_url=web_admin_url,
+            rules=rules,
+            cursor=saved.cursor,
+            seen_above=saved.seen_above,
+        )
+        self.stats: DashboardStats | None = None
+        self._snapshot: wire.StatsSnapshot | None = None
+        self._counters: dict[str, int] = {}
+        self._seqs: dict[str, int] = {}
+        self._lock = asyncio.Lock()
+        self._buffer: list[ChangeEvent] | None = None  # not None while a catch-up runs
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._save_handle: asyncio.TimerHandle | None = None
+        self._snapshot_wanted = False
+        self.catch_ups = 0
+
+    # --- SupervisorListener ------------------------------------------------
+
+    def on_connection(self, state: ConnectionState) -> None:
+        self._observer.connection_changed(state)
+
+    async def on_subscribed(self) -> None:
+        await self.catch_up()
+
+    def on_change(self, event: ChangeEvent) -> None:
+        if self._buffer is not None:
+            self._buffer.append(event)
+            return
+        try:
+            self._apply(event)
+        except wire.WireError as exc:
+            log.warning("skipping a malformed %s event: %s", event.table, exc)
+            if exc.notification_id is not None:
+                self.feed.skip(exc.notification_id)
+
+    def on_presence(self, state: Mapping[str, list[Mapping[str, Any]]]) -> None:
+        self._observer.activity_changed(presence_activity(state))
+
+    # --- catch-up ----------------------------------------------------------
+
+    async def catch_up(self) -> None:
+        """Snapshot, then every notification after the cursor, then the events buffered meanwhile."""
+        async with self._lock:
+            self._buffer = []
+            try:
+                self._snapshot_wanted = False
+                await self._refresh_snapshot()
+                await self._fetch_missed()
+            finally:
+                buffered, self._buffer = self._buffer, None
+                for event in buffered:
+                    self.on_change(event)
+            self.catch_ups += 1
+            self.save_now()
+
+    async def _refresh_snapshot(self) -> None:
+        snapshot = wire.parse_stats_snapshot(await self._api.dashboard_stats())
+        self._snapshot = snapshot
+        for metric, counter in snapshot.counters.items():
+            # a live event buffered before the snapshot may be newer; keep the higher seq
+            if counter.seq >= self._seqs.get(metric, -1):
+                self._counters[metric] = counter.value
+                self._seqs[metric] = counter.seq
+        self._publish_stats()
+
+    async def _fetch_missed(self) -> None:
+        after = self.feed.cursor
+        while True:
+            rows = await self._api.notifications_after(after, PAGE_SIZE)
+            parsed = []
+            for row in rows:
+                try:
+                    parsed.append(wire.parse_notification(row))
+                except wire.WireError as exc:
+                    log.warning("skipping a malformed notification row: %s", exc)
+                    if exc.notification_id is not None:
+                        self.feed.skip(exc.notification_id)
+            last = len(rows) < PAGE_SIZE
+            update = self.feed.receive_page(after, parsed, last=last, now=_now())
+            if update.added or update.toasts:
+                self._observer.feed_changed(update, self.feed)
+            if last:
+                return
+            after = max(after, int(rows[-1]["id"]))
+
+    # --- live events -------------------------------------------------------
+
+    def _apply(self, event: ChangeEvent) -> None:
+        if event.table == "admin_notifications" and event.type == "INSERT":
+            notification = wire.parse_notification(event.record)
+            update = self.feed.receive_live(notification, _now())
+            if update.added or update.toasts:
+                self._observer.feed_changed(update, self.feed)
+            if update.gap:
+                self._spawn(self.catch_up())
+            elif notification.type in _WINDOW_TYPES:
+                self._request_snapshot()
+            self._save_soon()
+        elif event.table == "admin_stats_counters" and event.type in ("INSERT", "UPDATE"):
+            counter = wire.parse_counter(event.record)
+            if counter.seq > self._seqs.get(counter.metric, -1):
+                self._counters[counter.metric] = counter.value
+                self._seqs[counter.metric] = counter.seq
+                self._publish_stats()
+        elif event.table == "admin_notification_reads" and event.type == "INSERT":
+            if self.feed.apply_remote_reads([wire.parse_read(event.record)]):
+                self._observer.feed_changed(FeedUpdate(), self.feed)
+        elif event.table in _SNAPSHOT_ON_DELETE and event.type == "DELETE":
+            self._request_snapshot()
+
+    def _request_snapshot(self) -> None:
+        """Refetch the window figures; a burst of requests costs one or two RPCs, not one each."""
+        if not self._snapshot_wanted:
+            self._snapshot_wanted = True
+            self._spawn(self._refresh_wanted_snapshot())
+
+    async def _refresh_wanted_snapshot(self) -> None:
+        async with self._lock:
+            if self._snapshot_wanted:
+                self._snapshot_wanted = False
+                await self._refresh_snapshot()
+
+    def _publish_stats(self) -> None:
+        if self._snapshot is None or len(self._counters) < len(wire.COUNTER_METRICS):
+            return
+        stats = dashboard_stats(self._snapshot, self._counters)
+        if stats != self.stats:
+            self.stats = stats
+            self._observer.stats_changed(stats)
+
+    # --- read state --------------------------------------------------------
+
+    async def mark_read(self, ids: list[int]) -> None:
+        newly = self.feed.mark_read(ids)
+        if newly:
+            self._observer.feed_changed(FeedUpdate(), self.feed)
+            await self._api.mark_read(newly)
+
+    async def mark_all_read(self) -> None:
+        up_to = self.feed.mark_all_read()
+        self._observer.feed_changed(FeedUpdate(), self.feed)
+        if up_to is not None:
+            await self._api.mark_all_read(up_to)
+
+    # --- persistence and tasks ---------------------------------------------
+
+    def _save_soon(self) -> None:
+        if self._save_handle is None:
+            self._save_handle = asyncio.get_running_loop().call_later(SAVE_DELAY, self.save_now)
+
+    def save_now(self) -> None:
+        if self._save_handle is not None:
+            self._save_handle.cancel()
+            self._save_handle = None
+        self._store.save(FeedState(self.feed.cursor, self.feed.seen_above))
+
+    def _spawn(self, coroutine: Any) -> None:
+        task: asyncio.Task[None] = asyncio.get_running_loop().create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("background sync failed: %s", task.exception())
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+        self.save_now()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

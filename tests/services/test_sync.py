@@ -1,0 +1,166 @@
+"""Sync's merge of snapshot, paged catch-up and live events (server replaced by an in-memory table).
+
+These prove the merge rules; the devstack tests prove them against the real wire.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from lia_desktop.core.feed import FeedUpdate, NotificationFeed
+from lia_desktop.core.models import ConnectionState, DashboardStats, PresenceActivity
+from lia_desktop.services.api import PAGE_SIZE, AdminApi
+from lia_desktop.services.supervisor import ChangeEvent
+from lia_desktop.services.sync import FeedStateStore, Sync
+
+METRICS = ("total_bookings", "pending_bookings", "total_users", "total_revenue_cop")
+
+
+def row(i: int) -> dict[str, Any]:
+    return {
+        "id": i,
+        "type": "booking_created",
+        "priority": "medium",
+        "title": "New booking",
+        "body": f"booking {i}",
+        "entity_table": "bookings",
+        "entity_id": str(i),
+        "action_path": f"/admin/bookings/{i}",
+        "created_at": "2026-11-24T10:00:00+00:00",
+        "metadata": {},
+        "read": False,
+    }
+
+
+class TableServer(AdminApi):
+    """The RPCs over Python lists; ``gate`` lets a test hold the first page open."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+        self.counters = {m: (0, 0) for m in METRICS}
+        self.gate: asyncio.Event | None = None
+        self.calls: list[str] = []
+
+    async def _call(self, function: str, params: Mapping[str, Any] | None = None) -> Any:
+        self.calls.append(function)
+        params = params or {}
+        if function == "admin_dashboard_stats":
+            return {
+                **{m: v for m, (v, _) in self.counters.items()},
+                "counter_seq": {m: s for m, (_, s) in self.counters.items()},
+                "new_professionals_30d": 0,
+                "bookings_24h": len(self.rows),
+                "trends": {},
+                "bookings_recent": [],
+                "professionals_recent": [],
+                "cursor": max((r["id"] for r in self.rows), default=0),
+                "server_time": "2026-11-24T10:00:00+00:00",
+            }
+        if function == "admin_notifications_after":
+            if self.gate is not None:
+                await self.gate.wait()
+            after, limit = params["after_id"], params["max_rows"]
+            return [r for r in self.rows if r["id"] > after][:limit]
+        raise AssertionError(function)
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.stats: list[DashboardStats] = []
+        self.added: list[int] = []
+        self.toasts = 0
+
+    def stats_changed(self, stats: DashboardStats) -> None:
+        self.stats.append(stats)
+
+    def feed_changed(self, update: FeedUpdate, feed: NotificationFeed) -> None:
+        self.added.extend(n.id for n in update.added)
+        self.toasts += len(update.toasts)
+
+    def activity_changed(self, activity: PresenceActivity) -> None:
+        pass
+
+    def connection_changed(self, state: ConnectionState) -> None:
+        pass
+
+
+def make(tmp_path: Path, server: TableServer) -> tuple[Sync, Recorder]:
+    recorder = Recorder()
+    sync = Sync(
+        server, FeedStateStore(tmp_path / "feed.json"), recorder, web_admin_url="https://admin"
+    )
+    return sync, recorder
+
+
+def insert(i: int) -> ChangeEvent:
+    return ChangeEvent("admin_notifications", "INSERT", row(i), {}, "2026-11-24T10:00:00Z")
+
+
+def counter(metric: str, value: int, seq: int) -> ChangeEvent:
+    record = {"metric": metric, "value": value, "seq": seq}
+    return ChangeEvent("admin_stats_counters", "UPDATE", record, {}, "2026-11-24T10:00:00Z")
+
+
+async def test_catch_up_pages_until_done_and_persists_the_cursor(tmp_path: Path) -> None:
+    server = TableServer()
+    server.rows = [row(i) for i in range(1, 2 * PAGE_SIZE + 8)]
+    sync, recorder = make(tmp_path, server)
+    await sync.catch_up()
+    assert recorder.added == list(range(1, 2 * PAGE_SIZE + 8))
+    assert server.calls.count("admin_notifications_after") == 3
+    assert recorder.toasts == 1  # a catch-up of many is one summary toast
+    restarted, again = make(tmp_path, server)
+    assert restarted.feed.cursor == 2 * PAGE_SIZE + 7
+    await restarted.catch_up()
+    assert again.added == []
+
+
+async def test_live_events_during_catch_up_are_buffered_and_deduplicated(tmp_path: Path) -> None:
+    server = TableServer()
+    server.rows = [row(i) for i in range(1, 6)]
+    server.counters["total_bookings"] = (5, 10)
+    server.gate = asyncio.Event()
+    sync, recorder = make(tmp_path, server)
+    running = asyncio.create_task(sync.catch_up())
+    await asyncio.sleep(0)
+    server.rows.append(row(6))
+    for event in (
+        insert(4),
+        insert(6),
+        counter("total_bookings", 6, 11),
+        counter("total_bookings", 4, 9),
+    ):
+        sync.on_change(event)
+    assert recorder.added == []  # nothing applied before the snapshot and the missed rows
+    server.gate.set()
+    await running
+    assert sorted(recorder.added) == [1, 2, 3, 4, 5, 6]
+    assert len(recorder.added) == 6
+    assert sync.stats is not None
+    assert sync.stats.total_bookings == 6  # seq 11 beats the snapshot's 10; seq 9 ignored
+
+
+async def test_live_event_past_a_gap_triggers_a_catch_up(tmp_path: Path) -> None:
+    server = TableServer()
+    sync, recorder = make(tmp_path, server)
+    await sync.catch_up()
+    server.rows = [row(1), row(2), row(3)]
+    sync.on_change(insert(3))  # 1 and 2 were lost on the wire
+    for _ in range(20):
+        await asyncio.sleep(0)
+        if sync.catch_ups == 2:
+            break
+    assert sorted(recorder.added) == [1, 2, 3]
+
+
+async def test_a_malformed_row_is_skipped_not_fatal(tmp_path: Path) -> None:
+    server = TableServer()
+    bad = row(2) | {"priority": "apocalyptic"}
+    server.rows = [row(1), bad, row(3)]
+    sync, recorder = make(tmp_path, server)
+    await sync.catch_up()
+    assert recorder.added == [1, 3]
+    assert sync.feed.cursor == 3
