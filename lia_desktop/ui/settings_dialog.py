@@ -1,0 +1,172 @@
+"""Settings: every field of the settings schema, with errors under each field.
+
+Values go in and out as a plain mapping keyed by the schema's field names;
+validation is core's (``validate`` is injected), so the dialog never decides
+what a valid URL or quiet-hours range is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime, time
+from typing import Any
+
+from PySide6.QtCore import QDateTime, QTime, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from lia_desktop.core.models import Priority
+from lia_desktop.ui.widgets import FieldForm
+
+Values = Mapping[str, Any]
+Validate = Callable[[Values], Mapping[str, str]]
+
+PRIORITY_LABELS = {
+    Priority.LOW: "Everything",
+    Priority.MEDIUM: "Medium and above",
+    Priority.HIGH: "High and urgent",
+    Priority.URGENT: "Urgent only",
+}
+
+
+def _time(editor: QTimeEdit) -> time:
+    value = editor.time()
+    return time(value.hour(), value.minute())
+
+
+class OptionalEdit(QWidget):
+    """A checkbox that switches a time editor on; unchecked means None."""
+
+    def __init__(self, label: str, editors: list[QTimeEdit] | list[QDateTimeEdit]) -> None:
+        super().__init__()
+        self.check = QCheckBox(label)
+        self.editors = editors
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.check)
+        for index, editor in enumerate(editors):
+            if index:
+                row.addWidget(QLabel("to"))
+            row.addWidget(editor)
+        row.addStretch(1)
+        self.check.toggled.connect(self._sync)
+        self._sync(False)
+
+    def _sync(self, on: bool) -> None:
+        for editor in self.editors:
+            editor.setEnabled(on)
+
+
+class SettingsDialog(QDialog):
+    save_requested = Signal(dict)
+
+    def __init__(self, values: Values, validate: Validate, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("LIA Admin — Settings")
+        self._validate = validate
+        self.supabase_url = QLineEdit()
+        self.anon_key = QLineEdit()
+        self.web_admin_url = QLineEdit()
+        self.quiet_start = QTimeEdit()
+        self.quiet_end = QTimeEdit()
+        for editor in (self.quiet_start, self.quiet_end):
+            editor.setDisplayFormat("HH:mm")
+        self.quiet_hours = OptionalEdit("From", [self.quiet_start, self.quiet_end])
+        self.dnd_until_edit = QDateTimeEdit()
+        self.dnd_until_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.dnd = OptionalEdit("Until", [self.dnd_until_edit])
+        self.min_priority = QComboBox()
+        for priority, label in PRIORITY_LABELS.items():
+            self.min_priority.addItem(label, priority)
+        self.sounds = QCheckBox("Play a sound with toasts")
+        self.launch_at_login = QCheckBox("Start LIA Admin when I log in")
+
+        self.form = FieldForm()
+        self.form.add_field("supabase_url", "Supabase URL", self.supabase_url)
+        self.form.add_field("anon_key", "Anon key", self.anon_key)
+        self.form.add_field("web_admin_url", "Web admin URL", self.web_admin_url)
+        self.form.add_field("quiet_hours", "Quiet hours", self.quiet_hours)
+        self.form.add_field("dnd_until", "Do not disturb", self.dnd)
+        self.form.add_field("min_priority", "Toasts for", self.min_priority)
+        self.form.add_field("sounds", "Sounds", self.sounds)
+        self.form.add_field("launch_at_login", "Launch at login", self.launch_at_login)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        buttons.accepted.connect(self._save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(buttons)
+        self.set_values(values)
+
+    def set_values(self, values: Values) -> None:
+        self.supabase_url.setText(values.get("supabase_url", ""))
+        self.anon_key.setText(values.get("anon_key", ""))
+        self.web_admin_url.setText(values.get("web_admin_url", ""))
+        start: time | None = values.get("quiet_start")
+        end: time | None = values.get("quiet_end")
+        self.quiet_hours.check.setChecked(start is not None and end is not None)
+        self.quiet_start.setTime(QTime(start.hour, start.minute) if start else QTime(22, 0))
+        self.quiet_end.setTime(QTime(end.hour, end.minute) if end else QTime(7, 0))
+        until: datetime | None = values.get("dnd_until")
+        self.dnd.check.setChecked(until is not None)
+        self.dnd_until_edit.setDateTime(
+            QDateTime.fromSecsSinceEpoch(int(until.timestamp()))
+            if until
+            else QDateTime.currentDateTime().addSecs(3600)
+        )
+        self.min_priority.setCurrentIndex(
+            self.min_priority.findData(values.get("min_priority", Priority.LOW))
+        )
+        self.sounds.setChecked(bool(values.get("sounds", True)))
+        self.launch_at_login.setChecked(bool(values.get("launch_at_login", False)))
+
+    def values(self) -> dict[str, Any]:
+        quiet = self.quiet_hours.check.isChecked()
+        return {
+            "supabase_url": self.supabase_url.text().strip(),
+            "anon_key": self.anon_key.text().strip(),
+            "web_admin_url": self.web_admin_url.text().strip(),
+            "quiet_start": _time(self.quiet_start) if quiet else None,
+            "quiet_end": _time(self.quiet_end) if quiet else None,
+            "dnd_until": (
+                datetime.fromtimestamp(
+                    self.dnd_until_edit.dateTime().toSecsSinceEpoch()
+                ).astimezone()
+                if self.dnd.check.isChecked()
+                else None
+            ),
+            "min_priority": self.min_priority.currentData(),
+            "sounds": self.sounds.isChecked(),
+            "launch_at_login": self.launch_at_login.isChecked(),
+        }
+
+    def show_errors(self, errors: Mapping[str, str]) -> None:
+        """Errors per field name; quiet_start/quiet_end both show on the quiet-hours row."""
+        merged: dict[str, str] = {}
+        for key, message in errors.items():
+            row = "quiet_hours" if key in ("quiet_start", "quiet_end") else key
+            merged[row] = f"{merged[row]} {message}" if row in merged else message
+        self.form.set_errors(merged)
+
+    def _save(self) -> None:
+        values = self.values()
+        errors = self._validate(values)
+        self.show_errors(errors)
+        if errors:
+            return
+        self.save_requested.emit(values)
+        self.accept()
