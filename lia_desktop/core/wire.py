@@ -1,0 +1,171 @@
+"""Parse untrusted server data (RPC JSON, realtime records) into models.
+
+Every function raises ``WireError`` (a ``ValueError``) naming the bad field,
+and nothing else, so services can log and skip one bad row without the receive
+loop dying (realtime-py stops the whole socket on a callback exception).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from lia_desktop.core.models import Notification, NotificationType, Priority
+
+COUNTER_METRICS = ("total_bookings", "pending_bookings", "total_users", "total_revenue_cop")
+TREND_KEYS = (*COUNTER_METRICS, "new_professionals_30d", "bookings_24h")
+
+
+class WireError(ValueError):
+    """``notification_id`` is set when a notification row is bad but its id is known (see ``NotificationFeed.skip``)."""
+
+    def __init__(self, message: str, notification_id: int | None = None) -> None:
+        super().__init__(message)
+        self.notification_id = notification_id
+
+
+@dataclass(frozen=True, slots=True)
+class CounterUpdate:
+    metric: str
+    value: int
+    seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class StatsSnapshot:
+    """``admin_dashboard_stats()`` as typed data."""
+
+    counters: Mapping[str, CounterUpdate]
+    new_professionals_30d: int
+    bookings_24h: int
+    trends: Mapping[str, float | None]
+    bookings_recent: tuple[tuple[int, int], ...]
+    professionals_recent: tuple[tuple[int, int], ...]
+    cursor: int
+    server_time: datetime
+
+
+def _obj(value: object, what: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise WireError(f"{what}: expected an object, got {type(value).__name__}")
+    return value
+
+
+def _int(obj: Mapping[str, Any], key: str, what: str) -> int:
+    value = obj.get(key)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise WireError(f"{what}.{key}: expected an integer, got {value!r}")
+    return value
+
+
+def _str(obj: Mapping[str, Any], key: str, what: str) -> str:
+    value = obj.get(key)
+    if not isinstance(value, str):
+        raise WireError(f"{what}.{key}: expected a string, got {value!r}")
+    return value
+
+
+def parse_datetime(value: object, what: str) -> datetime:
+    """ISO-8601 with an offset (``Z`` included); naive times are refused, not guessed."""
+    if not isinstance(value, str):
+        raise WireError(f"{what}: expected an ISO-8601 string, got {value!r}")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise WireError(f"{what}: not an ISO-8601 time: {value!r}") from None
+    if parsed.tzinfo is None:
+        raise WireError(f"{what}: time without a UTC offset: {value!r}")
+    return parsed
+
+
+def parse_notification(row: object) -> Notification:
+    """A row of ``admin_notifications_after`` or the ``record`` of a realtime INSERT (no ``read``)."""
+    obj = _obj(row, "notification")
+    nid = _int(obj, "id", "notification")
+    what = f"notification {nid}"
+    try:
+        metadata = obj.get("metadata") or {}
+        read = obj.get("read", False)
+        if not isinstance(read, bool):
+            raise WireError(f"{what}.read: expected a boolean, got {read!r}")
+        try:
+            kind = NotificationType(_str(obj, "type", what))
+            priority = Priority.parse(_str(obj, "priority", what))
+        except ValueError as error:
+            raise WireError(f"{what}: {error}") from None
+        return Notification(
+            id=nid,
+            type=kind,
+            priority=priority,
+            title=_str(obj, "title", what),
+            body=_str(obj, "body", what),
+            entity_table=_str(obj, "entity_table", what),
+            entity_id=str(obj.get("entity_id", "")),
+            action_path=_str(obj, "action_path", what),
+            created_at=parse_datetime(obj.get("created_at"), f"{what}.created_at"),
+            metadata=_obj(metadata, f"{what}.metadata"),
+            read=read,
+        )
+    except WireError as error:
+        raise WireError(str(error), notification_id=nid) from None
+
+
+def parse_counter(record: object) -> CounterUpdate:
+    """The ``record`` of an ``admin_stats_counters`` UPDATE (or INSERT)."""
+    obj = _obj(record, "counter")
+    return CounterUpdate(
+        metric=_str(obj, "metric", "counter"),
+        value=_int(obj, "value", "counter"),
+        seq=_int(obj, "seq", "counter"),
+    )
+
+
+def parse_read(record: object) -> int:
+    """The ``record`` of an ``admin_notification_reads`` INSERT: the notification id."""
+    return _int(_obj(record, "read"), "notification_id", "read")
+
+
+def _buckets(value: object, what: str) -> tuple[tuple[int, int], ...]:
+    if not isinstance(value, list):
+        raise WireError(f"{what}: expected a list of [epoch, count], got {value!r}")
+    pairs = []
+    for n, pair in enumerate(value):
+        if (
+            not isinstance(pair, list)
+            or len(pair) != 2
+            or not all(isinstance(x, int) and not isinstance(x, bool) for x in pair)
+            or pair[1] < 0
+        ):
+            raise WireError(f"{what}[{n}]: expected [epoch_seconds, count >= 0], got {pair!r}")
+        pairs.append((pair[0], pair[1]))
+    return tuple(pairs)
+
+
+def parse_stats_snapshot(data: object) -> StatsSnapshot:
+    what = "stats"
+    obj = _obj(data, what)
+    seqs = _obj(obj.get("counter_seq"), f"{what}.counter_seq")
+    trends_obj = _obj(obj.get("trends"), f"{what}.trends")
+    trends: dict[str, float | None] = {}
+    for key in TREND_KEYS:
+        value = trends_obj.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise WireError(f"{what}.trends.{key}: expected a number or null, got {value!r}")
+        trends[key] = None if value is None else float(value)
+    return StatsSnapshot(
+        counters={
+            m: CounterUpdate(m, _int(obj, m, what), _int(seqs, m, f"{what}.counter_seq"))
+            for m in COUNTER_METRICS
+        },
+        new_professionals_30d=_int(obj, "new_professionals_30d", what),
+        bookings_24h=_int(obj, "bookings_24h", what),
+        trends=trends,
+        bookings_recent=_buckets(obj.get("bookings_recent"), f"{what}.bookings_recent"),
+        professionals_recent=_buckets(
+            obj.get("professionals_recent"), f"{what}.professionals_recent"
+        ),
+        cursor=_int(obj, "cursor", what),
+        server_time=parse_datetime(obj.get("server_time"), f"{what}.server_time"),
+    )
