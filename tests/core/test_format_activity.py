@@ -1,0 +1,89 @@
+"""Display text and presence counting."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from lia_desktop.core.activity import Debouncer, Presence
+from lia_desktop.core.format import badge_text, cop, relative_time, tooltip, trend
+from lia_desktop.core.models import ConnectionPhase as P
+from lia_desktop.core.models import ConnectionState, PresenceActivity
+
+
+@pytest.mark.parametrize(
+    ("amount", "text"),
+    [(0, "$ 0"), (180000, "$ 180.000"), (1234567, "$ 1.234.567"), (-950, "-$ 950")],
+)
+def test_cop_uses_the_es_co_convention(amount: int, text: str) -> None:
+    assert cop(amount) == text
+
+
+def test_trends() -> None:
+    assert trend(12.5) == "+12.5% vs last month"
+    assert trend(-3) == "-3.0% vs last month"
+    assert trend(None, "previous 24 h") == "new vs previous 24 h"
+    assert trend(float("inf")) == "new vs last month"
+
+
+@pytest.mark.parametrize(
+    ("ago", "text"),
+    [
+        (timedelta(seconds=30), "just now"),
+        (timedelta(minutes=5), "5 min ago"),
+        (timedelta(hours=3), "3 h ago"),
+        (timedelta(hours=30), "yesterday"),
+        (timedelta(days=4), "4 d ago"),
+    ],
+)
+def test_relative_times(ago: timedelta, text: str) -> None:
+    now = datetime(2026, 3, 2, tzinfo=UTC)
+    assert relative_time(now - ago, now) == text
+
+
+def test_tooltips_say_the_state_in_words() -> None:
+    assert tooltip(3, ConnectionState(P.LIVE), 0) == "LIA Admin — 3 unread — Live"
+    waiting = ConnectionState(P.RECONNECTING, attempt=4, next_retry_at=107.2, reason="x")
+    assert (
+        tooltip(0, waiting, 100) == "LIA Admin — 0 unread — Reconnecting (attempt 4, next in 8 s)"
+    )
+    assert tooltip(0, waiting, 200).endswith("next in 0 s)")
+    assert tooltip(1, ConnectionState(P.ERROR, reason="not an admin"), 0).endswith(
+        "Error: not an admin"
+    )
+    assert tooltip(1, ConnectionState(P.SIGNED_OUT), 0).endswith("Signed out")
+
+
+@pytest.mark.parametrize(("n", "text"), [(0, ""), (1, "1"), (9, "9"), (10, "9+"), (250, "9+")])
+def test_badge(n: int, text: str) -> None:
+    assert badge_text(n) == text
+
+
+def test_presence_counts_distinct_keys_and_metas() -> None:
+    p = Presence()
+    state = {
+        "admin-1": [{"presence_ref": "a"}, {"presence_ref": "b"}],
+        "admin-2": [{"phx_ref": "c"}],
+        "bad": "x",
+    }
+    assert p.apply_state(state) == PresenceActivity(online_users=2, active_sessions=3)
+    assert p.apply_diff(
+        {"admin-3": [{"presence_ref": "d"}, 7]},
+        {"admin-1": [{"presence_ref": "a"}, {"presence_ref": "b"}]},
+    ) == PresenceActivity(2, 2)
+    assert p.apply_diff({}, {"ghost": [{"presence_ref": "z"}]}) == PresenceActivity(2, 2)
+    assert p.apply_state({}) == PresenceActivity(0, 0)
+
+
+def test_debounce_emits_at_most_once_per_interval_and_the_last_value_wins() -> None:
+    d = Debouncer(interval=1.0)
+    assert d.offer(PresenceActivity(1, 1), 0.0) == PresenceActivity(1, 1)
+    assert d.offer(PresenceActivity(1, 1), 0.1) is None  # unchanged
+    assert d.wakeup_at is None
+    assert d.offer(PresenceActivity(2, 2), 0.2) is None
+    assert d.offer(PresenceActivity(3, 3), 0.5) is None
+    assert d.wakeup_at == 1.0
+    assert d.tick(0.9) is None
+    assert d.tick(1.0) == PresenceActivity(3, 3)
+    assert d.tick(5.0) is None
