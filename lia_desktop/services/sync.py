@@ -27,23 +27,17 @@ import platformdirs
 
 from lia_desktop.core import wire
 from lia_desktop.core.feed import FeedUpdate, NotificationFeed, ToastRules
-from lia_desktop.core.models import (
-    ConnectionState,
-    DashboardStats,
-    NotificationType,
-    PresenceActivity,
-)
+from lia_desktop.core.models import ConnectionState, DashboardStats, PresenceActivity
+from lia_desktop.core.stats import LiveStats, needs_snapshot
 from lia_desktop.services.api import PAGE_SIZE, AdminApi
 from lia_desktop.services.files import write_json_atomic
 from lia_desktop.services.supervisor import ChangeEvent
 
 log = logging.getLogger(__name__)
 
-#: a live row of one of these types may shift a window figure: refetch the snapshot
-_WINDOW_TYPES = (NotificationType.BOOKING_CREATED, NotificationType.PROFESSIONAL_APPLIED)
-#: deletions change window counts the counters cannot express
-_SNAPSHOT_ON_DELETE = ("bookings", "professionals")
 SAVE_DELAY = 1.0
+#: window figures (bookings 24 h, professionals 30 d) age with time: re-publish this often
+STATS_AGING_INTERVAL = 60.0
 
 
 class SyncObserver(Protocol):
@@ -93,27 +87,6 @@ class FeedStateStore:
         )
 
 
-def dashboard_stats(snapshot: wire.StatsSnapshot, counters: Mapping[str, int]) -> DashboardStats:
-    """The stats window's figures: live counters, window figures from the last snapshot."""
-    now = int(snapshot.server_time.timestamp())
-    per_hour = [0] * 24
-    for minute, count in snapshot.bookings_recent:
-        age_hours = (now - minute) // 3600
-        if 0 <= age_hours < 24:
-            per_hour[23 - age_hours] += count
-    return DashboardStats(
-        total_bookings=counters["total_bookings"],
-        pending_bookings=counters["pending_bookings"],
-        total_users=counters["total_users"],
-        total_revenue_cop=counters["total_revenue_cop"],
-        new_professionals_30d=snapshot.new_professionals_30d,
-        bookings_24h=snapshot.bookings_24h,
-        trends=dict(snapshot.trends),
-        bookings_per_hour=tuple(per_hour),
-        updated_at=snapshot.server_time,
-    )
-
-
 def presence_activity(state: Mapping[str, list[Mapping[str, Any]]]) -> PresenceActivity:
     """Distinct presence keys are users; their metas are sessions (tabs, devices)."""
     return PresenceActivity(
@@ -145,9 +118,8 @@ class Sync:
             seen_above=saved.seen_above,
         )
         self.stats: DashboardStats | None = None
-        self._snapshot: wire.StatsSnapshot | None = None
-        self._counters: dict[str, int] = {}
-        self._seqs: dict[str, int] = {}
+        self._live_stats = LiveStats()
+        self._aging: asyncio.TimerHandle | None = None
         self._lock = asyncio.Lock()
         self._buffer: list[ChangeEvent] | None = None  # not None while a catch-up runs
         self._tasks: set[asyncio.Task[None]] = set()
@@ -196,12 +168,7 @@ class Sync:
 
     async def _refresh_snapshot(self) -> None:
         snapshot = wire.parse_stats_snapshot(await self._api.dashboard_stats())
-        self._snapshot = snapshot
-        for metric, counter in snapshot.counters.items():
-            # a live event buffered before the snapshot may be newer; keep the higher seq
-            if counter.seq >= self._seqs.get(metric, -1):
-                self._counters[metric] = counter.value
-                self._seqs[metric] = counter.seq
+        self._live_stats.apply_snapshot(snapshot, _now())
         self._publish_stats()
 
     async def _fetch_missed(self) -> None:
@@ -217,7 +184,10 @@ class Sync:
                     if exc.notification_id is not None:
                         self.feed.skip(exc.notification_id)
             last = len(rows) < PAGE_SIZE
-            update = self.feed.receive_page(after, parsed, last=last, now=_now())
+            now = _now()
+            update = self.feed.receive_page(after, parsed, last=last, now=now)
+            if any([self._live_stats.apply_notification(n, now) for n in update.added]):
+                self._publish_stats()
             if update.added or update.toasts:
                 self._observer.feed_changed(update, self.feed)
             if last:
@@ -229,24 +199,22 @@ class Sync:
     def _apply(self, event: ChangeEvent) -> None:
         if event.table == "admin_notifications" and event.type == "INSERT":
             notification = wire.parse_notification(event.record)
-            update = self.feed.receive_live(notification, _now())
+            now = _now()
+            update = self.feed.receive_live(notification, now)
             if update.added or update.toasts:
                 self._observer.feed_changed(update, self.feed)
+            if self._live_stats.apply_notification(notification, now):
+                self._publish_stats()
             if update.gap:
                 self._spawn(self.catch_up())
-            elif notification.type in _WINDOW_TYPES:
-                self._request_snapshot()
             self._save_soon()
         elif event.table == "admin_stats_counters" and event.type in ("INSERT", "UPDATE"):
-            counter = wire.parse_counter(event.record)
-            if counter.seq > self._seqs.get(counter.metric, -1):
-                self._counters[counter.metric] = counter.value
-                self._seqs[counter.metric] = counter.seq
+            if self._live_stats.apply_counter(wire.parse_counter(event.record), _now()):
                 self._publish_stats()
         elif event.table == "admin_notification_reads" and event.type == "INSERT":
             if self.feed.apply_remote_reads([wire.parse_read(event.record)]):
                 self._observer.feed_changed(FeedUpdate(), self.feed)
-        elif event.table in _SNAPSHOT_ON_DELETE and event.type == "DELETE":
+        elif needs_snapshot(event.table, event.type):
             self._request_snapshot()
 
     def _request_snapshot(self) -> None:
@@ -262,9 +230,15 @@ class Sync:
                 await self._refresh_snapshot()
 
     def _publish_stats(self) -> None:
-        if self._snapshot is None or len(self._counters) < len(wire.COUNTER_METRICS):
+        """Publish the figures if they changed; re-armed so window figures age while idle."""
+        if not self._live_stats.has_snapshot:
             return
-        stats = dashboard_stats(self._snapshot, self._counters)
+        if self._aging is not None:
+            self._aging.cancel()
+        self._aging = asyncio.get_running_loop().call_later(
+            STATS_AGING_INTERVAL, self._publish_stats
+        )
+        stats = self._live_stats.view(_now())
         if stats != self.stats:
             self.stats = stats
             self._observer.stats_changed(stats)
@@ -306,6 +280,8 @@ class Sync:
             log.warning("background sync failed: %s", task.exception())
 
     async def close(self) -> None:
+        if self._aging is not None:
+            self._aging.cancel()
         for task in list(self._tasks):
             task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
