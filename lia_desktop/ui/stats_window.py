@@ -8,6 +8,7 @@ live in core.format and the tests here pin the layout, not the copy.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lia_desktop.core import format as core_format
 from lia_desktop.core.models import (
     ConnectionPhase,
     ConnectionState,
@@ -55,6 +57,25 @@ class StatsFormat(Protocol):
     def trend(self, percent: float | None) -> str: ...
     def connection_detail(self, state: ConnectionState) -> str: ...
     def updated(self, at: datetime) -> str: ...
+
+
+class CoreStatsFormat:
+    """StatsFormat over core.format (es-CO numbers, ``$ 1.234.567``)."""
+
+    def count(self, value: int) -> str:
+        return core_format.thousands(value)
+
+    def cop(self, value: int) -> str:
+        return core_format.cop(value)
+
+    def trend(self, percent: float | None) -> str:
+        return core_format.trend(percent)
+
+    def connection_detail(self, state: ConnectionState) -> str:
+        return core_format.connection_text(state, time.monotonic())
+
+    def updated(self, at: datetime) -> str:
+        return f"Updated {at.astimezone():%H:%M:%S}"
 
 
 @dataclass(frozen=True, slots=True)

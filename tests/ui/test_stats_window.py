@@ -15,7 +15,7 @@ from lia_desktop.core.models import (
     DashboardStats,
     PresenceActivity,
 )
-from lia_desktop.ui.stats_window import WIDE_MIN_WIDTH, StatsFormat, StatsWindow
+from lia_desktop.ui.stats_window import WIDE_MIN_WIDTH, CoreStatsFormat, StatsFormat, StatsWindow
 from lia_desktop.ui.theme import GREEN, RED, TREND_DOWN, TREND_UP, YELLOW
 
 SNAPSHOT = DashboardStats(
@@ -132,3 +132,11 @@ def test_dark_mode_follows_the_system_palette(qapp: QApplication, window: StatsW
         assert "#ffffff" not in window.styleSheet()
     finally:
         qapp.setPalette(original)
+
+
+def test_core_format_gives_colombian_pesos(qtbot: QtBot) -> None:
+    window = StatsWindow(CoreStatsFormat())
+    qtbot.addWidget(window)
+    window.show_stats(SNAPSHOT)
+    assert window.cards["total_revenue_cop"].value.text() == "$ 123.456.789"
+    assert window.cards["total_bookings"].trend.text() == "+12.5% vs last month"

@@ -9,6 +9,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QPushButton, QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
+from lia_desktop.core.format import badge_text
 from lia_desktop.core.models import ConnectionPhase
 from lia_desktop.ui.theme import GREEN, GREY, ORANGE, RED, YELLOW
 from lia_desktop.ui.tray_icon import (
@@ -158,3 +159,16 @@ def test_without_a_tray_it_says_so_once_and_shows_a_window(qtbot: QtBot) -> None
             stats[0].click()
     finally:
         controller.dispose()
+
+
+@pytest.mark.parametrize(
+    ("unread", "badge"), [(0, ""), (1, "1"), (9, "9"), (10, "9+"), (250, "9+")]
+)
+def test_unread_counts_paint_the_right_badge(unread: int, badge: str) -> None:
+    """core.format.badge_text's rule, as pixels: none at 0, digits to 9, then 9+."""
+    text = badge_text(unread)
+    assert text == badge
+    image = render(badge=text)
+    assert (image.pixelColor(*BADGE_TOP).name() == ORANGE) is (unread > 0)
+    if unread >= 10:
+        assert white_pixels_in_badge(image) == white_pixels_in_badge(render(badge="9+"))
