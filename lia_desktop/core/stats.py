@@ -44,16 +44,15 @@ class _Window:
     def counts(self, bucket: int, now: float) -> bool:
         return now - self.span < bucket + self.width and bucket <= now
 
+    def gone(self, bucket: int, now: float) -> bool:
+        return bucket + self.width <= now - self.span
+
     def prune(self, now: float) -> None:
-        for bucket in [b for b in self.buckets if bucket_gone(b, self.width, self.span, now)]:
+        for bucket in [b for b in self.buckets if self.gone(b, now)]:
             del self.buckets[bucket]
 
     def total(self, now: float) -> int:
         return sum(c for b, c in self.buckets.items() if self.counts(b, now))
-
-
-def bucket_gone(bucket: int, width: int, span: int, now: float) -> bool:
-    return bucket + width <= now - span
 
 
 _KINDS = {NotificationType.BOOKING_CREATED: 0, NotificationType.PROFESSIONAL_APPLIED: 1}
@@ -69,8 +68,9 @@ class LiveStats:
         self._counters: dict[str, CounterUpdate] = {}
         self._windows = (_Window(MINUTE, DAY), _Window(HOUR, 30 * DAY))
         self._cursor = 0
-        #: notification id -> (window index, bucket), for ids above the snapshot cursor
-        self._live: dict[int, tuple[int, int]] = {}
+        #: notification id -> bucket * 2 + window index, for ids above the snapshot cursor
+        #: (one int, not a tuple: this holds up to a window's worth of items)
+        self._live: dict[int, int] = {}
         self._trends: dict[str, float | None] = {}
         self._updated_at: datetime | None = None
         self.has_snapshot = False
@@ -86,9 +86,9 @@ class LiveStats:
             window.buckets = Counter()
             for bucket, count in recent:
                 window.buckets[bucket] += count
-        self._live = {i: wb for i, wb in self._live.items() if i > snapshot.cursor}
-        for index, bucket in self._live.values():
-            self._windows[index].buckets[bucket] += 1
+        self._live = {i: code for i, code in self._live.items() if i > snapshot.cursor}
+        for code in self._live.values():
+            self._windows[code & 1].buckets[code >> 1] += 1
         self.has_snapshot = True
         self._updated_at = now
 
@@ -112,7 +112,7 @@ class LiveStats:
             created = n.created_at
         window = self._windows[index]
         bucket = window.bucket_of(created)
-        self._live[n.id] = (index, bucket)
+        self._live[n.id] = bucket << 1 | index
         window.buckets[bucket] += 1
         self._updated_at = now
         return True
@@ -123,9 +123,9 @@ class LiveStats:
         for window in self._windows:
             window.prune(epoch)
         self._live = {
-            i: (k, b)
-            for i, (k, b) in self._live.items()
-            if not bucket_gone(b, self._windows[k].width, self._windows[k].span, epoch)
+            i: code
+            for i, code in self._live.items()
+            if not self._windows[code & 1].gone(code >> 1, epoch)
         }
         bookings = self._windows[0]
         per_hour = [0] * 24
