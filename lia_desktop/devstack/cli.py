@@ -20,6 +20,7 @@ import platformdirs
 
 from . import tokens
 from .server import Devstack
+from .simulator import MarketplaceSimulator
 
 
 def default_data_dir() -> Path:
@@ -40,6 +41,11 @@ def _parser() -> argparse.ArgumentParser:
         default=tokens.DEFAULT_JWT_EXPIRY,
         metavar="S",
         help="access token lifetime in seconds",
+    )
+    start.add_argument(
+        "--simulate",
+        action="store_true",
+        help="run the demo's marketplace activity (bookings, reviews, disputes, sign-ups, presence)",
     )
     return parser
 
@@ -62,6 +68,13 @@ async def _serve(args: argparse.Namespace) -> None:
             print(json.dumps({**status, "DATA_DIR": str(devstack.data_dir)}), flush=True)
         else:
             print("\n".join(f"{key}={value}" for key, value in status.items()), flush=True)
+        if args.simulate:
+            simulator = MarketplaceSimulator(
+                devstack.cluster.conninfo,
+                realtime_url=devstack.api_url.replace("http", "ws", 1) + "/realtime/v1",
+                service_role_key=status["SERVICE_ROLE_KEY"],
+            )
+            await simulator.run(stopping)
         await stopping.wait()
     finally:
         await devstack.stop()

@@ -1,0 +1,285 @@
+"""Marketplace activity for the demo: what LIA's customers and professionals would do.
+
+It writes through the database as the marketplace's own backend does (bookings,
+status changes, reviews, disputes, sign-ups, professional applications), so
+every trigger, counter and realtime event the admin app sees is the real
+thing. Simulated customers also go online and offline on the private
+``online_users`` presence channel, one websocket each, as the web app's
+server side would track them (the channel is admin-only, so it uses the
+service role).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import psycopg
+from psycopg.types.json import Jsonb
+from realtime import AsyncRealtimeChannel, AsyncRealtimeClient
+from realtime.types import RealtimeChannelOptions
+
+log = logging.getLogger(__name__)
+
+FIRST_NAMES = (
+    "Ana", "Carlos", "María", "Juan", "Valentina", "Andrés", "Camila", "Santiago",
+    "Laura", "Felipe", "Daniela", "Mateo", "Isabella", "Sebastián", "Paula", "Julián",
+)
+LAST_NAMES = (
+    "Gómez", "Rodríguez", "Martínez", "García", "López", "Hernández", "Torres", "Ramírez",
+    "Ruiz", "Vargas", "Castro", "Moreno", "Rojas", "Ortiz", "Jiménez", "Restrepo",
+)
+CITIES = ("Bogotá", "Medellín", "Cali", "Barranquilla", "Cartagena", "Bucaramanga", "Pereira")
+#: service -> (min, max) price in COP, rounded to 5.000
+SERVICES: dict[str, tuple[int, int]] = {
+    "Plumbing": (80_000, 350_000),
+    "Electrician": (90_000, 400_000),
+    "Cleaning": (60_000, 220_000),
+    "Painting": (150_000, 900_000),
+    "Gardening": (70_000, 250_000),
+    "Appliance repair": (100_000, 450_000),
+}
+DISPUTE_REASONS = (
+    "Professional did not show up",
+    "Work left unfinished",
+    "Charged more than agreed",
+    "Damage to property",
+)
+NEXT_STATUS = {"pending": "confirmed", "confirmed": "in_progress", "in_progress": "completed"}
+
+
+@dataclass
+class Pace:
+    """Seconds between actions, and how often a burst of bookings arrives."""
+
+    mean_interval_s: float = 3.0
+    burst_every_s: float = 150.0
+    burst_size: tuple[int, int] = (8, 20)
+    presence_every_s: float = 7.0
+    max_online: int = 8
+
+
+@dataclass
+class MarketplaceSimulator:
+    conninfo: str
+    realtime_url: str = ""
+    service_role_key: str = ""
+    pace: Pace = field(default_factory=Pace)
+    rng: random.Random = field(default_factory=random.Random)
+    actions_done: int = 0
+    _online: dict[str, tuple[AsyncRealtimeClient, AsyncRealtimeChannel]] = field(
+        default_factory=dict
+    )
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Act until ``stop`` is set; a failed action is logged and the next one goes on."""
+        async with await psycopg.AsyncConnection.connect(self.conninfo, autocommit=True) as db:
+            loop = asyncio.get_running_loop()
+            next_burst = loop.time() + self.pace.burst_every_s
+            next_presence = loop.time()
+            try:
+                while not stop.is_set():
+                    now = loop.time()
+                    try:
+                        if now >= next_burst:
+                            await self.burst(db)
+                            next_burst = now + self.pace.burst_every_s
+                        else:
+                            await self.act(db)
+                        if self.realtime_url and now >= next_presence:
+                            await self.churn_presence(db)
+                            next_presence = now + self.pace.presence_every_s
+                    except (psycopg.Error, OSError) as err:
+                        log.warning("simulated action failed: %s", err)
+                    delay = self.rng.expovariate(1 / self.pace.mean_interval_s)
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), timeout=min(delay, 15.0))
+            finally:
+                await self.all_offline()
+
+    async def act(self, db: psycopg.AsyncConnection[Any]) -> None:
+        actions = (
+            (self.new_booking, 5.0),
+            (self.advance_booking, 4.0),
+            (self.review_booking, 1.5),
+            (self.sign_up, 1.0),
+            (self.apply_as_professional, 0.4),
+            (self.open_dispute, 0.4),
+            (self.escalate_dispute, 0.15),
+        )
+        action = self.rng.choices([a for a, _ in actions], weights=[w for _, w in actions])[0]
+        await action(db)
+        self.actions_done += 1
+
+    async def burst(self, db: psycopg.AsyncConnection[Any]) -> None:
+        for _ in range(self.rng.randint(*self.pace.burst_size)):
+            await self.new_booking(db)
+        self.actions_done += 1
+
+    async def _one(self, db: psycopg.AsyncConnection[Any], sql: str, *args: Any) -> Any:
+        row = await (await db.execute(sql, args)).fetchone()
+        return None if row is None else row[0]
+
+    def _name(self) -> str:
+        return f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}"
+
+    async def new_booking(self, db: psycopg.AsyncConnection[Any]) -> None:
+        customer = await self._one(
+            db, "select id from public.users where role = 'customer' order by random() limit 1"
+        )
+        pro = await (
+            await db.execute(
+                "select id, specialty from public.professionals where status = 'approved'"
+                " order by random() limit 1"
+            )
+        ).fetchone()
+        if customer is None or pro is None:
+            return
+        low, high = SERVICES.get(pro[1], (80_000, 300_000))
+        price = self.rng.randrange(low, high + 1, 5_000)
+        when = datetime.now(UTC) + timedelta(hours=self.rng.randint(2, 240))
+        await db.execute(
+            "insert into public.bookings (customer_id, professional_id, service, status,"
+            " total_price_cop, scheduled_at) values (%s, %s, %s, 'pending', %s, %s)",
+            (customer, pro[0], pro[1], price, when),
+        )
+
+    async def advance_booking(self, db: psycopg.AsyncConnection[Any]) -> None:
+        row = await (
+            await db.execute(
+                "select id, status from public.bookings"
+                " where status in ('pending', 'confirmed', 'in_progress')"
+                " order by created_at desc limit 1 offset %s",
+                (self.rng.randint(0, 20),),
+            )
+        ).fetchone()
+        if row is None:
+            return
+        status = "cancelled" if self.rng.random() < 0.12 else NEXT_STATUS[row[1]]
+        await db.execute(
+            "update public.bookings set status = %s, updated_at = now() where id = %s",
+            (status, row[0]),
+        )
+
+    async def review_booking(self, db: psycopg.AsyncConnection[Any]) -> None:
+        booking = await self._one(
+            db,
+            "select b.id from public.bookings b where b.status = 'completed'"
+            " and not exists (select 1 from public.reviews r where r.booking_id = b.id)"
+            " order by b.updated_at desc limit 1",
+        )
+        if booking is None:
+            return
+        rating = self.rng.choices((1, 2, 3, 4, 5), weights=(1, 1, 2, 5, 8))[0]
+        comment = {
+            1: "Very disappointed, the job was not done.",
+            2: "Arrived late and left a mess.",
+            3: "Fine, nothing special.",
+            4: "Good work, would book again.",
+            5: "Excellent, fast and careful!",
+        }[rating]
+        await db.execute(
+            "insert into public.reviews (booking_id, rating, comment) values (%s, %s, %s)",
+            (booking, rating, comment),
+        )
+
+    async def sign_up(self, db: psycopg.AsyncConnection[Any]) -> None:
+        user_id = uuid.UUID(int=self.rng.getrandbits(128), version=4)
+        name = self._name()
+        email = f"{name.split()[0].lower()}.{str(user_id)[:8]}@example.co"
+        async with db.transaction():
+            await db.execute(
+                "insert into auth.users (instance_id, id, aud, role, email, email_confirmed_at,"
+                " raw_app_meta_data, raw_user_meta_data, created_at, updated_at)"
+                " values ('00000000-0000-0000-0000-000000000000', %s, 'authenticated',"
+                " 'authenticated', %s, now(),"
+                " '{\"provider\":\"email\",\"providers\":[\"email\"]}', %s, now(), now())",
+                (user_id, email, Jsonb({"full_name": name})),
+            )
+            await db.execute(
+                "insert into public.users (id, email, full_name, city, role)"
+                " values (%s, %s, %s, %s, 'customer') on conflict (id) do nothing",
+                (user_id, email, name, self.rng.choice(CITIES)),
+            )
+
+    async def apply_as_professional(self, db: psycopg.AsyncConnection[Any]) -> None:
+        user = await (
+            await db.execute(
+                "select u.id, u.full_name, u.city from public.users u where u.role = 'customer'"
+                " and not exists (select 1 from public.professionals p where p.user_id = u.id)"
+                " order by random() limit 1"
+            )
+        ).fetchone()
+        if user is None:
+            return
+        await db.execute(
+            "insert into public.professionals (user_id, full_name, specialty, city, status)"
+            " values (%s, %s, %s, %s, 'pending')",
+            (user[0], user[1], self.rng.choice(list(SERVICES)), user[2]),
+        )
+
+    async def open_dispute(self, db: psycopg.AsyncConnection[Any]) -> None:
+        row = await (
+            await db.execute(
+                "select id, customer_id from public.bookings"
+                " where status in ('completed', 'in_progress') order by random() limit 1"
+            )
+        ).fetchone()
+        if row is None:
+            return
+        await db.execute(
+            "insert into public.disputes (booking_id, opened_by, reason, status, priority)"
+            " values (%s, %s, %s, 'open', %s)",
+            (row[0], row[1], self.rng.choice(DISPUTE_REASONS), self.rng.choice(("medium", "high"))),
+        )
+
+    async def escalate_dispute(self, db: psycopg.AsyncConnection[Any]) -> None:
+        await db.execute(
+            "update public.disputes set priority = 'urgent' where id = ("
+            " select id from public.disputes where status = 'open' and priority <> 'urgent'"
+            " order by random() limit 1)"
+        )
+
+    async def churn_presence(self, db: psycopg.AsyncConnection[Any]) -> None:
+        """One simulated customer comes online or goes offline."""
+        if self._online and (
+            len(self._online) >= self.pace.max_online or self.rng.random() < 0.4
+        ):
+            key = self.rng.choice(list(self._online))
+            await self._go_offline(key)
+            return
+        user = await self._one(
+            db, "select id::text from public.users where role = 'customer' order by random() limit 1"
+        )
+        if user is None or user in self._online:
+            return
+        client = AsyncRealtimeClient(
+            self.realtime_url, token=self.service_role_key, auto_reconnect=False
+        )
+        await client.connect()
+        options: RealtimeChannelOptions = {
+            "config": {
+                "private": True,
+                "presence": {"key": user, "enabled": True},
+                "broadcast": None,
+            }
+        }
+        channel = client.channel("online_users", options)
+        await channel.subscribe()
+        await channel.track({"user_id": user, "online_at": datetime.now(UTC).isoformat()})
+        self._online[user] = (client, channel)
+
+    async def _go_offline(self, key: str) -> None:
+        client, _ = self._online.pop(key)
+        with contextlib.suppress(Exception):
+            await client.close()
+
+    async def all_offline(self) -> None:
+        for key in list(self._online):
+            await self._go_offline(key)
