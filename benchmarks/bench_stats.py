@@ -118,7 +118,7 @@ def load_bookings(conn: psycopg.Connection[Any], count: int) -> float:
             " 'Plumbing',"
             " (array['pending', 'confirmed', 'in_progress', 'completed', 'completed',"
             "   'completed', 'completed', 'completed', 'completed', 'cancelled'])[1 + i %% 10],"
-            " 50000 + (i * 7919) %% 950000, now(), now() - random() * interval '365 days'"
+            " 50000 + (i::bigint * 7919) %% 950000, now(), now() - random() * interval '365 days'"
             " from generate_series(1, %s) i,"
             " (select array_agg(id) as ids from public.users where role = 'customer') c,"
             " (select array_agg(id) as ids from public.professionals) p",
