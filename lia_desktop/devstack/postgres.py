@@ -41,6 +41,9 @@ SERVER_SETTINGS: dict[str, str] = {
     "fsync": "off",  # a dev/test cluster: durability across OS crashes is not wanted
     "synchronous_commit": "off",
     "full_page_writes": "off",
+    # With synchronous_commit off, commits reach the WAL (and so logical decoding, i.e.
+    # Realtime) only when the WAL writer next flushes: 200 ms by default.
+    "wal_writer_delay": "5ms",
 }
 
 

@@ -1,0 +1,421 @@
+"""The devstack's Realtime endpoint: ``GET /realtime/v1/websocket`` (wire protocol 2, 3).
+
+:class:`RealtimeService` owns change capture, delivery and the sockets; each
+:class:`Socket` reads frames one at a time (so a channel's frames are handled
+in order, as a Phoenix channel process would) and writes through its own
+outbox, so one slow client never holds up capture or the other sockets.
+A frame that cannot be handled is answered or closes that socket with a
+reason; it never reaches the other sockets or the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from collections import defaultdict
+from typing import Any
+
+from aiohttp import WSCloseCode, WSMsgType, web
+
+from . import authorization
+from .capture import ChangeCapture
+from .channels import Binding, Channel, binding_id
+from .claims import TokenError, verify
+from .db import Database
+from .delivery import Dispatcher, SubscriptionError
+from .filters import FilterError
+from .presence import Diff, PresenceHub
+from .protocol import (
+    MAX_FRAME_BYTES,
+    Frame,
+    ProtocolError,
+    Serializer,
+    push,
+    reply,
+    serializer_for,
+    system,
+)
+from .values import TypeCatalog
+
+log = logging.getLogger(__name__)
+
+MAX_CHANNELS = 100
+TOKEN_RECHECK_MAX_S = 300.0
+SUBSCRIBED = "Subscribed to PostgreSQL"
+
+
+class RealtimeService:
+    """Start with :meth:`start`; route websocket upgrades to :meth:`handle_websocket`."""
+
+    def __init__(self, conninfo: str, jwt_secret: str) -> None:
+        self.jwt_secret = jwt_secret
+        catalog = TypeCatalog()
+        self.capture = ChangeCapture(conninfo, catalog)
+        self.dispatcher = Dispatcher(conninfo, catalog)
+        self.control = Database(conninfo)
+        self.presence = PresenceHub()
+        self.topics: dict[str, set[Channel]] = defaultdict(set)
+        self._sockets: set[Socket] = set()
+        self._delivery: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        await self.capture.start()
+        self._delivery = asyncio.create_task(
+            self.dispatcher.run(self.capture.transactions), name="realtime-delivery"
+        )
+
+    async def stop(self) -> None:
+        """Close every socket with a reason, stop capture (dropping the slot), close connections."""
+        await asyncio.gather(
+            *(socket.close("Server shutting down") for socket in list(self._sockets))
+        )
+        if self._delivery is not None:
+            self._delivery.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._delivery
+            self._delivery = None
+        await self.capture.stop()
+        await self.dispatcher.close()
+        await self.control.close()
+
+    def add_routes(self, app: web.Application) -> None:
+        app.router.add_get("/realtime/v1/websocket", self.handle_websocket)
+
+    async def handle_websocket(self, request: web.Request) -> web.StreamResponse:
+        serializer = serializer_for(request.query.get("vsn"))
+        if serializer is None:
+            return web.json_response({"error": "Unsupported protocol version (vsn)"}, status=403)
+        token = request.headers.get("x-api-key") or request.query.get("apikey")
+        if not token:
+            return web.json_response({"error": "API key is missing"}, status=401)
+        try:
+            claims = verify(token, self.jwt_secret)
+        except TokenError as err:
+            return web.json_response({"error": err.message}, status=401)
+        ws = web.WebSocketResponse(max_msg_size=MAX_FRAME_BYTES, autoping=True)
+        await ws.prepare(request)
+        socket = Socket(self, ws, serializer, token, claims)
+        self._sockets.add(socket)
+        try:
+            await socket.run()
+        finally:
+            self._sockets.discard(socket)
+        return ws
+
+    def broadcast_presence(self, topic: str, diff: Diff) -> None:
+        for member in self.topics.get(topic, ()):
+            if member.presence_enabled and member.reads("presence"):
+                member.send(push(topic, "presence_diff", dict(diff)))
+
+
+class Socket:
+    def __init__(
+        self,
+        service: RealtimeService,
+        ws: web.WebSocketResponse,
+        serializer: Serializer,
+        token: str,
+        claims: dict[str, Any],
+    ) -> None:
+        self.service = service
+        self.ws = ws
+        self.serializer = serializer
+        self.token = token
+        self.claims = claims
+        self.channels: dict[str, Channel] = {}
+        self._outbox: asyncio.Queue[str | bytes | None] = asyncio.Queue()
+        self._token_checks: dict[Channel, asyncio.Task[None]] = {}
+
+    # -- transport -------------------------------------------------------
+
+    def send(self, frame: Frame) -> None:
+        data = self.serializer.encode(frame)
+        if len(data) > MAX_FRAME_BYTES:
+            log.warning("not sending a %d-byte %s frame on %s", len(data), frame.event, frame.topic)
+            return
+        self._outbox.put_nowait(data)
+
+    async def _write(self) -> None:
+        while (data := await self._outbox.get()) is not None:
+            try:
+                if isinstance(data, bytes):
+                    await self.ws.send_bytes(data)
+                else:
+                    await self.ws.send_str(data)
+            except (ConnectionError, RuntimeError):
+                return
+
+    async def close(self, reason: str, code: int = WSCloseCode.GOING_AWAY) -> None:
+        await self.ws.close(code=code, message=reason.encode()[:120])
+
+    async def run(self) -> None:
+        writer = asyncio.create_task(self._write())
+        try:
+            async for message in self.ws:
+                if message.type not in (WSMsgType.TEXT, WSMsgType.BINARY):
+                    break
+                try:
+                    frame = self.serializer.decode(message.data)
+                except ProtocolError as err:
+                    await self.close(str(err), WSCloseCode.INVALID_TEXT)
+                    break
+                try:
+                    await self.handle(frame)
+                except Exception:
+                    log.exception("failed to handle %s on %s", frame.event, frame.topic)
+                    if frame.ref is not None:
+                        self.send(reply(frame, "error", {"reason": "Unknown Error on Channel"}))
+        finally:
+            for channel in list(self.channels.values()):
+                self.drop(channel)
+            self._outbox.put_nowait(None)
+            await writer
+
+    # -- frames ------------------------------------------------------------
+
+    async def handle(self, frame: Frame) -> None:
+        if frame.topic == "phoenix" and frame.event == "heartbeat":
+            self.send(reply(frame, "ok"))
+            return
+        if frame.event == "phx_join":
+            await self.join(frame)
+            return
+        channel = self.channels.get(frame.topic)
+        if channel is None:
+            self.send(reply(frame, "error", {"reason": "unmatched topic"}))
+        elif frame.event == "phx_leave":
+            self.send(reply(frame, "ok"))
+            self.close_channel(channel)
+        elif frame.event == "access_token":
+            await self.refresh_token(channel, frame.payload.get("access_token"))
+        elif frame.event == "presence":
+            await self.presence(channel, frame)
+        elif frame.event == "broadcast":
+            await self.broadcast(channel, frame)
+        else:
+            self.send(reply(frame, "error", {"reason": f"Unknown event: {frame.event}"}))
+
+    def _channel_token(self, payload: dict[str, Any]) -> str:
+        token = payload.get("access_token", payload.get("user_token"))
+        if isinstance(token, str) and token and not token.startswith("sb_"):
+            return token
+        return self.token
+
+    async def join(self, frame: Frame) -> None:
+        if not frame.topic.startswith("realtime:"):
+            self.send(reply(frame, "error", {"reason": "unmatched topic"}))
+            return
+        if not frame.topic.removeprefix("realtime:"):
+            self.send(
+                reply(
+                    frame, "error", {"reason": "TopicNameRequired: You must provide a topic name"}
+                )
+            )
+            return
+        previous = self.channels.get(frame.topic)
+        if previous is not None:
+            self.close_channel(previous)
+        if len(self.channels) >= MAX_CHANNELS:
+            self.send(
+                reply(frame, "error", {"reason": "ChannelRateLimitReached: Too many channels"})
+            )
+            return
+        token = self._channel_token(frame.payload)
+        try:
+            claims = verify(token, self.service.jwt_secret)
+        except TokenError as err:
+            self.send(reply(frame, "error", {"reason": err.reason}))
+            return
+        config = frame.payload.get("config")
+        config = config if isinstance(config, dict) else {}
+        raw_bindings = [b for b in _list(config.get("postgres_changes")) if isinstance(b, dict)]
+        presence = _dict(config.get("presence"))
+        broadcast = _dict(config.get("broadcast"))
+        channel = Channel(
+            topic=frame.topic,
+            join_ref=frame.join_ref or frame.ref,
+            claims=claims,
+            token=token,
+            bindings=(),
+            private=_truthy(config.get("private")),
+            presence_enabled=_truthy(presence.get("enabled")),
+            presence_key=str(presence.get("key") or "") or str(uuid.uuid1()),
+            broadcast_self=_truthy(broadcast.get("self")),
+            broadcast_ack=_truthy(broadcast.get("ack")),
+            send=self.send,
+        )
+        if channel.private:
+            channel.read_allowed = await authorization.readable_extensions(
+                self.service.control, channel.sub_topic, claims
+            )
+            if not any(channel.read_allowed.values()):
+                self.send(reply(frame, "error", {"reason": _no_read(channel)}))
+                return
+        self.channels[frame.topic] = channel
+        self.service.topics[frame.topic].add(channel)
+        self.send(
+            reply(
+                frame,
+                "ok",
+                {"postgres_changes": [{**b, "id": binding_id(b)} for b in raw_bindings]},
+            )
+        )
+        if channel.presence_enabled and channel.reads("presence"):
+            self.send(push(frame.topic, "presence_state", self.service.presence.state(frame.topic)))
+        if raw_bindings:
+            try:
+                channel.bindings = tuple(Binding.parse(b) for b in raw_bindings)
+            except FilterError as err:
+                self.send(system(frame.topic, "postgres_changes", "error", str(err)))
+            else:
+                await self.subscribe(channel)
+        self._arm_token_check(channel)
+
+    async def subscribe(self, channel: Channel) -> None:
+        """Create the CDC subscriptions, then say so once capture is live."""
+        try:
+            await self.service.dispatcher.subscribe(channel, self.service.control)
+            await asyncio.wait_for(self.service.capture.live.wait(), timeout=10)
+        except SubscriptionError as err:
+            channel.send(system(channel.topic, "postgres_changes", "error", str(err)))
+        except TimeoutError:
+            channel.send(
+                system(
+                    channel.topic,
+                    "postgres_changes",
+                    "error",
+                    "Realtime was unable to connect to the project database",
+                )
+            )
+        else:
+            channel.send(system(channel.topic, "postgres_changes", "ok", SUBSCRIBED))
+
+    async def refresh_token(self, channel: Channel, token: object) -> None:
+        if not isinstance(token, str) or token == channel.token or token.startswith("sb_"):
+            return
+        try:
+            claims = verify(token, self.service.jwt_secret)
+        except TokenError as err:
+            self.shut_channel(channel, err.message)
+            return
+        channel.claims, channel.token = claims, token
+        if channel.private:
+            channel.read_allowed = await authorization.readable_extensions(
+                self.service.control, channel.sub_topic, claims
+            )
+            channel.write_allowed.clear()
+            if not any(channel.read_allowed.values()):
+                self.shut_channel(
+                    channel,
+                    f"You no longer have permission to read from this Channel topic: {channel.sub_topic}",
+                )
+                return
+        if channel.bindings:
+            await self.subscribe(channel)
+        self._arm_token_check(channel)
+
+    async def presence(self, channel: Channel, frame: Frame) -> None:
+        event = frame.payload.get("event")
+        hub = self.service.presence
+        if event == "track":
+            payload = frame.payload.get("payload")
+            if not isinstance(payload, dict):
+                self.send(reply(frame, "error", {"reason": "Presence track payload must be a map"}))
+                return
+            if not await self._may_write(channel, "presence"):
+                self.send(reply(frame, "error"))
+                return
+            diff = hub.track(channel, payload)
+        elif event == "untrack":
+            diff = hub.untrack(channel)
+        else:
+            self.send(reply(frame, "error", {"reason": f"Unknown presence event: {event}"}))
+            return
+        self.send(reply(frame, "ok"))
+        if diff is not None:
+            self.service.broadcast_presence(channel.topic, diff)
+
+    async def broadcast(self, channel: Channel, frame: Frame) -> None:
+        if not await self._may_write(channel, "broadcast"):
+            if channel.broadcast_ack:
+                self.send(reply(frame, "error"))
+            return
+        for member in self.service.topics.get(channel.topic, ()):
+            if (member is not channel or channel.broadcast_self) and member.reads("broadcast"):
+                member.send(push(channel.topic, "broadcast", frame.payload))
+        if channel.broadcast_ack:
+            self.send(reply(frame, "ok"))
+
+    async def _may_write(self, channel: Channel, extension: str) -> bool:
+        if not channel.private:
+            return True
+        if extension not in channel.write_allowed:
+            channel.write_allowed[extension] = await authorization.can_write(
+                self.service.control, channel.sub_topic, channel.claims, extension
+            )
+        return channel.write_allowed[extension]
+
+    # -- channel lifetime --------------------------------------------------------
+
+    def _arm_token_check(self, channel: Channel) -> None:
+        previous = self._token_checks.pop(channel, None)
+        if previous is not None:
+            previous.cancel()
+        self._token_checks[channel] = asyncio.create_task(self._check_token_later(channel))
+
+    async def _check_token_later(self, channel: Channel) -> None:
+        exp = float(channel.claims.get("exp", 0))
+        await asyncio.sleep(max(0.0, min(TOKEN_RECHECK_MAX_S, exp - time.time())))
+        try:
+            verify(channel.token, self.service.jwt_secret)
+        except TokenError as err:
+            self._token_checks.pop(channel, None)
+            self.shut_channel(channel, err.message)
+            return
+        self._token_checks.pop(channel, None)
+        self._arm_token_check(channel)
+
+    def shut_channel(self, channel: Channel, message: str) -> None:
+        """A channel-level failure: ``system`` error, then ``phx_close`` (2.13)."""
+        self.send(system(channel.topic, "system", "error", message))
+        self.close_channel(channel)
+
+    def close_channel(self, channel: Channel) -> None:
+        self.send(Frame(channel.topic, "phx_close", {}, ref=channel.join_ref))
+        self.drop(channel)
+
+    def drop(self, channel: Channel) -> None:
+        """Forget the channel: subscriptions, presence (telling the others), token checks."""
+        if self.channels.get(channel.topic) is channel:
+            del self.channels[channel.topic]
+        members = self.service.topics.get(channel.topic)
+        if members is not None:
+            members.discard(channel)
+            if not members:
+                del self.service.topics[channel.topic]
+        self.service.dispatcher.unsubscribe(channel)
+        check = self._token_checks.pop(channel, None)
+        if check is not None and check is not asyncio.current_task():
+            check.cancel()
+        diff = self.service.presence.untrack(channel)
+        if diff is not None:
+            self.service.broadcast_presence(channel.topic, diff)
+
+
+def _no_read(channel: Channel) -> str:
+    return f"Unauthorized: You do not have permissions to read from this Channel topic: {channel.sub_topic}"
+
+
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _dict(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _truthy(value: object) -> bool:
+    return value is True or value == "true"
