@@ -308,3 +308,10 @@ def test_invariants_hold_for_any_event_sequence(events: list[tuple[Event, float]
         if phase is P.CONNECTING:
             assert sup.wakeup_at is not None or sup.refreshing
         assert cmds.count(RefreshToken()) <= 1
+
+
+def test_a_second_wake_during_a_refresh_does_not_refresh_twice() -> None:
+    sup, _ = step(live(), WokeFromSleep(), 100)
+    sup, cmds = step(sup, ClockJumped(), 101)
+    assert cmds == (CloseSocket("woke from sleep or clock jumped"),)
+    assert sup.refreshing

@@ -1,0 +1,91 @@
+"""Settings: round trip, migration from version 1, errors naming the field."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+from typing import Any
+
+import pytest
+
+from lia_desktop.core.models import Priority
+from lia_desktop.core.settings import SettingsError, dump, load
+
+KEY = "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYW5vbiJ9.sig"
+GOOD: dict[str, Any] = {
+    "schema_version": 2,
+    "supabase_url": "http://127.0.0.1:54321/",
+    "anon_key": KEY,
+    "web_admin_url": "https://admin.lia.test",
+    "quiet_hours": {"start": "22:00", "end": "07:00"},
+    "dnd_until": "2026-03-02T18:00:00+00:00",
+    "min_toast_priority": "medium",
+    "sounds": False,
+    "launch_at_login": True,
+}
+
+
+def test_round_trip() -> None:
+    settings = load(GOOD)
+    assert settings.supabase_url == "http://127.0.0.1:54321"
+    assert settings.quiet_hours == (time(22), time(7))
+    assert settings.dnd_until == datetime(2026, 3, 2, 18, tzinfo=UTC)
+    assert settings.min_toast_priority is Priority.MEDIUM
+    assert load(dump(settings)) == settings
+    rules = settings.toast_rules()
+    assert (rules.quiet_start, rules.quiet_end, rules.sounds) == (time(22), time(7), False)
+
+
+def test_defaults_and_no_quiet_hours() -> None:
+    settings = load(
+        {
+            "schema_version": 2,
+            "supabase_url": "https://x.supabase.co",
+            "anon_key": KEY,
+            "web_admin_url": "https://a.b",
+        }
+    )
+    assert (settings.quiet_hours, settings.dnd_until, settings.sounds) == (None, None, True)
+    assert dump(settings)["quiet_hours"] is None
+    assert settings.toast_rules().quiet_start is None
+
+
+def test_version_1_is_migrated() -> None:
+    v1 = {
+        "url": "https://x.supabase.co",
+        "anon_key": KEY,
+        "admin_url": "https://a.b",
+        "quiet_hours": "23:30-06:00",
+        "min_priority": "high",
+        "sounds": True,
+    }
+    settings = load(v1)
+    assert settings.quiet_hours == (time(23, 30), time(6))
+    assert settings.min_toast_priority is Priority.HIGH
+    assert (
+        load({"url": "https://x.y", "anon_key": KEY, "admin_url": "https://a.b"}).quiet_hours
+        is None
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"schema_version": 9}, "schema_version"),
+        ({"schema_version": True}, "schema_version"),
+        ({"supabase_url": "ftp://x"}, "supabase_url"),
+        ({"web_admin_url": 5}, "web_admin_url"),
+        ({"anon_key": "not-a-jwt"}, "anon_key"),
+        ({"quiet_hours": "22-7"}, "quiet_hours"),
+        ({"quiet_hours": {"start": "25:00", "end": "07:00"}}, "quiet_hours.start"),
+        ({"quiet_hours": {"start": "22:00", "end": "7"}}, "quiet_hours.end"),
+        ({"dnd_until": "soon"}, "dnd_until"),
+        ({"dnd_until": "2026-03-02T18:00:00"}, "dnd_until"),
+        ({"dnd_until": 5}, "dnd_until"),
+        ({"min_toast_priority": "loud"}, "min_toast_priority"),
+        ({"sounds": "yes"}, "sounds"),
+    ],
+)
+def test_invalid_values_name_the_field(change: dict[str, Any], field: str) -> None:
+    with pytest.raises(SettingsError, match=f"^{field}: ") as raised:
+        load(GOOD | change)
+    assert raised.value.field == field
