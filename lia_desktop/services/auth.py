@@ -137,10 +137,10 @@ class AuthSession:
         A refused token is deleted (the admin must sign in again); a network
         failure is raised with the token kept, so a later retry can succeed.
         """
-        email = email or keyring.get_password(KEYRING_SERVICE, self._last_email_key)
+        email = email or _vault_get(self._last_email_key)
         if not email:
             return None
-        refresh_token = keyring.get_password(KEYRING_SERVICE, self._token_key(email))
+        refresh_token = _vault_get(self._token_key(email))
         if not refresh_token:
             return None
         try:
@@ -201,7 +201,7 @@ class AuthSession:
             )
         async with self._refresh_lock:
             self._store(session)
-        keyring.set_password(KEYRING_SERVICE, self._last_email_key, session.user.email or "")
+        _vault_set(self._last_email_key, session.user.email or "")
         identity = self.identity
         assert identity is not None
         return identity
@@ -210,9 +210,7 @@ class AuthSession:
         self._session = session
         if session.expires_in:
             self._lifetime = float(session.expires_in)
-        keyring.set_password(
-            KEYRING_SERVICE, self._token_key(session.user.email or ""), session.refresh_token
-        )
+        _vault_set(self._token_key(session.user.email or ""), session.refresh_token)
         self._notify(session.access_token)
 
     def _notify(self, token: str | None) -> None:
@@ -224,7 +222,7 @@ class AuthSession:
 
     def _forget(self, email: str) -> None:
         for key in (self._token_key(email), self._last_email_key):
-            with contextlib.suppress(keyring.errors.PasswordDeleteError):
+            with contextlib.suppress(keyring.errors.KeyringError):
                 keyring.delete_password(KEYRING_SERVICE, key)
 
     def _token_key(self, email: str) -> str:
@@ -233,3 +231,22 @@ class AuthSession:
     @property
     def _last_email_key(self) -> str:
         return f"{self._url}|last-email"
+
+
+# The OS keyring may be missing (no Secret Service on a bare Linux session) or locked.
+# Then the session still works; it just cannot be restored silently at the next start.
+
+
+def _vault_get(key: str) -> str | None:
+    try:
+        return keyring.get_password(KEYRING_SERVICE, key)
+    except keyring.errors.KeyringError as error:
+        log.warning("OS keyring unavailable (%s): no silent sign-in", error)
+        return None
+
+
+def _vault_set(key: str, value: str) -> None:
+    try:
+        keyring.set_password(KEYRING_SERVICE, key, value)
+    except keyring.errors.KeyringError as error:
+        log.warning("OS keyring unavailable (%s): sign-in will not be remembered", error)
