@@ -6,7 +6,7 @@ work unchanged. Passwords are bcrypt hashes checked in a worker thread.
 Refresh tokens rotate like GoTrue's: each use revokes the token and issues a
 child; a revoked token is still honoured when it is the parent of the
 session's active token (the client lost the answer) or within the reuse
-interval; any other reuse revokes the whole family.
+interval; any other reuse revokes the whole family by ending its session.
 """
 
 from __future__ import annotations
@@ -301,11 +301,9 @@ class AuthService:
                 if active is not None and active["parent"] == token:
                     issued = active["token"]
                 elif datetime.now(UTC) > row["updated_at"] + REFRESH_TOKEN_REUSE_INTERVAL:
-                    await conn.execute(
-                        "update auth.refresh_tokens set revoked = true, updated_at = now()"
-                        " where session_id = %s and not revoked",
-                        (session_id,),
-                    )
+                    # Possible token theft: end the session, so neither the thief's
+                    # nor the owner's tokens of this family refresh again.
+                    await conn.execute("delete from auth.sessions where id = %s", (session_id,))
                     family_revoked = True
             if not family_revoked:
                 if issued is None:
@@ -425,6 +423,7 @@ class AuthService:
             raise AuthError(
                 400, "validation_failed", "Unable to validate email address: invalid format"
             )
+        email = email.strip().lower()  # as GoTrue's validateEmail
         password = body.get("password")
         password_hash = await _hash_new_password(password) if password is not None else None
         app_metadata = _object(body, "app_metadata")
