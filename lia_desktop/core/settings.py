@@ -29,6 +29,7 @@ class SettingsError(ValueError):
     def __init__(self, field: str, problem: str) -> None:
         super().__init__(f"{field}: {problem}")
         self.field = field
+        self.problem = problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,3 +151,64 @@ def dump(settings: Settings) -> dict[str, Any]:
         "sounds": settings.sounds,
         "launch_at_login": settings.launch_at_login,
     }
+
+
+# --- the settings dialog's values --------------------------------------------------------
+# The dialog edits a flat mapping (quiet hours as two optional times, the priority as a
+# Priority, DND as an aware datetime); these turn it into Settings through ``load``, so the
+# dialog and the file share one validation, and map error fields back to dialog rows.
+
+_FORM_FIELD = {
+    "quiet_hours.start": "quiet_start",
+    "quiet_hours.end": "quiet_end",
+    "min_toast_priority": "min_priority",
+}
+
+
+def form_values(settings: Settings) -> dict[str, Any]:
+    start, end = settings.quiet_hours or (None, None)
+    return {
+        "supabase_url": settings.supabase_url,
+        "anon_key": settings.anon_key,
+        "web_admin_url": settings.web_admin_url,
+        "quiet_start": start,
+        "quiet_end": end,
+        "dnd_until": settings.dnd_until,
+        "min_priority": settings.min_toast_priority,
+        "sounds": settings.sounds,
+        "launch_at_login": settings.launch_at_login,
+    }
+
+
+def from_form(values: Mapping[str, Any]) -> Settings:
+    """Settings from the dialog's values; ``SettingsError.field`` is a dialog field name."""
+    start, end = values.get("quiet_start"), values.get("quiet_end")
+    until = values.get("dnd_until")
+    priority = values.get("min_priority", Priority.LOW)
+    data = {
+        "schema_version": SCHEMA_VERSION,
+        "supabase_url": values.get("supabase_url"),
+        "anon_key": values.get("anon_key"),
+        "web_admin_url": values.get("web_admin_url"),
+        "quiet_hours": None
+        if start is None or end is None
+        else {"start": start.strftime("%H:%M"), "end": end.strftime("%H:%M")},
+        "dnd_until": until.isoformat() if isinstance(until, datetime) else until,
+        "min_toast_priority": priority.label if isinstance(priority, Priority) else priority,
+        "sounds": values.get("sounds", True),
+        "launch_at_login": values.get("launch_at_login", True),
+    }
+    try:
+        return load(data)
+    except SettingsError as error:
+        field = _FORM_FIELD.get(error.field, error.field)
+        raise SettingsError(field, error.problem) from None
+
+
+def form_errors(values: Mapping[str, Any]) -> dict[str, str]:
+    """``{dialog field: message}``, empty when the values make valid settings."""
+    try:
+        from_form(values)
+    except SettingsError as error:
+        return {error.field: error.problem}
+    return {}

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from lia_desktop.core import settings
 from lia_desktop.core.models import Priority
 from lia_desktop.core.settings import SettingsError, dump, load
 
@@ -88,4 +89,71 @@ def test_version_1_is_migrated() -> None:
 def test_invalid_values_name_the_field(change: dict[str, Any], field: str) -> None:
     with pytest.raises(SettingsError, match=f"^{field}: ") as raised:
         load(GOOD | change)
+    assert raised.value.field == field
+
+
+# --- the settings dialog's values ----------------------------------------------------------
+
+
+def test_form_round_trip_keeps_every_field() -> None:
+    original = settings.load(
+        {
+            "schema_version": 2,
+            "supabase_url": "https://lia.supabase.co",
+            "anon_key": "a.b.c",
+            "web_admin_url": "https://admin.lia.test",
+            "quiet_hours": {"start": "22:30", "end": "06:45"},
+            "dnd_until": "2026-11-25T08:00:00+00:00",
+            "min_toast_priority": "high",
+            "sounds": False,
+            "launch_at_login": False,
+        }
+    )
+    values = settings.form_values(original)
+    assert values["quiet_start"] == time(22, 30)
+    assert values["min_priority"] is Priority.HIGH
+    assert settings.from_form(values) == original
+    assert settings.form_errors(values) == {}
+
+
+def test_form_without_quiet_hours_or_dnd() -> None:
+    values = {
+        "supabase_url": "http://127.0.0.1:54321",
+        "anon_key": "a.b.c",
+        "web_admin_url": "http://localhost:3000",
+        "quiet_start": None,
+        "quiet_end": None,
+        "dnd_until": None,
+        "min_priority": Priority.MEDIUM,
+        "sounds": True,
+        "launch_at_login": True,
+    }
+    result = settings.from_form(values)
+    assert result.quiet_hours is None
+    assert result.dnd_until is None
+    assert result.min_toast_priority is Priority.MEDIUM
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"supabase_url": "not a url"}, "supabase_url"),
+        ({"anon_key": "plain"}, "anon_key"),
+        ({"dnd_until": datetime(2026, 1, 1, 8, 0)}, "dnd_until"),  # naive: no offset
+        ({"min_priority": "loudest"}, "min_priority"),
+    ],
+)
+def test_form_errors_name_the_dialog_field(change: dict[str, Any], field: str) -> None:
+    values = {
+        "supabase_url": "https://lia.supabase.co",
+        "anon_key": "a.b.c",
+        "web_admin_url": "https://admin.lia.test",
+        "quiet_start": time(22, 0),
+        "quiet_end": time(7, 0),
+        **change,
+    }
+    errors = settings.form_errors(values)
+    assert list(errors) == [field]
+    with pytest.raises(settings.SettingsError) as raised:
+        settings.from_form(values)
     assert raised.value.field == field
