@@ -93,7 +93,11 @@ def credentials(args: argparse.Namespace) -> Credentials:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    return run(build_parser().parse_args(argv))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the parsed ``doctor`` or ``watch`` command; returns the exit code."""
     if args.command == "doctor":
         return asyncio.run(run_doctor(credentials(args), measure_latency=args.measure_latency))
     return asyncio.run(
