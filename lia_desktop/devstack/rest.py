@@ -222,9 +222,7 @@ class RestService:
                 cur = await conn.execute(function.call(keys), (json.dumps(args),))
                 row = await cur.fetchone()
         except psycopg_pool.PoolTimeout as err:
-            raise RestError(
-                504, "PGRST003", "Timed out acquiring connection from connection pool."
-            ) from err
+            raise _pool_timeout() from err
         except psycopg.Error as err:
             raise self._database_error(err, role) from err
         if function.returns_void:
@@ -274,17 +272,8 @@ class RestService:
     async def _resolve(
         self, schema: str, name: str, keys: frozenset[str], args: object
     ) -> Function:
-        try:
-            async with self._pool.connection() as conn:
-                cur = conn.cursor(row_factory=dict_row)
-                await cur.execute(_FUNCTIONS_QUERY, (schema, name))
-                rows = await cur.fetchall()
-        except psycopg_pool.PoolTimeout as err:
-            raise RestError(
-                504, "PGRST003", "Timed out acquiring connection from connection pool."
-            ) from err
-        except psycopg.Error as err:
-            raise self._database_error(err, ANON_ROLE) from err
+        # A name with NUL cannot be in the catalog (nor be sent to Postgres as text).
+        rows = [] if "\x00" in name else await self._overloads(schema, name)
         overloads = [Function.from_row(schema, name, row) for row in rows]
         if isinstance(args, dict):
             matches = [f for f in overloads if f.accepts(keys)]
@@ -309,13 +298,27 @@ class RestService:
             "unnamed json/jsonb parameter, but no matches were found in the schema cache.",
         )  # fmt: skip
 
+    async def _overloads(self, schema: str, name: str) -> list[dict[str, Any]]:
+        try:
+            async with self._pool.connection() as conn:
+                cur = conn.cursor(row_factory=dict_row)
+                await cur.execute(_FUNCTIONS_QUERY, (schema, name))
+                return await cur.fetchall()
+        except psycopg_pool.PoolTimeout as err:
+            raise _pool_timeout() from err
+        except psycopg.Error as err:
+            raise self._database_error(err, ANON_ROLE) from err
+
     @staticmethod
     def _database_error(err: psycopg.Error, role: str) -> RestError:
         sqlstate = err.sqlstate
-        if sqlstate is None:  # the connection broke or Postgres is down
+        if isinstance(err, psycopg.OperationalError | psycopg.InterfaceError) and sqlstate is None:
+            # The connection broke or Postgres is down: retryable, like PostgREST says.
             return RestError(
                 503, "PGRST001", "Database client error. Retrying the connection.", details=str(err)
             )
+        if sqlstate is None:
+            return RestError(500, "PGRST000", "Database client error", details=str(err))
         diag = err.diag
         return RestError(
             status_for_sqlstate(sqlstate, role),
@@ -324,6 +327,10 @@ class RestService:
             details=diag.message_detail,
             hint=diag.message_hint,
         )
+
+
+def _pool_timeout() -> RestError:
+    return RestError(504, "PGRST003", "Timed out acquiring connection from connection pool.")
 
 
 def _jwt_error(code: str, message: str) -> RestError:
