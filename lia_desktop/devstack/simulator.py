@@ -28,12 +28,40 @@ from realtime.types import RealtimeChannelOptions
 log = logging.getLogger(__name__)
 
 FIRST_NAMES = (
-    "Ana", "Carlos", "María", "Juan", "Valentina", "Andrés", "Camila", "Santiago",
-    "Laura", "Felipe", "Daniela", "Mateo", "Isabella", "Sebastián", "Paula", "Julián",
+    "Ana",
+    "Carlos",
+    "María",
+    "Juan",
+    "Valentina",
+    "Andrés",
+    "Camila",
+    "Santiago",
+    "Laura",
+    "Felipe",
+    "Daniela",
+    "Mateo",
+    "Isabella",
+    "Sebastián",
+    "Paula",
+    "Julián",
 )
 LAST_NAMES = (
-    "Gómez", "Rodríguez", "Martínez", "García", "López", "Hernández", "Torres", "Ramírez",
-    "Ruiz", "Vargas", "Castro", "Moreno", "Rojas", "Ortiz", "Jiménez", "Restrepo",
+    "Gómez",
+    "Rodríguez",
+    "Martínez",
+    "García",
+    "López",
+    "Hernández",
+    "Torres",
+    "Ramírez",
+    "Ruiz",
+    "Vargas",
+    "Castro",
+    "Moreno",
+    "Rojas",
+    "Ortiz",
+    "Jiménez",
+    "Restrepo",
 )
 CITIES = ("Bogotá", "Medellín", "Cali", "Barranquilla", "Cartagena", "Bucaramanga", "Pereira")
 #: service -> (min, max) price in COP, rounded to 5.000
@@ -193,20 +221,15 @@ class MarketplaceSimulator:
         user_id = uuid.UUID(int=self.rng.getrandbits(128), version=4)
         name = self._name()
         email = f"{name.split()[0].lower()}.{str(user_id)[:8]}@example.co"
-        async with db.transaction():
-            await db.execute(
-                "insert into auth.users (instance_id, id, aud, role, email, email_confirmed_at,"
-                " raw_app_meta_data, raw_user_meta_data, created_at, updated_at)"
-                " values ('00000000-0000-0000-0000-000000000000', %s, 'authenticated',"
-                " 'authenticated', %s, now(),"
-                " '{\"provider\":\"email\",\"providers\":[\"email\"]}', %s, now(), now())",
-                (user_id, email, Jsonb({"full_name": name})),
-            )
-            await db.execute(
-                "insert into public.users (id, email, full_name, city, role)"
-                " values (%s, %s, %s, %s, 'customer') on conflict (id) do nothing",
-                (user_id, email, name, self.rng.choice(CITIES)),
-            )
+        # The profile in public.users comes from the auth.users trigger, as on Supabase.
+        await db.execute(
+            "insert into auth.users (instance_id, id, aud, role, email, email_confirmed_at,"
+            " raw_app_meta_data, raw_user_meta_data, created_at, updated_at)"
+            " values ('00000000-0000-0000-0000-000000000000', %s, 'authenticated',"
+            " 'authenticated', %s, now(),"
+            ' \'{"provider":"email","providers":["email"]}\', %s, now(), now())',
+            (user_id, email, Jsonb({"full_name": name, "city": self.rng.choice(CITIES)})),
+        )
 
     async def apply_as_professional(self, db: psycopg.AsyncConnection[Any]) -> None:
         user = await (
@@ -248,14 +271,13 @@ class MarketplaceSimulator:
 
     async def churn_presence(self, db: psycopg.AsyncConnection[Any]) -> None:
         """One simulated customer comes online or goes offline."""
-        if self._online and (
-            len(self._online) >= self.pace.max_online or self.rng.random() < 0.4
-        ):
+        if self._online and (len(self._online) >= self.pace.max_online or self.rng.random() < 0.4):
             key = self.rng.choice(list(self._online))
             await self._go_offline(key)
             return
         user = await self._one(
-            db, "select id::text from public.users where role = 'customer' order by random() limit 1"
+            db,
+            "select id::text from public.users where role = 'customer' order by random() limit 1",
         )
         if user is None or user in self._online:
             return
