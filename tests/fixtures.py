@@ -69,7 +69,8 @@ class DevstackProcess:
         self.seed = seed
         self.jwt_expiry = jwt_expiry
         self.log_path = data_dir.with_name(data_dir.name + ".log")
-        self.info: dict[str, str] = {}
+        self.info: dict[str, Any] = {}
+        self.returncode: int | None = None  # of the last process, once reaped
         self._proc: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
 
@@ -77,23 +78,23 @@ class DevstackProcess:
 
     @property
     def api_url(self) -> str:
-        return self.info["API_URL"]
+        return str(self.info["API_URL"])
 
     @property
     def anon_key(self) -> str:
-        return self.info["ANON_KEY"]
+        return str(self.info["ANON_KEY"])
 
     @property
     def service_role_key(self) -> str:
-        return self.info["SERVICE_ROLE_KEY"]
+        return str(self.info["SERVICE_ROLE_KEY"])
 
     @property
     def db_url(self) -> str:
-        return self.info["DB_URL"]
+        return str(self.info["DB_URL"])
 
     @property
     def jwt_secret(self) -> str:
-        return self.info["JWT_SECRET"]
+        return str(self.info["JWT_SECRET"])
 
     @property
     def running(self) -> bool:
@@ -158,6 +159,7 @@ class DevstackProcess:
                 self._proc.wait()
             if self._proc.stdout is not None:
                 self._proc.stdout.close()
+            self.returncode = self._proc.returncode
             self._proc = None
         if self._log is not None:
             self._log.close()

@@ -65,7 +65,13 @@ async def _serve(args: argparse.Namespace) -> None:
     try:
         status = devstack.status()
         if args.json:
-            print(json.dumps({**status, "DATA_DIR": str(devstack.data_dir)}), flush=True)
+            assert devstack.report is not None  # set by start()
+            extra = {
+                "DATA_DIR": str(devstack.data_dir),
+                "MIGRATIONS_APPLIED": list(devstack.report.applied_migrations),
+                "SEEDED": devstack.report.seeded,
+            }
+            print(json.dumps({**status, **extra}), flush=True)
         else:
             print("\n".join(f"{key}={value}" for key, value in status.items()), flush=True)
         if args.simulate:
