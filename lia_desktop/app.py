@@ -56,7 +56,7 @@ from lia_desktop.ui.settings_dialog import SettingsDialog
 from lia_desktop.ui.sign_in import SignInDialog, SignInRequest
 from lia_desktop.ui.stats_window import CoreStatsFormat, StatsWindow
 from lia_desktop.ui.toasts import InAppToasts, NativeToasts, ToastLadder, TrayBalloonToasts
-from lia_desktop.ui.tray_icon import DndChoice, TrayController
+from lia_desktop.ui.tray_icon import DndChoice, TrayController, tray_icon
 
 log = logging.getLogger(__name__)
 
@@ -233,9 +233,9 @@ class DesktopApp(QObject):
     # --- wiring ------------------------------------------------------------
 
     def _toast_rungs(self) -> list[Any]:
-        from desktop_notifier import DesktopNotifier
+        from desktop_notifier import DesktopNotifier, Icon
 
-        notifier = DesktopNotifier(app_name=APP_NAME)
+        notifier = DesktopNotifier(app_name=APP_NAME, app_icon=Icon(path=_app_icon_file()))
         return [
             NativeToasts(notifier, self._on_toast_action, lambda _toast: None),
             TrayBalloonToasts(self.tray.tray, self._on_toast_action),
@@ -533,6 +533,15 @@ class DesktopApp(QObject):
             self.show_sign_in()
         else:
             self.show_notifications()
+
+
+def _app_icon_file() -> Path:
+    """The bell as a PNG file, for notification daemons that take an icon path."""
+    path = Path(platformdirs.user_cache_dir("lia-desktop", appauthor=False)) / "lia-bell-128.png"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tray_icon(dark_panel=False, badge="", phase=None).pixmap(128, 128).save(str(path))
+    return path
 
 
 def _raise(window: QWidget) -> None:
