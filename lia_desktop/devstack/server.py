@@ -27,6 +27,7 @@ from . import tokens
 from .auth import AuthService
 from .database import PrepareReport, default_migrations_dir, default_seed_file, prepare_database
 from .postgres import PostgresCluster
+from .realtime import RealtimeService
 from .rest import RestService
 from .web import json_response
 
@@ -169,9 +170,9 @@ class Devstack:
         issuer = tokens.TokenIssuer(keys.jwt_secret, f"{self.api_url}/auth/v1", self._jwt_expiry)
         AuthService(auth_pool, keys, issuer).add_routes(app)
         RestService(rest_pool, keys).add_routes(app)
-        # Realtime mounts here: append it to self.components (started after the pools,
-        # stopped as soon as the listener closes) and add its route, e.g.
-        #   app.router.add_get("/realtime/v1/websocket", realtime.handle_websocket)
+        realtime = RealtimeService(self.cluster.conninfo, keys.jwt_secret)
+        realtime.add_routes(app)
+        self.components.append(realtime)
         return app
 
     async def stop(self) -> None:
