@@ -126,7 +126,10 @@ def log_dir() -> Path:
 def configure_logging(
     directory: Path | None = None, level: int = logging.INFO, console: bool = False
 ) -> Path:
-    """Root logger -> rotating file (1 MB x 5) in ``directory``; returns the file's path."""
+    """Root logger -> rotating file (1 MB x 5) in ``directory``; returns the file's path.
+
+    Safe to call again (e.g. after the settings change the level): it replaces its handlers.
+    """
     install_redaction()
     directory = directory if directory is not None else log_dir()
     directory.mkdir(parents=True, exist_ok=True)
@@ -140,7 +143,11 @@ def configure_logging(
         handlers.append(logging.StreamHandler())
     formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s")
     root = logging.getLogger()
+    for old in [h for h in root.handlers if h.get_name() == APP_DIR_NAME]:  # called again: replace
+        root.removeHandler(old)
+        old.close()
     for handler in handlers:
+        handler.set_name(APP_DIR_NAME)
         handler.setFormatter(formatter)
         handler.addFilter(RedactionFilter())
         root.addHandler(handler)

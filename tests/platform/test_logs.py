@@ -110,6 +110,7 @@ def test_log_file_holds_no_secret_from_any_logger(tmp_path: Path, root_logging: 
 
 def test_log_file_rotates_at_a_megabyte(tmp_path: Path, root_logging: None) -> None:
     configure_logging(tmp_path)
+    configure_logging(tmp_path)  # a second call replaces: doubled handlers would make 6 files
     line = "x" * 1000
     for _ in range(2500):
         logging.getLogger("lia_desktop").info(line)
