@@ -8,6 +8,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -88,7 +89,7 @@ def test_a_second_start_reuses_the_data_dir(
 def test_restart_after_a_crash_on_the_same_port(
     devstack_factory: Callable[..., DevstackProcess],
 ) -> None:
-    devstack = devstack_factory(seed=False)
+    devstack = devstack_factory(seed=False, jwt_expiry=20)
     user = devstack.create_user()
     port = devstack.port
     devstack.kill()
@@ -97,7 +98,9 @@ def test_restart_after_a_crash_on_the_same_port(
 
     devstack.start()
     assert devstack.port == port
-    assert sign_in(devstack, user.email, user.password).status_code == 200
+    session = sign_in(devstack, user.email, user.password).json()
+    assert session["expires_in"] == 20  # --jwt-expiry survives the restart
+    assert session["expires_at"] - time.time() <= 20
 
 
 def test_a_busy_port_fails_cleanly(devstack: DevstackProcess, data_dir: Path) -> None:
