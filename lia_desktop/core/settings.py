@@ -68,7 +68,9 @@ _MIGRATIONS: dict[int, Callable[[Mapping[str, Any]], dict[str, Any]]] = {1: _fro
 
 def _url(data: Mapping[str, Any], field: str) -> str:
     value = data.get(field)
-    parts = urlsplit(value) if isinstance(value, str) else None
+    parts = None
+    with contextlib.suppress(ValueError):  # e.g. "http://[": urlsplit's "Invalid IPv6 URL"
+        parts = urlsplit(value) if isinstance(value, str) else None
     if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
         raise SettingsError(field, f"expected an http(s) URL, got {value!r}")
     return str(value).rstrip("/")

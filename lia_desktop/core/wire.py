@@ -16,6 +16,8 @@ from lia_desktop.core.models import Notification, NotificationType, Priority
 
 COUNTER_METRICS = ("total_bookings", "pending_bookings", "total_users", "total_revenue_cop")
 TREND_KEYS = (*COUNTER_METRICS, "new_professionals_30d", "bookings_24h")
+#: a trend is a percent change; anything beyond this is corrupt data, not a figure to show
+MAX_TREND = 1e12
 
 
 class WireError(ValueError):
@@ -151,8 +153,12 @@ def parse_stats_snapshot(data: object) -> StatsSnapshot:
     trends: dict[str, float | None] = {}
     for key in TREND_KEYS:
         value = trends_obj.get(key)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
-            raise WireError(f"{what}.trends.{key}: expected a number or null, got {value!r}")
+        if value is not None and (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not -MAX_TREND <= value <= MAX_TREND  # also NaN, inf, ints float() overflows on
+        ):
+            raise WireError(f"{what}.trends.{key}: expected a finite number or null, got {value!r}")
         trends[key] = None if value is None else float(value)
     return StatsSnapshot(
         counters={

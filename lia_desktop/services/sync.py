@@ -77,7 +77,7 @@ class FeedStateStore:
             return FeedState(int(data["cursor"]), tuple(int(i) for i in data.get("seen_above", ())))
         except FileNotFoundError:
             return FeedState()
-        except (ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, OverflowError) as exc:
             log.warning("ignoring unreadable feed state %s: %s", self.path, exc)
             return FeedState()
 
