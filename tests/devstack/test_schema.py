@@ -73,9 +73,13 @@ def rpc(conn: psycopg.Connection[Any], call: str, *args: Any) -> Any:
 
 
 def new_auth_user(
-    conn: psycopg.Connection[Any], full_name: str, city: str | None, role: str | None = None
+    conn: psycopg.Connection[Any],
+    full_name: str,
+    city: str | None,
+    role: str | None = None,
+    age: timedelta = timedelta(0),
 ) -> str:
-    """An account as GoTrue creates it; the profile comes from the auth.users trigger."""
+    """An account as GoTrue creates it (``age`` before now); the profile comes from its trigger."""
     user_id = str(uuid.uuid4())
     app_meta: dict[str, Any] = {"provider": "email", "providers": ["email"]}
     if role:
@@ -84,12 +88,13 @@ def new_auth_user(
         "insert into auth.users (instance_id, id, aud, role, email, encrypted_password,"
         " email_confirmed_at, raw_app_meta_data, raw_user_meta_data, created_at, updated_at)"
         " values ('00000000-0000-0000-0000-000000000000', %s, 'authenticated', 'authenticated',"
-        " %s, '', now(), %s, %s, now(), now())",
+        " %s, '', now(), %s, %s, now() - %s, now())",
         (
             user_id,
             f"{user_id[:8]}@example.co",
             json.dumps(app_meta),
             json.dumps({"full_name": full_name, "city": city}),
+            age,
         ),
     )
     return user_id
@@ -124,6 +129,76 @@ def ground_truth(conn: psycopg.Connection[dict[str, Any]]) -> dict[str, int]:
     ).fetchone()
     assert row is not None
     return {k: int(v) for k, v in row.items()}
+
+
+#: Daily bucket metric -> (base table, aggregate over that table's rows).
+BUCKET_FIGURES = {
+    "bookings_created": ("bookings", "count(*)"),
+    "pending_bookings": ("bookings", "count(*) filter (where status = 'pending')"),
+    "completed_revenue_cop": (
+        "bookings",
+        "coalesce(sum(total_price_cop) filter (where status = 'completed'), 0)",
+    ),
+    "users_created": ("users", "count(*)"),
+    "professionals_created": ("professionals", "count(*)"),
+}
+#: Trend key of admin_dashboard_stats() -> the bucket metric its 30 d periods sum.
+MONTH_TRENDS = {
+    "total_bookings": "bookings_created",
+    "pending_bookings": "pending_bookings",
+    "total_revenue_cop": "completed_revenue_cop",
+    "total_users": "users_created",
+    "new_professionals_30d": "professionals_created",
+}
+
+
+def daily_buckets(conn: psycopg.Connection[dict[str, Any]]) -> dict[tuple[str, str], int]:
+    """admin_stats_daily without zero rows (a bucket that dropped to 0 may keep its row)."""
+    rows = conn.execute(
+        "select day::text as day, metric, value from public.admin_stats_daily where value <> 0"
+    ).fetchall()
+    return {(r["day"], r["metric"]): r["value"] for r in rows}
+
+
+def daily_buckets_truth(conn: psycopg.Connection[dict[str, Any]]) -> dict[tuple[str, str], int]:
+    """Per UTC day of created_at, straight from the base tables."""
+    query = " union all ".join(
+        f"select ((created_at at time zone 'UTC')::date)::text as day, '{metric}' as metric,"
+        f" {aggregate} as value from public.{table} group by 1"
+        for metric, (table, aggregate) in BUCKET_FIGURES.items()
+    )
+    rows = conn.execute(query.encode()).fetchall()
+    return {(r["day"], r["metric"]): int(r["value"]) for r in rows if r["value"] != 0}
+
+
+def created_after_truth(conn: psycopg.Connection[dict[str, Any]], at: datetime) -> dict[str, int]:
+    """Each bucket figure over the rows created after ``at``, from the base tables."""
+    out: dict[str, int] = {}
+    for metric, (table, aggregate) in BUCKET_FIGURES.items():
+        row = conn.execute(
+            f"select {aggregate} as v from public.{table} where created_at > %s".encode(), (at,)
+        ).fetchone()
+        assert row is not None
+        out[metric] = int(row["v"])
+    return out
+
+
+def month_trends_truth(conn: psycopg.Connection[dict[str, Any]]) -> dict[str, float | None]:
+    """Rows created in the last 30 d vs the 30 d before, as percent (one decimal, null base)."""
+    out: dict[str, float | None] = {}
+    for key, metric in MONTH_TRENDS.items():
+        table, aggregate = BUCKET_FIGURES[metric]
+        row = conn.execute(
+            f"select private.percent_change("
+            f" (select {aggregate} from public.{table}"
+            f"   where created_at > now() - interval '30 days'),"
+            f" (select {aggregate} from public.{table}"
+            f"   where created_at > now() - interval '60 days'"
+            f"     and created_at <= now() - interval '30 days')) as v".encode()
+        ).fetchone()
+        assert row is not None
+        out[key] = None if row["v"] is None else float(row["v"])
+    return out
 
 
 # --- migrations and the runner ----------------------------------------------------------
@@ -214,24 +289,126 @@ def test_a_failing_migration_is_named_and_rolled_back(fresh_database: str, tmp_p
 # --- counters and stats -------------------------------------------------------------------
 
 STATUSES = ("pending", "confirmed", "in_progress", "completed", "cancelled")
+PRO_STATUSES = ("pending", "approved", "rejected", "suspended")
 PRICES = st.integers(min_value=0, max_value=5_000_000)
+DAY = timedelta(days=1)
+MICROSECOND = timedelta(microseconds=1)
+#: How long before now() a row was created: anywhere in the last 70 days (both trend
+#: periods and beyond), a little in the future, or exactly on a period edge.
+AGES = st.one_of(
+    st.integers(0, 70 * 86_400_000_000).map(lambda us: timedelta(microseconds=us)),
+    st.integers(-3_600_000_000, 0).map(lambda us: timedelta(microseconds=us)),
+    st.sampled_from([30 * DAY, 60 * DAY, DAY, 2 * DAY]).flatmap(
+        lambda edge: st.sampled_from([edge - MICROSECOND, edge, edge + MICROSECOND])
+    ),
+)
 
 booking_ops = st.one_of(
-    st.tuples(st.just("insert"), st.sampled_from(STATUSES), PRICES),
+    st.tuples(st.just("insert"), st.sampled_from(STATUSES), PRICES, AGES),
     st.tuples(
-        st.just("insert_many"), st.lists(st.tuples(st.sampled_from(STATUSES), PRICES), max_size=4)
+        st.just("insert_many"),
+        st.lists(st.tuples(st.sampled_from(STATUSES), PRICES, AGES), max_size=4),
     ),
     st.tuples(st.just("set_status"), st.integers(0, 50), st.sampled_from(STATUSES)),
     st.tuples(st.just("set_price"), st.integers(0, 50), PRICES),
+    st.tuples(st.just("set_created_at"), st.integers(0, 50), AGES),
     st.tuples(
         st.just("complete_all_pending"),
     ),
     st.tuples(st.just("delete"), st.integers(0, 50)),
-    st.tuples(
-        st.just("sign_up"),
-    ),
+    st.tuples(st.just("sign_up"), AGES),
+    st.tuples(st.just("move_user"), st.integers(0, 50), AGES),
     st.tuples(st.just("delete_user"), st.integers(0, 50)),
+    st.tuples(st.just("add_professional"), st.sampled_from(PRO_STATUSES), AGES),
+    st.tuples(st.just("delete_professional"), st.integers(0, 50)),
+    st.tuples(
+        st.just("truncate_bookings"),
+    ),
 )
+
+
+def apply_ops(conn: psycopg.Connection[dict[str, Any]], ops: list[tuple[Any, ...]]) -> None:
+    """Run a scripted mix of marketplace changes, each as one statement."""
+    users = [DEMO_CUSTOMER]
+    bookings: list[int] = []
+    professionals: list[int] = []
+
+    def pick(items: list[Any], index: int) -> Any:
+        return items[index % len(items)]
+
+    for op in ops:
+        kind = op[0]
+        if kind == "insert":
+            row = conn.execute(
+                "insert into public.bookings (customer_id, service, status, total_price_cop,"
+                " created_at) values (%s, 'Plumbing', %s, %s, now() - %s) returning id",
+                (pick(users, len(bookings)), op[1], op[2], op[3]),
+            ).fetchone()
+            assert row is not None
+            bookings.append(row["id"])
+        elif kind == "insert_many" and op[1]:
+            rows = conn.execute(
+                "insert into public.bookings (customer_id, service, status, total_price_cop,"
+                " created_at) select %s, 'Painting', s, p, now() - a"
+                " from unnest(%s::text[], %s::bigint[], %s::interval[]) as t(s, p, a)"
+                " returning id",
+                (
+                    pick(users, 0),
+                    [s for s, _, _ in op[1]],
+                    [p for _, p, _ in op[1]],
+                    [a for _, _, a in op[1]],
+                ),
+            ).fetchall()
+            bookings.extend(r["id"] for r in rows)
+        elif kind == "set_status" and bookings:
+            conn.execute(
+                "update public.bookings set status = %s where id = %s",
+                (op[2], pick(bookings, op[1])),
+            )
+        elif kind == "set_price" and bookings:
+            conn.execute(
+                "update public.bookings set total_price_cop = %s where id = %s",
+                (op[2], pick(bookings, op[1])),
+            )
+        elif kind == "set_created_at" and bookings:
+            conn.execute(
+                "update public.bookings set created_at = now() - %s where id = %s",
+                (op[2], pick(bookings, op[1])),
+            )
+        elif kind == "complete_all_pending":
+            conn.execute(
+                "update public.bookings set status = 'completed'"
+                " where id = any(%s) and status = 'pending'",
+                (bookings,),
+            )
+        elif kind == "delete" and bookings:
+            conn.execute("delete from public.bookings where id = %s", (pick(bookings, op[1]),))
+        elif kind == "sign_up":
+            users.append(new_auth_user(conn, "Test Customer", "Cali", age=op[1]))
+        elif kind == "move_user":
+            conn.execute(
+                "update public.users set created_at = now() - %s where id = %s",
+                (op[2], pick(users, op[1])),
+            )
+        elif kind == "delete_user" and len(users) > 1:
+            # deleting the account cascades to the profile and its bookings
+            victim = users.pop(1 + op[1] % (len(users) - 1))
+            conn.execute("delete from auth.users where id = %s", (victim,))
+        elif kind == "add_professional":
+            row = conn.execute(
+                "insert into public.professionals (full_name, specialty, city, status, created_at)"
+                " values ('Jorge Patiño', 'Locksmith', 'Cali', %s, now() - %s) returning id",
+                (op[1], op[2]),
+            ).fetchone()
+            assert row is not None
+            professionals.append(row["id"])
+        elif kind == "delete_professional" and professionals:
+            conn.execute(
+                "delete from public.professionals where id = %s", (pick(professionals, op[1]),)
+            )
+        elif kind == "truncate_bookings":
+            conn.execute("truncate public.bookings cascade")
+            bookings.clear()
 
 
 @settings(
@@ -239,60 +416,13 @@ booking_ops = st.one_of(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(ops=st.lists(booking_ops, min_size=1, max_size=12))
-def test_counters_equal_sql_ground_truth_after_any_mix_of_changes(
-    migrated_conninfo: str, ops: list[tuple[Any, ...]]
+@given(ops=st.lists(booking_ops, min_size=1, max_size=12), probe=AGES)
+def test_counters_and_daily_buckets_equal_sql_ground_truth_after_any_mix_of_changes(
+    migrated_conninfo: str, ops: list[tuple[Any, ...]], probe: timedelta
 ) -> None:
     with rolled_back(migrated_conninfo) as conn:
         before = counters(conn)
-        users = [DEMO_CUSTOMER]
-        bookings: list[int] = []
-
-        def pick(items: list[Any], index: int) -> Any:
-            return items[index % len(items)] if items else None
-
-        for op in ops:
-            kind = op[0]
-            if kind == "insert":
-                row = conn.execute(
-                    "insert into public.bookings (customer_id, service, status, total_price_cop)"
-                    " values (%s, 'Plumbing', %s, %s) returning id",
-                    (pick(users, len(bookings)), op[1], op[2]),
-                ).fetchone()
-                assert row is not None
-                bookings.append(row["id"])
-            elif kind == "insert_many" and op[1]:
-                rows = conn.execute(
-                    "insert into public.bookings (customer_id, service, status, total_price_cop)"
-                    " select %s, 'Painting', s, p from unnest(%s::text[], %s::bigint[]) as t(s, p)"
-                    " returning id",
-                    (pick(users, 0), [s for s, _ in op[1]], [p for _, p in op[1]]),
-                ).fetchall()
-                bookings.extend(r["id"] for r in rows)
-            elif kind == "set_status" and bookings:
-                conn.execute(
-                    "update public.bookings set status = %s where id = %s",
-                    (op[2], pick(bookings, op[1])),
-                )
-            elif kind == "set_price" and bookings:
-                conn.execute(
-                    "update public.bookings set total_price_cop = %s where id = %s",
-                    (op[2], pick(bookings, op[1])),
-                )
-            elif kind == "complete_all_pending":
-                conn.execute(
-                    "update public.bookings set status = 'completed'"
-                    " where id = any(%s) and status = 'pending'",
-                    (bookings,),
-                )
-            elif kind == "delete" and bookings:
-                conn.execute("delete from public.bookings where id = %s", (pick(bookings, op[1]),))
-            elif kind == "sign_up":
-                users.append(new_auth_user(conn, "Test Customer", "Cali"))
-            elif kind == "delete_user" and len(users) > 1:
-                # deleting the account cascades to the profile and its bookings
-                victim = users.pop(1 + op[1] % (len(users) - 1))
-                conn.execute("delete from auth.users where id = %s", (victim,))
+        apply_ops(conn, ops)
 
         after = counters(conn)
         truth = ground_truth(conn)
@@ -301,12 +431,22 @@ def test_counters_equal_sql_ground_truth_after_any_mix_of_changes(
             # a changed value always comes with a newer seq (a client never drops it)
             if after[metric][0] != before[metric][0]:
                 assert after[metric][1] > before[metric][1], metric
+        assert daily_buckets(conn) == daily_buckets_truth(conn)
+        # any instant, whichever side of its UTC day's noon it falls on
+        row = conn.execute("select now() - %s as at", (probe,)).fetchone()
+        assert row is not None
+        created_after = conn.execute(
+            "select * from private.admin_stats_created_after(%s)", (row["at"],)
+        ).fetchone()
+        assert created_after == created_after_truth(conn, row["at"])
+        trends = month_trends_truth(conn)
 
         act_as(conn, ADMIN_CLAIMS)
         stats = rpc(conn, "admin_dashboard_stats()")
-        for figure in (*COUNTERS, "bookings_24h", "new_professionals_30d"):
-            assert stats[figure] == truth[figure], figure
-        assert stats["counter_seq"] == {m: after[m][1] for m in COUNTERS}
+    for figure in (*COUNTERS, "bookings_24h", "new_professionals_30d"):
+        assert stats[figure] == truth[figure], figure
+    assert stats["counter_seq"] == {m: after[m][1] for m in COUNTERS}
+    assert {k: stats["trends"][k] for k in MONTH_TRENDS} == trends
 
 
 def test_dashboard_stats_windows_buckets_and_trends(migrated_conninfo: str) -> None:
@@ -344,6 +484,37 @@ def test_dashboard_stats_windows_buckets_and_trends(migrated_conninfo: str) -> N
     assert abs(server_time - datetime.now(UTC)) < timedelta(minutes=5)
 
 
+DAILY_BUCKETS_MIGRATION = "20261124001000_stats_daily_buckets.sql"
+
+
+def test_daily_buckets_migration_backfills_ground_truth_from_existing_rows(
+    fresh_database: str, tmp_path: Path
+) -> None:
+    """As on a hosted project that already had data: seed first, then the bucket migration."""
+    earlier = tmp_path / "earlier"
+    earlier.mkdir()
+    for name in MIGRATIONS[: MIGRATIONS.index(DAILY_BUCKETS_MIGRATION)]:
+        (earlier / name).write_bytes((default_migrations_dir() / name).read_bytes())
+    prepare_database(fresh_database, migrations_dir=earlier, seed_file=default_seed_file())
+    with psycopg.connect(fresh_database, row_factory=dict_row) as conn:
+        assert conn.execute("select to_regclass('public.admin_stats_daily') as t").fetchone() == {
+            "t": None
+        }
+    report = prepare_database(
+        fresh_database, migrations_dir=default_migrations_dir(), seed_file=None
+    )
+    assert DAILY_BUCKETS_MIGRATION in report.applied_migrations
+    with rolled_back(fresh_database) as conn:
+        buckets = daily_buckets(conn)
+        assert buckets == daily_buckets_truth(conn)
+        trends = month_trends_truth(conn)
+        act_as(conn, ADMIN_CLAIMS)
+        stats = rpc(conn, "admin_dashboard_stats()")
+    assert {metric for _, metric in buckets} == set(BUCKET_FIGURES)
+    assert {k: stats["trends"][k] for k in MONTH_TRENDS} == trends
+    assert trends["total_bookings"] is not None  # the seed spans both periods
+
+
 # --- notification triggers ------------------------------------------------------------------
 
 
@@ -354,7 +525,6 @@ def test_each_trigger_writes_the_expected_notification(migrated_conninfo: str) -
             " values ('Carlos Ruiz', 'Plumbing', 'Bogotá', 'approved') returning id"
         ).fetchone()
         assert pro is not None
-        assert notifications_for(conn, "professionals", pro["id"]) == []  # not an application
 
         applicant = conn.execute(
             "insert into public.professionals (full_name, specialty, city, status)"
@@ -408,6 +578,7 @@ def test_each_trigger_writes_the_expected_notification(migrated_conninfo: str) -
             "booking": notifications_for(conn, "bookings", booking["id"]),
             "dispute": notifications_for(conn, "disputes", dispute["id"]),
             "applicant": notifications_for(conn, "professionals", applicant["id"]),
+            "approved": notifications_for(conn, "professionals", pro["id"]),
             "low": notifications_for(conn, "reviews", low["id"]),
             "good": notifications_for(conn, "reviews", good["id"]),
             "user": notifications_for(conn, "users", user_id),
@@ -433,6 +604,13 @@ def test_each_trigger_writes_the_expected_notification(migrated_conninfo: str) -
         ("professional_applied", "medium", "New professional application",
          "María Torres applied as Electrician (Medellín)", f"/admin/professionals/{applicant['id']}"),
     ]  # fmt: skip
+    # added already approved: not an application, but announced (quietly) so that a
+    # client's live new_professionals_30d counts it
+    assert [shape(n) for n in got["approved"]] == [
+        ("professional_applied", "low", "New professional",
+         "Carlos Ruiz added as Plumbing (Bogotá) · approved", f"/admin/professionals/{pro['id']}"),
+    ]  # fmt: skip
+    assert got["approved"][0]["metadata"]["status"] == "approved"
     assert [shape(n) for n in got["low"]] == [
         ("review_created", "high", "Low rating", "2★ for Carlos Ruiz: Arrived late and left a mess.",
          f"/admin/reviews/{low['id']}"),
@@ -593,7 +771,7 @@ def test_row_level_security_admin_reads_all_customer_own_anon_nothing(
 ) -> None:
     tables = (
         "users", "professionals", "bookings", "reviews", "disputes",
-        "admin_notifications", "admin_stats_counters",
+        "admin_notifications", "admin_stats_counters", "admin_stats_daily",
     )  # fmt: skip
     counts: dict[str, dict[str, int]] = {}
     with rolled_back(migrated_conninfo) as conn:
@@ -626,6 +804,8 @@ def test_row_level_security_admin_reads_all_customer_own_anon_nothing(
     assert counts["customer"]["bookings"] == own["n"]
     assert counts["customer"]["admin_notifications"] == 0
     assert counts["customer"]["admin_stats_counters"] == 0
+    assert counts["customer"]["admin_stats_daily"] == 0
+    assert counts["admin"]["admin_stats_daily"] > 0
     assert all(n == 0 for n in counts["anon"].values())
     assert rls_off == []
 
