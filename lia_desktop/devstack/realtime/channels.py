@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .filters import Condition, FilterError, parse_filter
-from .protocol import Frame
+from .protocol import Frame, push, system
 
 ID_SPACE = 2**27 - 1
 EVENTS = frozenset({"INSERT", "UPDATE", "DELETE"})
@@ -105,3 +105,10 @@ class Channel:
 
     def reads(self, extension: str) -> bool:
         return not self.private or self.read_allowed.get(extension, False)
+
+    def push(self, event: str, payload: dict[str, Any]) -> None:
+        """A push of this channel's own, stamped with its join ref (2.0.0 clients check it)."""
+        self.send(push(self.topic, event, payload, join_ref=self.join_ref))
+
+    def system(self, extension: str, status: str, message: str) -> None:
+        self.send(system(self.topic, extension, status, message, join_ref=self.join_ref))

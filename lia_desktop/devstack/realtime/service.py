@@ -36,7 +36,6 @@ from .protocol import (
     push,
     reply,
     serializer_for,
-    system,
 )
 from .values import TypeCatalog
 
@@ -87,7 +86,9 @@ class RealtimeService:
     async def handle_websocket(self, request: web.Request) -> web.StreamResponse:
         serializer = serializer_for(request.query.get("vsn"))
         if serializer is None:
-            return web.json_response({"error": "Unsupported protocol version (vsn)"}, status=403)
+            # Phoenix refuses a vsn no serializer matches before the socket's connect/3 runs
+            # (so before the key is looked at): 403 with an empty body.
+            return web.Response(status=403)
         token = request.headers.get("x-api-key") or request.query.get("apikey")
         if not token:
             return web.json_response({"error": "API key is missing"}, status=401)
@@ -133,6 +134,8 @@ class Socket:
 
     def send(self, frame: Frame) -> None:
         data = self.serializer.encode(frame)
+        if data is None:
+            return  # this socket's protocol version cannot carry it (a binary-only broadcast)
         if len(data) > MAX_FRAME_BYTES:
             log.warning("not sending a %d-byte %s frame on %s", len(data), frame.event, frame.topic)
             return
@@ -264,12 +267,12 @@ class Socket:
             )
         )
         if channel.presence_enabled and channel.reads("presence"):
-            self.send(push(frame.topic, "presence_state", self.service.presence.state(frame.topic)))
+            channel.push("presence_state", self.service.presence.state(frame.topic))
         if raw_bindings:
             try:
                 channel.bindings = tuple(Binding.parse(b) for b in raw_bindings)
             except FilterError as err:
-                self.send(system(frame.topic, "postgres_changes", "error", str(err)))
+                channel.system("postgres_changes", "error", str(err))
             else:
                 await self.subscribe(channel)
         self._arm_token_check(channel)
@@ -280,18 +283,15 @@ class Socket:
             await self.service.dispatcher.subscribe(channel, self.service.control)
             await asyncio.wait_for(self.service.capture.live.wait(), timeout=10)
         except SubscriptionError as err:
-            channel.send(system(channel.topic, "postgres_changes", "error", str(err)))
+            channel.system("postgres_changes", "error", str(err))
         except TimeoutError:
-            channel.send(
-                system(
-                    channel.topic,
-                    "postgres_changes",
-                    "error",
-                    "Realtime was unable to connect to the project database",
-                )
+            channel.system(
+                "postgres_changes",
+                "error",
+                "Realtime was unable to connect to the project database",
             )
         else:
-            channel.send(system(channel.topic, "postgres_changes", "ok", SUBSCRIBED))
+            channel.system("postgres_changes", "ok", SUBSCRIBED)
 
     async def refresh_token(self, channel: Channel, token: object) -> None:
         if not isinstance(token, str) or token == channel.token or token.startswith("sb_"):
@@ -343,9 +343,13 @@ class Socket:
             if channel.broadcast_ack:
                 self.send(reply(frame, "error"))
             return
+        # each member's socket encodes it for its own protocol version
+        broadcast = push(
+            channel.topic, "broadcast", frame.payload, user_broadcast=frame.user_broadcast
+        )
         for member in self.service.topics.get(channel.topic, ()):
             if (member is not channel or channel.broadcast_self) and member.reads("broadcast"):
-                member.send(push(channel.topic, "broadcast", frame.payload))
+                member.send(broadcast)
         if channel.broadcast_ack:
             self.send(reply(frame, "ok"))
 
@@ -380,11 +384,12 @@ class Socket:
 
     def shut_channel(self, channel: Channel, message: str) -> None:
         """A channel-level failure: ``system`` error, then ``phx_close`` (2.13)."""
-        self.send(system(channel.topic, "system", "error", message))
+        channel.system("system", "error", message)
         self.close_channel(channel)
 
     def close_channel(self, channel: Channel) -> None:
-        self.send(Frame(channel.topic, "phx_close", {}, ref=channel.join_ref))
+        ref = channel.join_ref  # Phoenix's close carries the join ref as both refs
+        self.send(Frame(channel.topic, "phx_close", {}, ref=ref, join_ref=ref))
         self.drop(channel)
 
     def drop(self, channel: Channel) -> None:
