@@ -216,9 +216,9 @@ def serializer_for(vsn: str | None) -> Serializer | None:
 
     Supabase lists ``{V1, "~> 1.0.0"}`` and ``{V2, "~> 2.0.0"}``: any 1.0.x or
     2.0.x release version matches; anything else (including pre-releases and
-    strings that are not versions) matches nothing.
+    strings that are not versions, the empty one too) matches nothing.
     """
-    match = _SEMVER.fullmatch(vsn or "1.0.0")
+    match = _SEMVER.fullmatch("1.0.0" if vsn is None else vsn)
     return None if match is None else SERIALIZERS.get(f"{match[1]}.{match[2]}")
 
 
