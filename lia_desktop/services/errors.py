@@ -13,7 +13,7 @@ import httpx
 from postgrest.exceptions import APIError
 from supabase_auth.errors import AuthApiError, AuthRetryableError, AuthSessionMissingError
 
-from supabase import SupabaseException
+from supabase import AsyncSupabaseException, SyncSupabaseException
 
 
 class ServiceError(Exception):
@@ -55,7 +55,7 @@ def translate(exc: BaseException) -> ServiceError:
     """Map a client-library exception to the domain error that explains it."""
     if isinstance(exc, ServiceError):
         return exc
-    if isinstance(exc, SupabaseException):
+    if isinstance(exc, AsyncSupabaseException | SyncSupabaseException):  # the app uses the async client
         return BadUrl(f"invalid Supabase URL or key: {exc.message}")
     if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol):
         return BadUrl(f"invalid Supabase URL: {exc}")

@@ -196,11 +196,14 @@ class RealtimeSupervisor:
     async def _shutdown(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
-        self._close_socket()
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        # Closed after the cancelling: a cancelled close would leave the socket's
+        # listen, heartbeat and keepalive tasks running after the app stopped.
+        self._close_socket()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
 
     # --- platform signals --------------------------------------------------
 
@@ -429,11 +432,12 @@ class RealtimeSupervisor:
             log.warning("presence channel %s: %s %s", PRESENCE_CHANNEL, status.value, error or "")
 
     def _deliver(self, payload: PostgresChangesPayload) -> None:
+        """realtime-py hands ``type`` over as its enum, whose ``str()`` is not the wire text."""
         data = payload["data"]
         self._listener.on_change(
             ChangeEvent(
                 table=data["table"],
-                type=str(data["type"]),
+                type=RealtimePostgresChangesListenEvent(data["type"]).value,
                 record=data.get("record") or {},
                 old_record=data.get("old_record") or {},
                 commit_timestamp=data["commit_timestamp"],
