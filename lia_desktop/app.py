@@ -15,7 +15,7 @@ import hashlib
 import json
 import logging
 import sys
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -44,7 +44,7 @@ from lia_desktop.core.models import (
 )
 from lia_desktop.core.settings import Settings, SettingsError
 from lia_desktop.services import autostart, logs, power
-from lia_desktop.services.auth import AuthSession
+from lia_desktop.services.auth import AdminIdentity, AuthSession
 from lia_desktop.services.errors import ServiceError
 from lia_desktop.services.settings_store import SettingsStore
 from lia_desktop.services.supervisor import RealtimeSupervisor
@@ -182,11 +182,30 @@ class LiveSession:
     supervisor: RealtimeSupervisor
     task: asyncio.Task[None]
 
-    async def close(self) -> None:
+    async def close(self, *, sign_out: bool = False) -> None:
         self.supervisor.stop()
         with contextlib.suppress(asyncio.CancelledError):
             await self.task
         await self.sync.close()
+        if sign_out:
+            await self.auth.sign_out()
+        await self.auth.close()
+
+
+async def open_session(
+    url: str, anon_key: str, sign_in: Callable[[AuthSession], Awaitable[AdminIdentity | None]]
+) -> AuthSession | None:
+    """An AuthSession that ``sign_in`` signed in, or None; a failed attempt's client is closed."""
+    auth = await AuthSession.open(url, anon_key)
+    try:
+        identity = await sign_in(auth)
+    except BaseException:
+        await auth.close()
+        raise
+    if identity is None:
+        await auth.close()
+        return None
+    return auth
 
 
 # --------------------------------------------------------------------------- the app
@@ -285,8 +304,10 @@ class DesktopApp(QObject):
             self.tray.tray.showMessage(APP_NAME, f"Settings were reset: {self._store.problem}")
         if self.settings is not None:
             try:
-                auth = await AuthSession.open(self.settings.supabase_url, self.settings.anon_key)
-                if await auth.restore() is not None:
+                auth = await open_session(
+                    self.settings.supabase_url, self.settings.anon_key, AuthSession.restore
+                )
+                if auth is not None:
                     self._go_live(auth)
                     return
             except ServiceError as error:
@@ -297,8 +318,10 @@ class DesktopApp(QObject):
         self._on_connection(ConnectionState(ConnectionPhase.CONNECTING, reason="starting demo"))
         project = await demo.start()
         self._adopt_project(project.api_url, project.anon_key)
-        auth = await AuthSession.open(project.api_url, project.anon_key)
-        await auth.sign_in(DEMO_EMAIL, DEMO_PASSWORD)
+        auth = await open_session(
+            project.api_url, project.anon_key, lambda a: a.sign_in(DEMO_EMAIL, DEMO_PASSWORD)
+        )
+        assert auth is not None  # sign_in raises rather than returning None
         self._go_live(auth)
 
     def _adopt_project(self, url: str, anon_key: str) -> None:
@@ -332,8 +355,7 @@ class DesktopApp(QObject):
     async def sign_out(self) -> None:
         live, self.live = self.live, None
         if live is not None:
-            await live.close()
-            await live.auth.sign_out()
+            await live.close(sign_out=True)
         self._on_notifications(())
         self._on_unread(0)
         self._on_connection(ConnectionState(ConnectionPhase.SIGNED_OUT))
@@ -502,11 +524,13 @@ class DesktopApp(QObject):
         assert dialog is not None
         dialog.set_busy(True)
         try:
-            auth = await AuthSession.open(request.url, request.anon_key)
-            await auth.sign_in(request.email, request.password)
+            auth = await open_session(
+                request.url, request.anon_key, lambda a: a.sign_in(request.email, request.password)
+            )
         except ServiceError as error:
             dialog.show_error(error)
             return
+        assert auth is not None  # sign_in raises rather than returning None
         self._adopt_project(request.url, request.anon_key)
         dialog.set_busy(False)
         dialog.accept()

@@ -178,6 +178,13 @@ class AuthSession:
             self._forget(identity.email)
         self._notify(None)
 
+    async def close(self) -> None:
+        """Close the client's HTTP connections; the supabase client has no close of its own."""
+        await self._client.auth.close()
+        postgrest = self._client._postgrest  # built on first use; building it only to close it warns
+        if postgrest is not None:
+            await postgrest.aclose()
+
     # --- internals ---------------------------------------------------------
 
     async def _refresh_with(self, refresh_token: str) -> Session:

@@ -225,6 +225,11 @@ class TrayController(QObject):
     def icon(self) -> QIcon:
         return self.tray.icon()
 
+    @property
+    def badge(self) -> str:
+        """The badge text painted now ("" when there is none)."""
+        return self._badge
+
     def show(self) -> None:
         """Show the tray icon, or say once that there is no tray and show the fallback."""
         if self._tray_available():
