@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 import jwt
 import keyring
 import keyring.errors
@@ -39,6 +40,9 @@ log = logging.getLogger(__name__)
 KEYRING_SERVICE = "lia-desktop"
 #: refresh this long before expiry at most (short-lived tokens use half their lifetime)
 MAX_REFRESH_MARGIN = 60.0
+
+#: seconds for any one HTTP request (auth, RPC) before it counts as a network failure
+HTTP_TIMEOUT = 30.0
 
 TokenListener = Callable[[str | None], None]
 
@@ -62,8 +66,17 @@ def admin_role(access_token: str) -> str:
 
 
 async def open_client(url: str, anon_key: str) -> AsyncClient:
-    """A supabase client whose session the app refreshes and persists itself."""
-    options = AsyncClientOptions(auto_refresh_token=False, persist_session=False)
+    """A supabase client whose session the app refreshes and persists itself.
+
+    It gets its own httpx client: without one, supabase 2.34 builds PostgREST
+    with the deprecated ``timeout`` argument, and that DeprecationWarning (an
+    error under ``-W error``) would fail every RPC.
+    """
+    options = AsyncClientOptions(
+        auto_refresh_token=False,
+        persist_session=False,
+        httpx_client=httpx.AsyncClient(timeout=HTTP_TIMEOUT),
+    )
     try:
         return await create_async_client(url, anon_key, options)
     except Exception as exc:
