@@ -1,5 +1,7 @@
 """Acceptance: the devstack's Realtime endpoint as the unchanged realtime-py 2.34.1 client sees it.
 
+The same scenarios run through supabase-js (vsn 2.0.0) in tests/js/conformance.test.mjs.
+
 Every change is made with plain SQL on the devstack's database and must come
 back through pgoutput decoding, the RLS checks and the websocket. "Receives
 nothing" is always proven against a later event the same subscriber does
@@ -10,11 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import re
+import secrets
 from collections.abc import AsyncIterator
 from typing import Any
 
 import psycopg
 import pytest
+from realtime.types import RealtimeAcknowledgementStatus
 
 from tests.devstack.realtime_clients import Inbox, Statuses, realtime_client, user_token
 from tests.fixtures import DevstackProcess, DevstackUser
@@ -299,3 +303,59 @@ async def test_refreshed_token_keeps_receiving_expired_token_gets_closed(
         await statuses.reached("CLOSED")
         booking = await new_booking(db)
         await changes.wait_for(change("bookings", "INSERT", booking))
+
+
+def presence_options(key: str) -> dict[str, Any]:
+    return {"config": {"private": True, "presence": {"key": key, "enabled": True}}}
+
+
+async def test_two_admins_see_each_other_join_sync_and_leave_on_the_private_channel(
+    devstack: DevstackProcess, admin_user: DevstackUser
+) -> None:
+    other_admin = await asyncio.to_thread(devstack.create_user, admin=True)
+    async with (
+        realtime_client(devstack, user_token(devstack, admin_user.id, admin=True)) as first,
+        realtime_client(devstack, user_token(devstack, other_admin.id, admin=True)) as second,
+    ):
+        joins, leaves, syncs = Inbox(), Inbox(), Inbox()
+        watcher = first.channel("online_users", presence_options("a-admin"))
+        watcher.on_presence_join(joins)
+        watcher.on_presence_leave(leaves)
+        watcher.on_presence_sync(lambda: syncs(dict(watcher.presence_state())))
+        await watcher.subscribe()
+        await watcher.track({"status": "online"})
+        other = second.channel("online_users", presence_options("b-admin"))
+        await other.subscribe()
+        await other.track({"status": "online"})
+
+        await joins.wait_for(lambda joined: joined[0] == "b-admin")
+        both = await syncs.wait_for(lambda state: {"a-admin", "b-admin"} <= state.keys())
+        assert both["b-admin"][0]["status"] == "online"
+        await other.unsubscribe()
+        await leaves.wait_for(lambda left: left[0] == "b-admin")
+        await syncs.wait_for(lambda state: "a-admin" in state and "b-admin" not in state)
+
+
+async def test_broadcast_between_two_clients_with_ack(devstack: DevstackProcess) -> None:
+    topic = f"room-{secrets.token_hex(3)}"
+    async with realtime_client(devstack) as alice, realtime_client(devstack) as bob:
+        at_alice, at_bob, acks = Inbox(), Inbox(), Inbox()
+        listener = bob.channel(topic)
+        listener.on_broadcast("cursor", at_bob)
+        await listener.subscribe()
+        speaker = alice.channel(topic, {"config": {"broadcast": {"ack": True, "self": False}}})
+        speaker.on_broadcast("cursor", at_alice)
+        await speaker.subscribe()
+
+        sent = await speaker.push(
+            "broadcast", {"type": "broadcast", "event": "cursor", "payload": {"x": 42}}
+        )
+        sent.receive(RealtimeAcknowledgementStatus.Ok, acks)
+        got = await at_bob.wait_for(lambda broadcast: broadcast["payload"] == {"x": 42})
+        assert got == {"event": "cursor", "payload": {"x": 42}}  # realtime-py keeps these keys
+        await acks.wait_for(lambda _: True)
+
+        await listener.send_broadcast("cursor", {"x": 7})
+        await at_alice.wait_for(lambda broadcast: broadcast["payload"] == {"x": 7})
+        # alice's own broadcast would have reached her first: "self" is off
+        assert [b["payload"] for b in at_alice.items] == [{"x": 7}]
