@@ -200,6 +200,9 @@ def measure(conninfo: str, rpc_calls: int, plan_calls: int) -> dict[str, Any]:
             for k in ("total_bookings", "pending_bookings", "total_users", "total_revenue_cop")
         },
         "trends": snapshot["trends"],
+        # what the remaining window work scales with: the booking rate, not the table size
+        "bookings_24h": snapshot["bookings_24h"],
+        "recent_minute_buckets": len(snapshot["bookings_recent"]),
     }
 
 

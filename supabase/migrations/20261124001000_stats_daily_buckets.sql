@@ -257,6 +257,9 @@ $$;
 -- their seqs from admin_stats_counters; month-over-month trends from the daily
 -- buckets; the 24 h figures, the sparse minute/hour lists and
 -- new_professionals_30d from created_at index ranges bounded by their windows.
+-- Minute/hour buckets are epoch-aligned whatever the session time zone
+-- (date_bin, not date_trunc), as the client buckets them; a 2-D array turned
+-- into JSON once is cheaper than a JSON array per bucket.
 create or replace function public.admin_dashboard_stats() returns json
 language plpgsql stable security definer
 set search_path = ''
@@ -284,18 +287,18 @@ begin
   cur := private.admin_stats_created_after(v_month);
   since_prev := private.admin_stats_created_after(v_now - interval '60 days');
 
-  select coalesce(json_agg(json_build_array(extract(epoch from minute)::bigint, n) order by minute), '[]'),
+  select coalesce(array_to_json(array_agg(array[extract(epoch from minute)::bigint, n] order by minute)), '[]'),
          coalesce(sum(n), 0)
     into v_bookings_recent, v_bookings_24h
-    from (select date_trunc('minute', created_at) as minute, count(*) as n
+    from (select date_bin('1 minute', created_at, timestamptz 'epoch') as minute, count(*) as n
             from public.bookings where created_at > v_day group by 1) m;
   select count(*) into v_bookings_prev_day
     from public.bookings where created_at <= v_day and created_at > v_now - interval '48 hours';
 
-  select coalesce(json_agg(json_build_array(extract(epoch from hour)::bigint, n) order by hour), '[]'),
+  select coalesce(array_to_json(array_agg(array[extract(epoch from hour)::bigint, n] order by hour)), '[]'),
          coalesce(sum(n), 0)
     into v_pros_recent, v_pros_30d
-    from (select date_trunc('hour', created_at) as hour, count(*) as n
+    from (select date_bin('1 hour', created_at, timestamptz 'epoch') as hour, count(*) as n
             from public.professionals where created_at > v_month group by 1) h;
 
   return json_build_object(

@@ -484,6 +484,27 @@ def test_dashboard_stats_windows_buckets_and_trends(migrated_conninfo: str) -> N
     assert abs(server_time - datetime.now(UTC)) < timedelta(minutes=5)
 
 
+def test_recent_buckets_are_epoch_aligned_in_any_session_time_zone(migrated_conninfo: str) -> None:
+    """Clients bucket by epoch; a session at UTC+05:30 must not shift the server's hours."""
+    with rolled_back(migrated_conninfo) as conn:
+        conn.execute("set local timezone = 'Asia/Kolkata'")
+        conn.execute(
+            "insert into public.professionals (full_name, specialty, status, created_at)"
+            " values ('Luisa Mejía', 'Painting', 'pending', now() - interval '3 hours')"
+        )
+        conn.execute(
+            "insert into public.bookings (customer_id, service, total_price_cop, created_at)"
+            " values (%s, 'Painting', 300000, now() - interval '2 hours')",
+            (DEMO_CUSTOMER,),
+        )
+        act_as(conn, ADMIN_CLAIMS)
+        stats = rpc(conn, "admin_dashboard_stats()")
+    assert stats["professionals_recent"]
+    assert all(hour % 3600 == 0 for hour, _ in stats["professionals_recent"])
+    assert stats["bookings_recent"]
+    assert all(minute % 60 == 0 for minute, _ in stats["bookings_recent"])
+
+
 DAILY_BUCKETS_MIGRATION = "20261124001000_stats_daily_buckets.sql"
 
 
