@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import jwt
+import psycopg
 from realtime import AsyncRealtimeClient
 
 from tests.fixtures import DevstackProcess
@@ -76,3 +77,35 @@ class Statuses(Inbox):
 
     async def reached(self, state: str, within: float = WAIT_S) -> Any:
         return await self.wait_for(lambda item: str(item[0].value) == state, within)
+
+
+async def one(conn: psycopg.AsyncConnection[Any], query: str, *params: Any) -> Any:
+    cursor = await conn.execute(query, params)
+    row = await cursor.fetchone()
+    assert row is not None
+    return row[0]
+
+
+async def new_booking(
+    conn: psycopg.AsyncConnection[Any],
+    *,
+    customer_id: str | None = None,
+    status: str = "pending",
+    price: int = 180_000,
+) -> int:
+    customer = customer_id or await one(
+        conn, "select id from users where role = 'customer' limit 1"
+    )
+    professional = await one(conn, "select id from professionals where status = 'approved' limit 1")
+    return int(
+        await one(
+            conn,
+            "insert into bookings (customer_id, professional_id, service, status, total_price_cop,"
+            " scheduled_at) values (%s, %s, 'Plumbing', %s, %s, now() + interval '1 day')"
+            " returning id",
+            customer,
+            professional,
+            status,
+            price,
+        )
+    )

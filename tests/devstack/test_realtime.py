@@ -20,7 +20,14 @@ import psycopg
 import pytest
 from realtime.types import RealtimeAcknowledgementStatus
 
-from tests.devstack.realtime_clients import Inbox, Statuses, realtime_client, user_token
+from tests.devstack.realtime_clients import (
+    Inbox,
+    Statuses,
+    new_booking,
+    one,
+    realtime_client,
+    user_token,
+)
 from tests.fixtures import DevstackProcess, DevstackUser
 
 pytestmark = pytest.mark.devstack
@@ -33,38 +40,6 @@ COMMIT_TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 async def db(devstack: DevstackProcess) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
     async with await psycopg.AsyncConnection.connect(devstack.db_url, autocommit=True) as conn:
         yield conn
-
-
-async def one(conn: psycopg.AsyncConnection[Any], query: str, *params: Any) -> Any:
-    cursor = await conn.execute(query, params)
-    row = await cursor.fetchone()
-    assert row is not None
-    return row[0]
-
-
-async def new_booking(
-    conn: psycopg.AsyncConnection[Any],
-    *,
-    customer_id: str | None = None,
-    status: str = "pending",
-    price: int = 180_000,
-) -> int:
-    customer = customer_id or await one(
-        conn, "select id from users where role = 'customer' limit 1"
-    )
-    professional = await one(conn, "select id from professionals where status = 'approved' limit 1")
-    return int(
-        await one(
-            conn,
-            "insert into bookings (customer_id, professional_id, service, status, total_price_cop,"
-            " scheduled_at) values (%s, %s, 'Plumbing', %s, %s, now() + interval '1 day')"
-            " returning id",
-            customer,
-            professional,
-            status,
-            price,
-        )
-    )
 
 
 def change(table: str, kind: str, row_id: int | None = None) -> Any:
