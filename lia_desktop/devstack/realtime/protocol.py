@@ -34,7 +34,6 @@ USER_BROADCAST = 4
 BINARY_ENCODING, JSON_ENCODING = 0, 1
 #: kind, then the lengths of join_ref, ref, topic, user event and metadata, then the encoding
 PUSH_HEADER_BYTES = 7
-MAX_FIELD_BYTES = 255
 
 
 class ProtocolError(ValueError):
@@ -43,7 +42,10 @@ class ProtocolError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class UserBroadcast:
-    """A broadcast's user event and payload bytes exactly as a binary push carried them."""
+    """A broadcast's user event and payload bytes exactly as a binary push carried them.
+
+    The push's metadata is checked but not kept: Supabase does not forward it either.
+    """
 
     event: str
     data: bytes
