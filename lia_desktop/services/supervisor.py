@@ -165,6 +165,7 @@ class RealtimeSupervisor:
         self._timer: asyncio.TimerHandle | None = None
         self._clocks = (time.time(), time.monotonic())
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._closing: set[asyncio.Task[None]] = set()
         self._catch_up_lock = asyncio.Lock()
         self._stopped = asyncio.Event()
         tokens.on_token_changed(self._on_token)
@@ -200,10 +201,10 @@ class RealtimeSupervisor:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        # Closed after the cancelling: a cancelled close would leave the socket's
-        # listen, heartbeat and keepalive tasks running after the app stopped.
+        # Closes are never cancelled (they are not in ``_tasks``): a cancelled close would
+        # leave a socket (e.g. the dead one replaced on wake) and its realtime-py tasks open.
         self._close_socket()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*self._closing, return_exceptions=True)
 
     # --- platform signals --------------------------------------------------
 
@@ -322,7 +323,9 @@ class RealtimeSupervisor:
             return
         if generation.task is not None:
             generation.task.cancel()
-        self._spawn(_close_quietly(generation.client))
+        closing = asyncio.get_running_loop().create_task(_close_quietly(generation.client))
+        self._closing.add(closing)
+        closing.add_done_callback(self._closing.discard)
 
     async def _join(self, generation: _Generation) -> None:
         client = generation.client

@@ -207,6 +207,12 @@ class Marketplace:
         )
         return [int(r[0]) for r in rows]
 
+    def bookings_after(self, booking_id: int, *, count: bool = True) -> int:
+        """How many bookings have an id above ``booking_id`` (``count=False``: the highest id)."""
+        what = "count(*)" if count else "coalesce(max(id), 0)"
+        [(value,)] = self._rows(f"select {what} from public.bookings where id > %s", booking_id)
+        return int(value)
+
     def notification_for(self, table: str, entity_id: int) -> list[int]:
         rows = self._rows(
             "select id from public.admin_notifications where entity_table = %s and entity_id = %s",
