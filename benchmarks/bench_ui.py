@@ -36,6 +36,7 @@ import qasync
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # tests/desktop/run.sh sets xcb
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 

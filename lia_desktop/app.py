@@ -153,18 +153,31 @@ class DemoBackend:
 
 
 class _Observer:
-    """Sync's observer: forwards to the Qt bridge (the only thing the UI listens to)."""
+    """Sync's observer: forwards to the Qt bridge (the only thing the UI listens to).
+
+    The feed is published at most once per loop turn: in a burst every event
+    changes it, and copying and sorting the whole feed (plus a tray repaint)
+    per event made the UI thread stall for seconds.
+    """
 
     def __init__(self, bridge: Bridge) -> None:
         self._bridge = bridge
+        self._feed: NotificationFeed | None = None
 
     def stats_changed(self, stats: DashboardStats) -> None:
         self._bridge.publish_stats(stats)
 
     def feed_changed(self, update: FeedUpdate, feed: NotificationFeed) -> None:
-        self._bridge.publish_notifications(feed.items(), feed.unread_count)
+        if self._feed is None:
+            asyncio.get_running_loop().call_soon(self._publish_feed)
+        self._feed = feed
         for toast in update.toasts:
             self._bridge.publish_toast(toast)
+
+    def _publish_feed(self) -> None:
+        feed, self._feed = self._feed, None
+        if feed is not None:
+            self._bridge.publish_notifications(feed.items(), feed.unread_count)
 
     def activity_changed(self, activity: PresenceActivity) -> None:
         self._bridge.publish_presence(activity)
