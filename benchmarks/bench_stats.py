@@ -16,7 +16,12 @@ a million "New booking" notifications is not what is measured. Sizes grow one
 table: 10k, then +90k, then +900k, with VACUUM ANALYZE after each load (as
 autovacuum would), created_at spread over the last 365 days.
 
+``--history-after 10000`` separates table size from window size: bookings
+beyond the first 10k are created 400+ days ago, so every window holds what it
+held at 10k while the table grows to 1M.
+
 Usage: .venv/bin/python benchmarks/bench_stats.py [--sizes 10000,100000,1000000] [--calls 200]
+       [--history-after N]
 """
 
 from __future__ import annotations
@@ -114,7 +119,8 @@ def load_people(conn: psycopg.Connection[Any]) -> None:
     )
 
 
-def load_bookings(conn: psycopg.Connection[Any], count: int) -> float:
+def load_bookings(conn: psycopg.Connection[Any], count: int, older_than_days: int) -> float:
+    """``count`` bookings created over the 365 days before ``older_than_days`` ago."""
     start = time.perf_counter()
     with conn.transaction():
         conn.execute("alter table public.bookings disable trigger bookings_notify_created")
@@ -125,11 +131,12 @@ def load_bookings(conn: psycopg.Connection[Any], count: int) -> float:
             " 'Plumbing',"
             " (array['pending', 'confirmed', 'in_progress', 'completed', 'completed',"
             "   'completed', 'completed', 'completed', 'completed', 'cancelled'])[1 + i %% 10],"
-            " 50000 + (i::bigint * 7919) %% 950000, now(), now() - random() * interval '365 days'"
+            " 50000 + (i::bigint * 7919) %% 950000, now(),"
+            " now() - make_interval(days => %s) - random() * interval '365 days'"
             " from generate_series(1, %s) i,"
             " (select array_agg(id) as ids from public.users where role = 'customer') c,"
             " (select array_agg(id) as ids from public.professionals) p",
-            (count,),
+            (older_than_days, count),
         )
         conn.execute("alter table public.bookings enable trigger bookings_notify_created")
     conn.execute("vacuum analyze public.bookings")
@@ -213,6 +220,14 @@ def main() -> None:
         "--calls", type=int, default=200, help="admin_dashboard_stats() calls (>= 100 for a p99)"
     )
     parser.add_argument("--plan-calls", type=int, default=5, help="seed-plan query-set runs")
+    parser.add_argument(
+        "--history-after",
+        type=int,
+        default=0,
+        metavar="N",
+        help="bookings beyond the first N are created 400+ days ago, outside every window:"
+        " the table grows while the windows stay as they were at N",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
@@ -226,7 +241,12 @@ def main() -> None:
                 load_people(conn)
             loaded = 0
             for size in sizes:
-                load_s = load_bookings(conn, size - loaded)
+                recent = max(0, min(size, args.history_after or size) - loaded)
+                load_s = sum(
+                    load_bookings(conn, count, older_than_days)
+                    for count, older_than_days in ((recent, 0), (size - loaded - recent, 400))
+                    if count
+                )
                 loaded = size
                 results.append(
                     {
@@ -243,6 +263,7 @@ def main() -> None:
                     "postgres": version[0] if version else None,
                     "cpus": os.cpu_count(),
                     "bulk_load": "counter and daily-bucket triggers kept; per-row notification trigger disabled",
+                    "history_after": args.history_after or None,
                     "seed_plan_note": "sequential on one connection; the web app runs 4 in parallel",
                     "results": results,
                 },
