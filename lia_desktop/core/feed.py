@@ -349,6 +349,8 @@ class NotificationFeed:
     def _single(self, n: Notification) -> Toast:
         open_item = ToastButton("Open", ToastAction.OPEN_URL, self._url(n.action_path))
         view = _VIEW_BUTTON.get(n.type)
+        if n.type is _T.PROFESSIONAL_APPLIED and n.metadata.get("status", "pending") != "pending":
+            view = "View professional"  # added already approved (or other): nothing to review
         buttons = (replace(open_item, label=view),) if view else ()
         return Toast(
             title=n.title,

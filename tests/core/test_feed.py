@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
@@ -200,6 +201,15 @@ def test_a_single_toast_follows_the_ui_guide() -> None:
     assert toast.notification_ids == (7,)
     assert not toast.sound
     assert not toast.summary
+
+
+@pytest.mark.parametrize(
+    ("status", "label"), [("pending", "Review application"), ("approved", "View professional")]
+)
+def test_a_professional_toast_offers_review_only_while_pending(status: str, label: str) -> None:
+    n = replace(note(4, NotificationType.PROFESSIONAL_APPLIED), metadata={"status": status})
+    (toast,) = feed().receive_live(n, T0).toasts
+    assert [b.label for b in toast.buttons] == [label, "Mark read"]
 
 
 def test_a_sign_up_toast_only_offers_mark_read() -> None:
