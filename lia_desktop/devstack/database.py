@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 import psycopg
@@ -36,20 +37,28 @@ class PrepareReport:
     seeded: bool
 
 
-def project_root() -> Path:
-    """The checkout holding ``supabase/`` (the devstack runs from a source tree)."""
-    root = Path(__file__).resolve().parents[2]
-    if not (root / "supabase" / "migrations").is_dir():
-        raise MigrationError(f"no supabase/migrations under {root}: run from a source checkout")
-    return root
+def project_dir() -> Path:
+    """The Supabase project directory (``migrations/``, ``seed.sql``).
+
+    The repo's ``supabase/`` is the one source; a wheel or a frozen bundle carries it
+    inside the package as ``supabase_project`` (see setup.py and the PyInstaller spec),
+    and a source checkout or an editable install reads it in place.
+    """
+    packaged = resources.files(__package__) / "supabase_project"
+    if isinstance(packaged, Path) and (packaged / "migrations").is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parents[2] / "supabase"
+    if (checkout / "migrations").is_dir():
+        return checkout
+    raise MigrationError(f"no Supabase migrations in {packaged} nor in {checkout}")
 
 
 def default_migrations_dir() -> Path:
-    return project_root() / "supabase" / "migrations"
+    return project_dir() / "migrations"
 
 
 def default_seed_file() -> Path:
-    return project_root() / "supabase" / "seed.sql"
+    return project_dir() / "seed.sql"
 
 
 _DOLLAR_TAG = re.compile(r"\$(?:[A-Za-z_][A-Za-z_0-9]*)?\$")
