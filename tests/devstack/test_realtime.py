@@ -251,7 +251,7 @@ async def test_presence_join_leave_and_sessions_per_meta(
 async def test_refreshed_token_keeps_receiving_expired_token_gets_closed(
     devstack: DevstackProcess, admin_user: DevstackUser, db: psycopg.AsyncConnection[Any]
 ) -> None:
-    ttl = 3
+    ttl = 6  # the refresh below must land before this, even on a loaded 2-core machine
     async with (
         realtime_client(devstack, user_token(devstack, admin_user.id, admin=True, ttl=ttl)) as kept,
         realtime_client(
@@ -264,14 +264,13 @@ async def test_refreshed_token_keeps_receiving_expired_token_gets_closed(
         live.on_system(system)
         await live.subscribe()
         await subscribed(system)
-        doomed = lapsed.channel("lapsing")
-        doomed.on_postgres_changes("INSERT", table="bookings", callback=lambda _: None)
-        await doomed.subscribe(statuses)
-
         await kept.set_auth(user_token(devstack, admin_user.id, admin=True, ttl=600))
         await system.wait_for(
             lambda p: p.message == "Subscribed to PostgreSQL" and len(system.items) > 1
         )
+        doomed = lapsed.channel("lapsing")
+        doomed.on_postgres_changes("INSERT", table="bookings", callback=lambda _: None)
+        await doomed.subscribe(statuses)
 
         _, error = await statuses.reached("CHANNEL_ERROR", within=ttl + 5)
         assert "Token has expired" in str(error)
