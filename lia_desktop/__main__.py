@@ -1,7 +1,7 @@
 """``lia-desktop``: the tray app, its demo, and the headless subcommands.
 
-Headless commands (``doctor``, ``watch``, ``autostart``, ``--version``) never
-import Qt, so they work over SSH and in CI; only the tray app loads it.
+Headless commands (``doctor``, ``watch``, ``autostart``, ``--version``, the hidden
+``devstack``) never import Qt, so they work over SSH and in CI; only the tray app loads it.
 """
 
 from __future__ import annotations
@@ -33,8 +33,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: hidden: ``lia-desktop devstack start ...`` is ``lia-devstack start ...``, for the frozen
+#: app, which has no ``python -m`` to start the demo's backend with
+DEVSTACK_COMMAND = "devstack"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if arguments[:1] == [DEVSTACK_COMMAND]:
+        from lia_desktop.devstack.cli import main as devstack_main
+
+        return devstack_main(arguments[1:])
+    args = build_parser().parse_args(arguments)
     if args.command == "autostart":
         from lia_desktop.services import autostart
 

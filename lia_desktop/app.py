@@ -14,6 +14,7 @@ import getpass
 import hashlib
 import json
 import logging
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
@@ -61,6 +62,11 @@ from lia_desktop.ui.tray_icon import DndChoice, TrayController, tray_icon
 log = logging.getLogger(__name__)
 
 APP_NAME = "LIA Admin"
+#: the toasts' app name; on Windows desktop-notifier makes it the AppUserModelID, which
+#: packaging/windows/lia-desktop.iss registers with the Start Menu shortcut: keep them equal
+NOTIFIER_APP_ID = "LIA Desktop"
+#: tests point the logind listener at a private bus (unset: the system bus)
+LOGIND_BUS_ENV = "LIA_LOGIND_BUS_ADDRESS"
 #: the demo admin of supabase/seed.sql (demo data only; never a real account)
 DEMO_EMAIL = "admin@lia.test"
 DEMO_PASSWORD = "lia-demo-admin"
@@ -125,7 +131,7 @@ class DemoBackend:
     async def start(self) -> DemoProject:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self._process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "lia_desktop.devstack", "start", "--json", "--port", "0",
+            *devstack_command(), "start", "--json", "--port", "0",
             "--data-dir", str(self.data_dir), "--simulate",
             stdout=asyncio.subprocess.PIPE,
         )  # fmt: skip
@@ -147,6 +153,13 @@ class DemoBackend:
         except TimeoutError:
             process.kill()
             await process.wait()
+
+
+def devstack_command() -> list[str]:
+    """``lia-devstack``: a frozen app has no ``-m``, so it runs its own hidden ``devstack`` command."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, "devstack"]
+    return [sys.executable, "-m", "lia_desktop.devstack"]
 
 
 # --------------------------------------------------------------------------- the signed-in part
@@ -234,6 +247,7 @@ class DesktopApp(QObject):
         *,
         demo: DemoBackend | None = None,
         data_dir: Path | None = None,
+        clocks: Callable[[], power.ClockReading] = power.read_clocks,
     ) -> None:
         super().__init__()
         self._qapp = qapp
@@ -254,7 +268,11 @@ class DesktopApp(QObject):
         self._stats: DashboardStats | None = None
         self._presence = PresenceActivity()
         self._tasks: set[asyncio.Task[Any]] = set()
-        self._sleep_watcher = power.SleepWatcher(self._on_wake, self._on_wake)
+        self._clocks = clocks
+        # Nothing to do before sleeping: the socket dies during the sleep whatever we do.
+        self._sleep_watcher = power.SleepWatcher(
+            lambda: None, self._on_wake, os.environ.get(LOGIND_BUS_ENV)
+        )
         self.network = NetworkMonitor(self)
         self.quit_requested = asyncio.Event()
         self._tooltip_timer = QTimer(self)
@@ -267,7 +285,7 @@ class DesktopApp(QObject):
     def _toast_rungs(self) -> list[Any]:
         from desktop_notifier import DesktopNotifier, Icon
 
-        notifier = DesktopNotifier(app_name=APP_NAME, app_icon=Icon(path=_app_icon_file()))
+        notifier = DesktopNotifier(app_name=NOTIFIER_APP_ID, app_icon=Icon(path=_app_icon_file()))
         return [
             NativeToasts(notifier, self._on_toast_action, lambda _toast: None),
             TrayBalloonToasts(self.tray.tray, self._on_toast_action),
@@ -309,7 +327,7 @@ class DesktopApp(QObject):
         self._refresh_tray()
         self._tooltip_timer.start()
         self._spawn(self._sleep_watcher.start())
-        self._spawn(power.watch_clock(lambda _delta: self._on_wake()))
+        self._spawn(power.watch_clock(lambda _delta: self._on_wake(), read=self._clocks))
         if self._demo is not None:
             await self._start_demo(self._demo)
             return

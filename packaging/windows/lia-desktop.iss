@@ -4,7 +4,8 @@
 ; Toasts from an unpackaged desktop app need an AppUserModelID that Windows can resolve:
 ; a Start Menu shortcut carrying it, plus HKCU\Software\Classes\AppUserModelId\<id> with the
 ; display name and icon. desktop-notifier uses its app_name as that id and writes the same key
-; at run time, so AppUserModelID below must equal the app_name the app gives DesktopNotifier.
+; at run time, so AppUserModelID below must equal the app_name the app gives DesktopNotifier
+; (NOTIFIER_APP_ID in lia_desktop/app.py; tests/platform/test_app_identity.py checks they match).
 
 #ifndef AppVersion
   #define AppVersion "0.1.0"

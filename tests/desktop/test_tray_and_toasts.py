@@ -17,6 +17,7 @@ import pytest
 from dbus_fast import Message, MessageType
 from dbus_fast.aio import MessageBus
 
+from lia_desktop.app import NOTIFIER_APP_ID
 from lia_desktop.ui.theme import ORANGE
 from tests.app.conftest import (
     AppFactory,
@@ -53,9 +54,6 @@ pytestmark = [
         reason="needs the private desktop of tests/desktop/run.sh",
     ),
 ]
-
-APP_NAME = "LIA Admin"
-
 
 async def call(bus: MessageBus, destination: str, path: str, interface: str, member: str,
                signature: str = "", body: list[Any] | None = None) -> list[Any]:  # fmt: skip
@@ -129,7 +127,7 @@ async def history(summary: str) -> list[dict[str, Any]]:
     entries = json.loads(await dunstctl("history"))["data"][0]
     return [
         e for e in entries
-        if e["appname"]["data"] == APP_NAME and e["summary"]["data"] == summary
+        if e["appname"]["data"] == NOTIFIER_APP_ID and e["summary"]["data"] == summary
     ]  # fmt: skip
 
 
