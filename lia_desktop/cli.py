@@ -378,6 +378,28 @@ async def run_watch(
     lines = JsonLines(out)
     try:
         session = await AuthSession.open(creds.url, creds.anon_key)
+    except ServiceError as exc:
+        lines.emit("error", message=str(exc), error=type(exc).__name__)
+        return 1
+    try:
+        return await _watch_signed_in(
+            session, creds, lines, web_admin_url, duration, data_dir, stop, policy
+        )
+    finally:
+        await session.close()  # the HTTP connections; supabase's client has no close
+
+
+async def _watch_signed_in(
+    session: AuthSession,
+    creds: Credentials,
+    lines: JsonLines,
+    web_admin_url: str,
+    duration: float | None,
+    data_dir: Path | None,
+    stop: asyncio.Event | None,
+    policy: SupervisorPolicy | None,
+) -> int:
+    try:
         identity = await session.sign_in(creds.email, creds.password)
     except ServiceError as exc:
         lines.emit("error", message=str(exc), error=type(exc).__name__)

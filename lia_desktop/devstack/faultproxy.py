@@ -51,6 +51,7 @@ class FaultProxy:
         self.port = port
         self._server: asyncio.Server | None = None
         self._links: set[_Link] = set()
+        self._handlers: set[asyncio.Task[None]] = set()
         self._flowing = asyncio.Event()
         self._flowing.set()
         self._stall_end: asyncio.TimerHandle | None = None
@@ -79,6 +80,7 @@ class FaultProxy:
         await self._unlisten()
         self.heal()
         self.drop_all()
+        await asyncio.gather(*self._handlers, return_exceptions=True)
 
     async def __aenter__(self) -> FaultProxy:
         return await self.start()
@@ -155,6 +157,10 @@ class FaultProxy:
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.accepted += 1
+        handler = asyncio.current_task()
+        assert handler is not None
+        self._handlers.add(handler)
+        handler.add_done_callback(self._handlers.discard)
         try:
             up_reader, up_writer = await asyncio.open_connection(*self.upstream)
         except OSError:

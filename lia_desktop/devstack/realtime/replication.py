@@ -151,9 +151,12 @@ class ReplicationSession:
                     start, end, _sent = struct.unpack_from("!QQq", body, 1)
                     yield XLogData(start, end, body[25:])
                 elif kind == b"k":
-                    _wal_end, _sent, reply = struct.unpack_from("!QqB", body, 1)
+                    wal_end, _sent, reply = struct.unpack_from("!QqB", body, 1)
                     if reply:
-                        await self.acknowledge(max(self._flushed_lsn, 0))
+                        # Everything up to wal_end was sent to us; confirming it is what lets
+                        # a shutting-down walsender exit (it waits for flush == sent), and a
+                        # temporary slot is never resumed, so nothing can be skipped by it.
+                        await self.acknowledge(wal_end)
             elif tag == b"E":
                 raise ReplicationError(_error_text(body))
             elif tag in (b"c", b"C", b"Z"):
