@@ -15,6 +15,7 @@ import hashlib
 import json
 import logging
 import os
+import signal
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
@@ -640,6 +641,10 @@ def run_gui(*, demo: bool = False) -> int:
         demo=DemoBackend(data_dir / "demo-devstack") if demo else None,
     )
     instance.activation_requested.connect(app.activate)
+    # A session logout or `kill` ends the app like Quit, so the demo's backend stops with it.
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError):  # Windows: no signal handlers in loops
+            loop.add_signal_handler(signum, app.quit_requested.set)
 
     async def main() -> None:
         try:
