@@ -29,5 +29,5 @@ settings.register_profile(
 
 #: decorator for every fuzz test (the global profile stays the other suites' business)
 FUZZ = settings(settings.get_profile(os.environ.get("LIA_FUZZ_PROFILE", "fuzz-ci")))
-#: the server-facing fuzzers: each example is a websocket round trip, so fewer of them
-FUZZ_NETWORK = settings(FUZZ, max_examples=min(FUZZ.max_examples, 60))
+#: the server-facing fuzzers: each example is two websockets, so somewhat fewer of them
+FUZZ_NETWORK = settings(FUZZ, max_examples=min(FUZZ.max_examples, 200))

@@ -101,6 +101,8 @@ def _json(data: str | bytes) -> Any:
         return json.loads(data)
     except ValueError as err:  # UnicodeDecodeError included
         raise ProtocolError(f"malformed JSON: {err}") from err
+    except RecursionError:  # "[[[[..." deeper than the parser's stack: found by tests/fuzz
+        raise ProtocolError("malformed JSON: nested too deeply") from None
 
 
 def _dumps(value: Any) -> str:
