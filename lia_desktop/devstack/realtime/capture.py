@@ -72,6 +72,8 @@ class Transaction:
     commit_time: datetime
     end_lsn: int
     changes: tuple[Change, ...]
+    #: 32-bit transaction id (from ``Begin``), to wait until the commit is visible
+    xid: int = 0
 
 
 async def load_types(conn: psycopg.AsyncConnection[tuple[object, ...]]) -> list[PgType]:
@@ -155,15 +157,16 @@ class ChangeCapture:
         await session.create_temporary_slot(self.slot_name)
         self.live.set()
         pending: list[Change] = []
+        xid = 0
         last_ack = time.monotonic()
         async for xlog in session.stream(self.slot_name, PUBLICATION):
             message = pgoutput.decode(xlog.payload)
             if isinstance(message, pgoutput.Begin):
-                pending = []
+                pending, xid = [], message.xid
             elif isinstance(message, pgoutput.Commit):
                 if pending:
                     self.transactions.put_nowait(
-                        Transaction(message.commit_time, message.end_lsn, tuple(pending))
+                        Transaction(message.commit_time, message.end_lsn, tuple(pending), xid)
                     )
                     pending = []
                 if time.monotonic() - last_ack >= ACK_INTERVAL_S:

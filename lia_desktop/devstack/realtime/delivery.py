@@ -35,6 +35,9 @@ BATCH_CHANGES = 2000
 #: Supabase's ``max_record_bytes``; longer records keep only short values (3.3).
 MAX_RECORD_BYTES = 900_000  # below realtime-py's 1 MiB frame cap, envelope included
 SHORT_VALUE_BYTES = 64
+#: how long a delivery waits for a decoded commit to become visible to the RLS check
+VISIBILITY_WAIT_S = 2.0
+XID_MASK = 0xFFFFFFFF
 
 
 class SubscriptionError(Exception):
@@ -209,6 +212,10 @@ class Dispatcher:
         async with self._db.transaction() as conn:
             visible_columns = await self._visible_columns(conn, work)
             rls = await self._rls_tables(conn, {change.table.relation_id for _, change, _ in work})
+            if rls:
+                await until_visible(
+                    conn, {txn.xid for txn, change, _ in work if change.table.relation_id in rls}
+                )
             visible_rows = await self._visible_rows(conn, work, rls, visible_columns)
         for index, (txn, change, candidates) in enumerate(work):
             self._fan_out(index, txn, change, candidates, rls, visible_columns, visible_rows)
@@ -246,12 +253,17 @@ class Dispatcher:
         work: list[tuple[Transaction, Change, list[Subscription]]],
         rls: set[int],
         visible_columns: dict[tuple[str, int], frozenset[str]],
-    ) -> dict[tuple[str, int], set[tuple[TupleValue, ...]]]:
-        """Per (claims, table): the primary keys of the changed rows that identity can SELECT now."""
+    ) -> dict[tuple[Channel, int], set[tuple[TupleValue, ...]]]:
+        """Per (channel, table): the primary keys of the changed rows its identity can SELECT now.
+
+        Keyed by channel, not by its claims: an ``access_token`` refresh may replace the
+        claims while these queries run, and the fan-out must use the answer computed here.
+        """
         wanted: dict[str, dict[int, set[tuple[TupleValue, ...]]]] = defaultdict(
             lambda: defaultdict(set)
         )
         claims_of: dict[str, dict[str, Any]] = {}
+        readers: dict[str, set[tuple[Channel, int]]] = defaultdict(set)
         tables: dict[int, Table] = {}
         for _, change, subscriptions in work:
             table = change.table
@@ -266,6 +278,7 @@ class Dispatcher:
                 identity = json.dumps(subscription.channel.claims, sort_keys=True)
                 claims_of[identity] = subscription.channel.claims
                 wanted[identity][table.relation_id].add(key)
+                readers[identity].add((subscription.channel, table.relation_id))
         visible: dict[tuple[str, int], set[tuple[TupleValue, ...]]] = {}
         for identity, per_table in wanted.items():
             try:
@@ -277,7 +290,12 @@ class Dispatcher:
                 if isinstance(err, psycopg.OperationalError):
                     raise
                 log.warning("RLS check failed for %s: %s", claims_of[identity].get("role"), err)
-        return visible
+        return {
+            (channel, oid): visible[(identity, oid)]
+            for identity, pairs in readers.items()
+            for channel, oid in pairs
+            if (identity, oid) in visible
+        }
 
     async def _select_keys(
         self, conn: Connection, table: Table, keys: set[tuple[TupleValue, ...]]
@@ -311,7 +329,7 @@ class Dispatcher:
         candidates: list[Subscription],
         rls: set[int],
         visible_columns: dict[tuple[str, int], frozenset[str]],
-        visible_rows: dict[tuple[str, int], set[tuple[TupleValue, ...]]],
+        visible_rows: dict[tuple[Channel, int], set[tuple[TupleValue, ...]]],
     ) -> None:
         table = change.table
         is_rls = table.relation_id in rls
@@ -326,10 +344,8 @@ class Dispatcher:
             if change.kind != "DELETE":
                 if not all(table.columns[i].name in columns for i in table.primary_key):
                     continue
-                if is_rls:
-                    identity = json.dumps(channel.claims, sort_keys=True)
-                    if key not in visible_rows.get((identity, table.relation_id), ()):
-                        continue
+                if is_rls and key not in visible_rows.get((channel, table.relation_id), ()):
+                    continue
             variant = (columns, subscription.binding.select)
             ids = per_channel.setdefault(channel, {}).setdefault(variant, [])
             if subscription.binding.id not in ids:
@@ -406,3 +422,31 @@ class Dispatcher:
             if (c.name in keys if only_keys else c.name in identity_columns)
             and not isinstance(value := change.old[i], Unchanged)
         }
+
+
+async def until_visible(conn: Connection, xids: set[int]) -> None:
+    """Wait until new snapshots see these (committed) transactions, at most ``VISIBILITY_WAIT_S``.
+
+    Logical decoding can hand a commit over before its backend has left the
+    proc array; for that instant its rows are invisible to every other session,
+    so the row-level check would refuse the change and the event would be lost
+    (real Realtime checks the decoded row itself and has no such window).
+    """
+    deadline = asyncio.get_running_loop().time() + VISIBILITY_WAIT_S
+    while True:
+        cursor = await conn.execute(
+            "select pg_snapshot_xmax(s)::text::int8,"
+            " array(select x::text::int8 from pg_snapshot_xip(s) as t(x)) from pg_current_snapshot() s"
+        )
+        row = await cursor.fetchone()
+        assert row is not None
+        xmax, running = int(row[0]) & XID_MASK, {int(x) & XID_MASK for x in row[1]}
+        # a 32-bit xid precedes xmax modulo 2**32 (PostgreSQL's own wraparound rule)
+        if all(0 < (xmax - xid) & XID_MASK < 2**31 and xid not in running for xid in xids):
+            return
+        if asyncio.get_running_loop().time() >= deadline:
+            log.warning(
+                "transactions %s still invisible after %.1f s", sorted(xids), VISIBILITY_WAIT_S
+            )
+            return
+        await asyncio.sleep(0.002)
