@@ -93,7 +93,9 @@ def _translate_rest(exc: APIError) -> ServiceError:
         return NotAdmin(f"permission denied: this account is not an admin ({exc.message})")
     if code in _JWT_CODES:
         return SessionExpired(f"access token rejected: {exc.message}")
-    if code == "401":
+    if code in {"401", ""}:
+        # PostgREST always sends a code; a JSON error without one comes from the API
+        # gateway in front of it, which refuses a request only for its key
         return BadApiKey(f"the anon key was rejected ({exc.message})")
     if code in {"404", "PGRST202"}:
         return BadUrl(f"server does not provide this API ({exc.message})")

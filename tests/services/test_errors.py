@@ -39,6 +39,7 @@ from supabase import SupabaseException
         (APIError({"code": "PGRST303", "message": "JWT expired"}), SessionExpired),
         (APIError({"code": "PGRST202", "message": "no function"}), BadUrl),
         (APIError({"code": "XX000", "message": "internal"}), ServerError),
+        (APIError({"message": "Invalid API key"}), BadApiKey),  # the gateway's 401 body
         (ValueError("odd"), ServerError),
     ],
 )

@@ -1,0 +1,183 @@
+"""Acceptance: ``lia-desktop doctor`` and ``lia-desktop watch`` as an operator runs them.
+
+Both run as subprocesses of the installed entry point against the devstack;
+assertions are on the exit code and the lines printed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import jwt
+import pytest
+
+from tests.fixtures import DevstackProcess, DevstackUser
+from tests.services.conftest import Marketplace
+
+pytestmark = pytest.mark.devstack
+
+LIA_DESKTOP = str(Path(sys.executable).with_name("lia-desktop"))
+CHECKS = (
+    "config",
+    "reachability",
+    "anon key",
+    "sign-in",
+    "admin RPCs",
+    "realtime + publication",
+    "presence (private)",
+    "commit-to-event",
+)
+
+
+async def doctor(url: str, anon_key: str, email: str, password: str) -> tuple[int, list[str]]:
+    process = await asyncio.create_subprocess_exec(
+        LIA_DESKTOP,
+        "doctor",
+        "--url",
+        url,
+        "--anon-key",
+        anon_key,
+        "--email",
+        email,
+        "--password",
+        password,
+        "--measure-latency",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    out, _ = await asyncio.wait_for(process.communicate(), 90)
+    assert process.returncode is not None
+    return process.returncode, out.decode().splitlines()
+
+
+def verdicts(lines: list[str]) -> dict[str, tuple[str, str]]:
+    """check name -> (PASS/FAIL/SKIP, detail), from the report's fixed-width lines."""
+    found = {}
+    for line in lines:
+        verdict, rest = line[:4].strip(), line[6:]
+        name = next((c for c in (*CHECKS, "remaining checks") if rest.startswith(c)), None)
+        if verdict in ("PASS", "FAIL", "SKIP") and name is not None:
+            found[name] = (verdict, rest[len(name) :].strip())
+    return found
+
+
+async def test_doctor_passes_every_check_against_the_devstack(
+    devstack: DevstackProcess, admin_user: DevstackUser, market: Marketplace
+) -> None:
+    market.book()  # an unread notification for the latency probe to mark read
+    code, lines = await doctor(
+        devstack.api_url, devstack.anon_key, admin_user.email, admin_user.password
+    )
+    report = verdicts(lines)
+    assert code == 0, lines
+    assert list(report) == list(CHECKS), lines
+    assert all(verdict == "PASS" for verdict, _ in report.values()), lines
+    assert report["sign-in"][1].startswith(f"admin {admin_user.email}")
+    assert report["commit-to-event"][1].endswith("marked read)")
+    assert lines[-1] == "verdict: PASS"
+
+
+def forged_anon_key() -> str:
+    """Shaped like an anon key, signed with another project's secret."""
+    return jwt.encode({"iss": "supabase-demo", "role": "anon", "exp": 1983812996}, "x" * 40)
+
+
+@pytest.mark.parametrize(
+    ("case", "failed_check", "why"),
+    [
+        ("wrong url", "reachability", "no answer from http://127.0.0.1:9"),
+        ("wrong key", "anon key", "the anon key was rejected (Invalid authentication credentials)"),
+        ("key is not a jwt", "config", "the anon key is not a JWT"),
+        ("wrong password", "sign-in", "nvalid"),
+        ("not an admin", "sign-in", "is not an administrator"),
+    ],
+)
+async def test_doctor_names_the_failed_check_and_why(
+    devstack: DevstackProcess,
+    admin_user: DevstackUser,
+    customer_user: DevstackUser,
+    case: str,
+    failed_check: str,
+    why: str,
+) -> None:
+    url, key = devstack.api_url, devstack.anon_key
+    email, password = admin_user.email, admin_user.password
+    if case == "wrong url":
+        url = "http://127.0.0.1:9"
+    elif case == "wrong key":
+        key = forged_anon_key()
+    elif case == "key is not a jwt":
+        key = "not-a-key"
+    elif case == "wrong password":
+        password += "-wrong"
+    else:
+        email, password = customer_user.email, customer_user.password
+
+    code, lines = await doctor(url, key, email, password)
+    report = verdicts(lines)
+
+    assert code != 0, lines
+    assert lines[-1] == "verdict: FAIL"
+    failed = [name for name, (verdict, _) in report.items() if verdict == "FAIL"]
+    assert failed == [failed_check], lines
+    assert why in report[failed_check][1], lines
+    # every check before it passed; the rest are skipped, naming the failed one
+    before = CHECKS[: CHECKS.index(failed_check)]
+    assert all(report[name][0] == "PASS" for name in before), lines
+    assert report["remaining checks"] == ("SKIP", f"they depend on '{failed_check}'")
+
+
+async def test_watch_streams_live_state_and_a_new_booking_as_json_lines(
+    devstack: DevstackProcess, admin_user: DevstackUser, market: Marketplace
+) -> None:
+    data_dir = tempfile.mkdtemp(prefix="lia-watch-")
+    process = await asyncio.create_subprocess_exec(
+        LIA_DESKTOP,
+        "watch",
+        "--duration",
+        "15",
+        "--data-dir",
+        data_dir,
+        "--url",
+        devstack.api_url,
+        "--anon-key",
+        devstack.anon_key,
+        "--email",
+        admin_user.email,
+        "--password",
+        admin_user.password,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    events: list[dict[str, Any]] = []
+    expected: int | None = None
+
+    async def read() -> None:
+        nonlocal expected
+        assert process.stdout is not None
+        async for raw in process.stdout:
+            event = json.loads(raw)
+            events.append(event)
+            if event == {**event, "kind": "connection", "phase": "live"} and expected is None:
+                booking = await asyncio.to_thread(market.book, price=99_000)
+                [expected] = await asyncio.to_thread(market.notification_for, "bookings", booking)
+
+    await asyncio.wait_for(read(), 60)
+    assert await process.wait() == 0
+
+    kinds = {e["kind"] for e in events}
+    assert {"connection", "stats", "notification", "feed"} <= kinds
+    phases = [e["phase"] for e in events if e["kind"] == "connection"]
+    assert phases[:2] == ["connecting", "live"]
+    assert expected is not None
+    [notification] = [e for e in events if e["kind"] == "notification" and e["id"] == expected]
+    assert notification["type"] == "booking_created"
+    assert notification["title"] == "New booking"
+    assert "$ 99.000" in notification["body"]
+    shutil.rmtree(data_dir)
