@@ -40,7 +40,9 @@ def repo_migrations() -> list[str]:
 def test_the_wheel_holds_every_migration_and_the_seed(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     shipped = sorted(
-        Path(n).name for n in names if n.startswith(f"{PACKAGED}/migrations/") and n.endswith(".sql")
+        Path(n).name
+        for n in names
+        if n.startswith(f"{PACKAGED}/migrations/") and n.endswith(".sql")
     )
     assert shipped == repo_migrations()
     assert f"{PACKAGED}/seed.sql" in names
