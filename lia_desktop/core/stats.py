@@ -47,9 +47,12 @@ class _Window:
     def gone(self, bucket: int, now: float) -> bool:
         return bucket + self.width <= now - self.span
 
-    def prune(self, now: float) -> None:
-        for bucket in [b for b in self.buckets if self.gone(b, now)]:
+    def prune(self, now: float) -> set[int]:
+        """Drop the buckets that aged out; returns them."""
+        gone = {b for b in self.buckets if self.gone(b, now)}
+        for bucket in gone:
             del self.buckets[bucket]
+        return gone
 
     def total(self, now: float) -> int:
         return sum(c for b, c in self.buckets.items() if self.counts(b, now))
@@ -120,13 +123,11 @@ class LiveStats:
     def view(self, now: datetime) -> DashboardStats:
         """The figures at ``now``; also drops buckets that aged out, keeping memory bounded."""
         epoch = now.timestamp()
-        for window in self._windows:
-            window.prune(epoch)
-        self._live = {
-            i: code
-            for i, code in self._live.items()
-            if not self._windows[code & 1].gone(code >> 1, epoch)
-        }
+        aged = [window.prune(epoch) for window in self._windows]
+        if any(aged):  # rare (once a minute at most): keep the per-event cost O(buckets)
+            self._live = {
+                i: code for i, code in self._live.items() if code >> 1 not in aged[code & 1]
+            }
         bookings = self._windows[0]
         per_hour = [0] * 24
         start = epoch - DAY

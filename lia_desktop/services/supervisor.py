@@ -19,7 +19,9 @@ that topic), so ``SendHeartbeat`` is carried out as a websocket PING on the
 client's connection and the PONG is the reply. It proves the same thing (the
 server's socket process and the path to it are alive) through a public
 websockets API; the connection object itself is realtime-py's private
-``_ws_connection``, the one place this module reaches inside the library.
+``_ws_connection``. The same attribute is where ``_CooperativeClient`` slips in a
+time-sliced view of the connection so that a burst never freezes the UI: the two
+places this module reaches inside the library (re-check them on upgrade).
 
 Sleep: the monotonic clock stops while a laptop sleeps; every timer fire
 compares wall-clock and monotonic progress, and a difference above
@@ -34,7 +36,7 @@ import contextlib
 import logging
 import random
 import time
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Protocol, TypeVar
 
@@ -56,17 +58,21 @@ log = logging.getLogger(__name__)
 DB_CHANNEL = "db"
 PRESENCE_CHANNEL = "online_users"
 
-#: (table, event) bindings of the db channel, in join order
+#: (table, event) bindings of the db channel, in join order. Only what the app uses: the
+#: notification queue, the counters, read state from the admin's other sessions, and the
+#: deletes that only a fresh snapshot can account for (core.stats.needs_snapshot). Every
+#: other marketplace change already reaches the app as a notification or a counter, so
+#: subscribing to it would double the work of a burst for nothing.
 BINDINGS: tuple[tuple[str, RealtimePostgresChangesListenEvent], ...] = (
-    ("bookings", RealtimePostgresChangesListenEvent.All),
-    ("users", RealtimePostgresChangesListenEvent.All),
-    ("professionals", RealtimePostgresChangesListenEvent.All),
-    ("reviews", RealtimePostgresChangesListenEvent.All),
-    ("disputes", RealtimePostgresChangesListenEvent.All),
     ("admin_notifications", RealtimePostgresChangesListenEvent.Insert),
     ("admin_stats_counters", RealtimePostgresChangesListenEvent.All),
     ("admin_notification_reads", RealtimePostgresChangesListenEvent.All),
+    ("bookings", RealtimePostgresChangesListenEvent.Delete),
+    ("professionals", RealtimePostgresChangesListenEvent.Delete),
 )
+
+#: longest run of back-to-back frames handled before yielding to the event loop (the UI's)
+RECEIVE_SLICE_S = 0.008
 
 #: join / system error texts meaning "this token is no longer accepted" (wire protocol 2.13, 2.15)
 TOKEN_ERRORS = ("Token has expired", "InvalidJWTToken", "JwtSignatureError", "MalformedJWT")
@@ -310,7 +316,7 @@ class RealtimeSupervisor:
     def _open_socket(self) -> None:
         self._close_socket()
         self._generations += 1
-        client = AsyncRealtimeClient(
+        client = _CooperativeClient(
             self._realtime_url, self._anon_key, auto_reconnect=False, timeout=self._join_timeout
         )
         generation = _Generation(self._generations, client)
@@ -455,3 +461,47 @@ def _presence_state(channel: AsyncRealtimeChannel) -> dict[str, list[Mapping[str
 async def _close_quietly(client: AsyncRealtimeClient) -> None:
     with contextlib.suppress(Exception):
         await client.close()
+
+
+class _TimeSlicedConnection:
+    """A websockets connection whose message iterator yields to the loop every few ms.
+
+    realtime-py's receive loop is ``async for message in connection``; when frames are
+    already buffered (a burst of 20,000 changes), websockets hands them over without ever
+    suspending, so under qasync the UI would freeze until the backlog is drained. Yielding
+    every ``RECEIVE_SLICE_S`` keeps every stall of the UI thread that short.
+    Everything else is the wrapped connection's.
+    """
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def __aiter__(self) -> AsyncIterator[Any]:
+        return self._messages()
+
+    async def _messages(self) -> AsyncIterator[Any]:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + RECEIVE_SLICE_S
+        async for message in self._inner:
+            yield message
+            if loop.time() >= deadline:
+                await asyncio.sleep(0)
+                deadline = loop.time() + RECEIVE_SLICE_S
+
+
+class _CooperativeClient(AsyncRealtimeClient):
+    """The official client, receiving through a ``_TimeSlicedConnection``.
+
+    ``_on_connect`` runs right after the handshake and before the receive loop starts,
+    so the loop only ever sees the wrapper.
+    """
+
+    async def _on_connect(self) -> None:
+        if self._ws_connection is not None and not isinstance(
+            self._ws_connection, _TimeSlicedConnection
+        ):
+            self._ws_connection = _TimeSlicedConnection(self._ws_connection)  # type: ignore[assignment]
+        await super()._on_connect()

@@ -119,7 +119,7 @@ class Sync:
         )
         self.stats: DashboardStats | None = None
         self._live_stats = LiveStats()
-        self._aging: asyncio.TimerHandle | None = None
+        self._aging: asyncio.Handle | None = None  # the next publication (soon, or to age)
         self._lock = asyncio.Lock()
         self._buffer: list[ChangeEvent] | None = None  # not None while a catch-up runs
         self._tasks: set[asyncio.Task[None]] = set()
@@ -230,11 +230,15 @@ class Sync:
                 await self._refresh_snapshot()
 
     def _publish_stats(self) -> None:
+        """Publish the figures at the end of this loop turn: a burst of events costs one view."""
+        if self._aging is not None:
+            self._aging.cancel()
+        self._aging = asyncio.get_running_loop().call_soon(self._publish_stats_now)
+
+    def _publish_stats_now(self) -> None:
         """Publish the figures if they changed; re-armed so window figures age while idle."""
         if not self._live_stats.has_snapshot:
             return
-        if self._aging is not None:
-            self._aging.cancel()
         self._aging = asyncio.get_running_loop().call_later(
             STATS_AGING_INTERVAL, self._publish_stats
         )
