@@ -32,6 +32,8 @@ class _Link:
     client: asyncio.StreamWriter
     upstream: asyncio.StreamWriter
     pumps: list[asyncio.Task[None]] = field(default_factory=list)
+    #: the first line the app sent (e.g. ``GET /realtime/v1/websocket?...``): what this link is
+    request_line: str = ""
 
 
 def _abort_with_rst(writer: asyncio.StreamWriter) -> None:
@@ -69,6 +71,12 @@ class FaultProxy:
     @property
     def connections(self) -> int:
         return len(self._links)
+
+    def open_requests(self) -> list[tuple[int, str]]:
+        """(app-side port, first request line) of each live connection, to tell websockets apart."""
+        return [
+            (link.client.get_extra_info("peername")[1], link.request_line) for link in self._links
+        ]
 
     # --- lifecycle ---------------------------------------------------------
 
@@ -169,14 +177,19 @@ class FaultProxy:
         link = _Link(writer, up_writer)
         self._links.add(link)
         link.pumps = [
-            asyncio.create_task(self._pump(reader, up_writer, link)),
+            asyncio.create_task(self._pump(reader, up_writer, link, from_client=True)),
             asyncio.create_task(self._pump(up_reader, writer, link)),
         ]
         await asyncio.gather(*link.pumps, return_exceptions=True)
         self._end(link)
 
     async def _pump(
-        self, source: asyncio.StreamReader, sink: asyncio.StreamWriter, link: _Link
+        self,
+        source: asyncio.StreamReader,
+        sink: asyncio.StreamWriter,
+        link: _Link,
+        *,
+        from_client: bool = False,
     ) -> None:
         try:
             while True:
@@ -184,6 +197,8 @@ class FaultProxy:
                 data = await source.read(CHUNK)
                 if not data:
                     break
+                if from_client and not link.request_line:
+                    link.request_line = data.split(b"\r\n", 1)[0].decode("latin-1")
                 if self.latency:
                     await asyncio.sleep(self.latency)
                 await self._send(sink, data)

@@ -77,6 +77,7 @@ async def test_forwards_both_ways_and_counts(proxy: FaultProxy) -> None:
     assert proxy.accepted == 1
     assert proxy.connections == 1
     assert proxy.bytes_forwarded == 10  # 5 up, 5 down
+    assert proxy.open_requests() == [(pair[1].get_extra_info("sockname")[1], "hello")]
     pair[1].close()
     await _until(lambda: proxy.connections == 0)
 
