@@ -201,9 +201,12 @@ class Marketplace:
         assert row is not None
         return int(row[0])
 
-    def notification_ids(self, after: int = 0) -> list[int]:
+    def notification_ids(self, after: int = 0, *, within_days: int = 36500) -> list[int]:
         rows = self._rows(
-            "select id from public.admin_notifications where id > %s order by id", after
+            "select id from public.admin_notifications where id > %s"
+            " and created_at > now() - %s * interval '1 day' order by id",
+            after,
+            within_days,
         )
         return [int(r[0]) for r in rows]
 

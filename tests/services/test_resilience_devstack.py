@@ -145,7 +145,8 @@ async def test_sleep_rebuilds_the_socket_and_catches_up_with_one_summary_toast(
         assert generation is not None
         assert generation.client._ws_connection is not None
         # asleep: the process reads nothing more from its socket
-        generation.client._ws_connection.transport.pause_reading()
+        asleep_socket = generation.client._ws_connection.transport
+        asleep_socket.pause_reading()
         asleep = [market.book() for _ in range(8)]
         missed = {i for b in asleep for i in market.notification_for("bookings", b)}
         assert len(missed) == 8
@@ -172,6 +173,8 @@ async def test_sleep_rebuilds_the_socket_and_catches_up_with_one_summary_toast(
         [after_wake] = market.notification_for("bookings", booking)
         await app.recorder.until(lambda: after_wake in app.sync.live_ids, 15)
         await app.until_seen({after_wake}, 5)
+        # let the dropped socket's close handshake finish instead of timing out (10 s)
+        asleep_socket.resume_reading()
 
 
 async def run_short_token_stream(devstack_factory: Any, duration: float, pace: float = 1.5) -> None:
