@@ -81,8 +81,8 @@ def run_demo(command: list[str]) -> DemoRun:
     env["TMPDIR"] = str(run.root / "tmp")
     for folder in (*run.xdg.values(), run.root / "tmp"):
         folder.mkdir()
+    dunstctl("close-all")  # an earlier run's toasts go to the history, which is "before"
     before = {entry["id"]["data"] for entry in dunst_history()}
-    dunstctl("close-all")
     began = time.monotonic()
     with run.output.open("wb") as output:
         process = subprocess.Popen(
