@@ -79,7 +79,6 @@ def assert_exactly_once(app: ServicesApp, market: Marketplace, after: int) -> li
     return committed
 
 
-@pytest.mark.slow
 async def test_kill_and_restart_during_1000_notifications_loses_and_doubles_none(
     devstack: DevstackProcess,
     admin_user: DevstackUser,
