@@ -30,7 +30,10 @@ from tests.fixtures import DevstackProcess
 ROOT = Path(__file__).resolve().parent.parent.parent
 CACHE = ROOT / "build" / "frozen"
 #: what the bundle is built from (plus the installed distributions, see source_key)
-SOURCES = ("lia_desktop", "supabase", "packaging", "resources", "pyproject.toml", "setup.py")
+SOURCES = (
+    "lia_desktop", "supabase", "resources", "packaging/lia_desktop.spec",
+    "packaging/build_linux.sh", "packaging/linux", "pyproject.toml", "setup.py",
+)  # fmt: skip
 
 pytestmark = [
     pytest.mark.frozen,
