@@ -280,6 +280,21 @@ class NotificationFeed:
                 self._early_reads.add(i)
         return changed
 
+    def mark_unread(self, ids: Iterable[int]) -> tuple[int, ...]:
+        """Take reads back (Space on a read item); returns the ids newly unread, for ``admin_mark_unread``."""
+        return tuple(i for i in ids if self._set_read(i, read=False))
+
+    def apply_remote_unreads(self, ids: Iterable[int]) -> bool:
+        """Unreads made in another session (``admin_notification_reads`` deletes); True if anything changed.
+
+        An unread of an item not here yet cancels the read that arrived before it.
+        """
+        changed = False
+        for i in ids:
+            self._early_reads.discard(i)
+            changed |= self._set_read(i, read=False)
+        return changed
+
     # ------------------------------------------------------------ internals
 
     def _admit(self, n: Notification) -> bool:
@@ -320,12 +335,12 @@ class NotificationFeed:
         item = self._items.get(notification_id)
         return item is not None and not item.read
 
-    def _set_read(self, notification_id: int) -> bool:
+    def _set_read(self, notification_id: int, *, read: bool = True) -> bool:
         item = self._items.get(notification_id)
-        if item is None or item.read:
+        if item is None or item.read is read:
             return False
-        self._items[notification_id] = replace(item, read=True)
-        self._unread -= 1
+        self._items[notification_id] = replace(item, read=read)
+        self._unread += -1 if read else 1
         return True
 
     def _toastable(self, n: Notification, now: datetime) -> bool:

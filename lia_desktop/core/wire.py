@@ -7,6 +7,7 @@ loop dying (realtime-py stops the whole socket on a callback exception).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,6 +34,14 @@ class CounterUpdate:
     metric: str
     value: int
     seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReadKey:
+    """The primary key of an ``admin_notification_reads`` row: all that its DELETE event carries."""
+
+    admin_id: uuid.UUID
+    notification_id: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +136,21 @@ def parse_counter(record: object) -> CounterUpdate:
 def parse_read(record: object) -> int:
     """The ``record`` of an ``admin_notification_reads`` INSERT: the notification id."""
     return _int(_obj(record, "read"), "notification_id", "read")
+
+
+def parse_unread(old_record: object) -> ReadKey:
+    """The ``old_record`` of an ``admin_notification_reads`` DELETE (a read taken back).
+
+    Realtime cannot RLS-check a deleted row, so every admin's unreads arrive:
+    the caller applies only those whose ``admin_id`` is its own.
+    """
+    obj = _obj(old_record, "unread")
+    admin_id = _str(obj, "admin_id", "unread")
+    try:
+        admin = uuid.UUID(admin_id)
+    except ValueError:
+        raise WireError(f"unread.admin_id: not a UUID: {admin_id!r}") from None
+    return ReadKey(admin, _int(obj, "notification_id", "unread"))
 
 
 def _buckets(value: object, what: str) -> tuple[tuple[int, int], ...]:

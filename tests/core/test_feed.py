@@ -176,6 +176,41 @@ def test_early_reads_are_forgotten_once_the_cursor_passes_them() -> None:
     assert f.receive_live(note(5), T0).added == (note(5),)
 
 
+def test_mark_unread_returns_only_ids_that_were_read_and_the_count_follows() -> None:
+    f = feed()
+    for i in (1, 2, 3):
+        f.receive_live(note(i), T0)
+    f.mark_read([1, 2])
+    assert f.unread_count == 1
+    assert f.mark_unread([1, 3, 99]) == (1,)
+    assert f.mark_unread([1]) == ()
+    assert f.unread_count == 2
+    assert f.get(1) == note(1)
+    assert f.mark_read([1]) == (1,)  # Space toggles back and forth
+    assert f.unread_count == 1
+
+
+def test_remote_unreads_apply_to_read_items_only() -> None:
+    f = feed()
+    f.receive_live(note(1), T0)
+    f.receive_live(note(2), T0)
+    f.apply_remote_reads([1])
+    assert f.apply_remote_unreads([1, 2, 99])
+    assert not f.apply_remote_unreads([1])
+    assert f.unread_count == 2
+    assert [n.read for n in f.items()] == [False, False]
+
+
+def test_an_unread_cancels_a_read_that_came_before_its_item() -> None:
+    f = feed()
+    f.apply_remote_reads([1])
+    assert not f.apply_remote_unreads([1])  # nothing shown changed
+    update = f.receive_live(note(1), T0)
+    assert update.added == (note(1),)
+    assert len(update.toasts) == 1
+    assert f.unread_count == 1
+
+
 def test_a_repeated_row_carries_the_server_read_flag() -> None:
     f = feed()
     f.receive_live(note(1), T0)
@@ -336,6 +371,8 @@ OPS = st.lists(
         st.tuples(st.just("catch_up"), st.integers(1, 4)),  # page size
         st.tuples(st.just("restart"), st.just(0)),
         st.tuples(st.just("remote_read"), st.integers(1, 40)),
+        st.tuples(st.just("remote_unread"), st.integers(1, 12)),
+        st.tuples(st.just("toggle_read"), st.integers(0, 5)),  # Space on the n-th item listed
     ),
     max_size=80,
 )
@@ -345,8 +382,9 @@ OPS = st.lists(
 @given(OPS)
 def test_every_notification_is_shown_and_toasted_exactly_once(ops: list[tuple[str, int]]) -> None:
     """Random commits, lost/duplicated/reordered live events, disconnects, overlapping
-    catch-up pages and restarts: each committed id is added once and toasted at most once,
-    and once a full catch-up ran, every committed id was added."""
+    catch-up pages, restarts and read/unread toggles (here and remote): each committed id
+    is added once and toasted at most once, once a full catch-up ran every committed id
+    was added, and the unread count always equals the unread items."""
     committed: list[int] = []
     next_id = 1
     in_flight: list[int] = []
@@ -400,10 +438,52 @@ def test_every_notification_is_shown_and_toasted_exactly_once(ops: list[tuple[st
             connected, in_flight = True, []
         elif op == "remote_read":
             f.apply_remote_reads([arg])
+        elif op == "remote_unread":
+            f.apply_remote_unreads([arg])
+        elif op == "toggle_read" and (items := f.items()):
+            item = items[arg % len(items)]
+            toggle = f.mark_unread if item.read else f.mark_read
+            assert toggle([item.id]) == (item.id,)
         record(f.tick(now))
+        assert f.unread_count == sum(not n.read for n in f.items())
     catch_up(3)
     record(f.tick(now + timedelta(hours=1)))
     assert set(added) == set(committed)
     assert all(n == 1 for n in added.values())
     assert all(n == 1 for n in toasted.values())
     assert f.cursor >= max(committed, default=0)
+
+
+READ_OPS = st.lists(
+    st.tuples(
+        st.sampled_from(["arrive", "toggle_read", "remote_read", "remote_unread"]),
+        st.integers(1, 6),
+    ),
+    max_size=60,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(READ_OPS)
+def test_each_item_ends_as_its_last_read_or_unread_left_it(ops: list[tuple[str, int]]) -> None:
+    """Space here, reads and unreads from other sessions (before or after the item arrives),
+    arrivals in any order: every item ends as the last of them left it; the count follows."""
+    f = feed()
+    read: dict[int, bool] = {}
+    for op, i in ops:
+        if op == "arrive":
+            f.receive_live(note(i), T0)
+        elif op == "toggle_read" and (item := f.get(i)) is not None:
+            (f.mark_unread if item.read else f.mark_read)([i])
+            read[i] = not item.read
+        elif op == "remote_read":
+            f.apply_remote_reads([i])
+            read[i] = True
+        elif op == "remote_unread":
+            f.apply_remote_unreads([i])
+            read[i] = False
+        assert f.unread_count == sum(not n.read for n in f.items())
+    for i in range(1, 7):
+        f.receive_live(note(i), T0)
+    assert {n.id: n.read for n in f.items()} == {i: read.get(i, False) for i in range(1, 7)}
+    assert f.unread_count == sum(not n.read for n in f.items())

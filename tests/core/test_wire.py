@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,11 +14,13 @@ from hypothesis import strategies as st
 from lia_desktop.core.models import NotificationType, Priority
 from lia_desktop.core.wire import (
     CounterUpdate,
+    ReadKey,
     WireError,
     parse_counter,
     parse_notification,
     parse_read,
     parse_stats_snapshot,
+    parse_unread,
 )
 
 ROW: dict[str, Any] = {
@@ -111,6 +114,31 @@ def test_counter_and_read_records() -> None:
         parse_read({})
 
 
+ADMIN_ID = "00000000-0000-4000-a000-000000000001"
+UNREAD: dict[str, Any] = {"admin_id": ADMIN_ID, "notification_id": 5}
+
+
+def test_an_unread_is_the_deleted_rows_key() -> None:
+    key = parse_unread({"admin_id": ADMIN_ID.upper(), "notification_id": 5})
+    assert key == ReadKey(uuid.UUID(ADMIN_ID), 5)
+    assert str(key.admin_id) == ADMIN_ID
+
+
+@pytest.mark.parametrize(
+    ("old_record", "problem"),
+    [
+        ({}, r"unread\.admin_id: expected a string"),
+        ({"admin_id": "admin", "notification_id": 5}, r"unread\.admin_id: not a UUID"),
+        ({"admin_id": ADMIN_ID}, r"unread\.notification_id"),
+        ({"admin_id": ADMIN_ID, "notification_id": "5"}, r"unread\.notification_id"),
+        ([ADMIN_ID, 5], r"unread: expected an object"),
+    ],
+)
+def test_a_bad_unread_is_a_wire_error(old_record: object, problem: str) -> None:
+    with pytest.raises(WireError, match=problem):
+        parse_unread(old_record)
+
+
 def test_the_stats_snapshot_parses() -> None:
     snap = parse_stats_snapshot(SNAPSHOT)
     assert snap.counters["total_revenue_cop"] == CounterUpdate("total_revenue_cop", 180000, 7)
@@ -150,9 +178,13 @@ JSON = st.recursive(
 
 
 @settings(deadline=None)
-@given(st.dictionaries(st.sampled_from([*ROW, *SNAPSHOT]), JSON, max_size=8))
+@given(st.dictionaries(st.sampled_from([*ROW, *SNAPSHOT, *UNREAD]), JSON, max_size=8))
 def test_arbitrary_json_is_parsed_or_refused_never_crashes(junk: dict[str, Any]) -> None:
-    for parse, base in ((parse_notification, ROW), (parse_stats_snapshot, SNAPSHOT)):
+    for parse, base in (
+        (parse_notification, ROW),
+        (parse_stats_snapshot, SNAPSHOT),
+        (parse_unread, UNREAD),
+    ):
         for data in (junk, base | junk):
             with contextlib.suppress(WireError):
                 parse(data)
