@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import getpass
 import hashlib
+import importlib.resources
 import json
 import logging
 import os
@@ -26,7 +27,7 @@ from typing import Any
 import platformdirs
 import qasync
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QIcon
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -58,7 +59,7 @@ from lia_desktop.ui.settings_dialog import SettingsDialog
 from lia_desktop.ui.sign_in import SignInDialog, SignInRequest
 from lia_desktop.ui.stats_window import CoreStatsFormat, StatsWindow
 from lia_desktop.ui.toasts import InAppToasts, NativeToasts, ToastLadder, TrayBalloonToasts
-from lia_desktop.ui.tray_icon import DndChoice, TrayController, tray_icon
+from lia_desktop.ui.tray_icon import DndChoice, TrayController
 
 log = logging.getLogger(__name__)
 
@@ -591,13 +592,18 @@ class DesktopApp(QObject):
             self.show_notifications()
 
 
+def resource(relative: str) -> Path:
+    """A file of the repo's ``resources/``: inside the package in a wheel or a frozen bundle
+    (setup.py maps it there), read in place from a source checkout or an editable install."""
+    packaged = importlib.resources.files("lia_desktop") / "resources" / relative
+    if isinstance(packaged, Path) and packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "resources" / relative
+
+
 def _app_icon_file() -> Path:
-    """The bell as a PNG file, for notification daemons that take an icon path."""
-    path = Path(platformdirs.user_cache_dir("lia-desktop", appauthor=False)) / "lia-bell-128.png"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tray_icon(dark_panel=False, badge="", phase=None).pixmap(128, 128).save(str(path))
-    return path
+    """The app icon (orange bell), for notification daemons that take an icon path."""
+    return resource("icons/lia-desktop-128.png")
 
 
 def _raise(window: QWidget) -> None:
@@ -624,6 +630,7 @@ def run_gui(*, demo: bool = False) -> int:
     qapp = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(qapp, QApplication)
     qapp.setApplicationName(APP_NAME)
+    qapp.setWindowIcon(QIcon(str(resource("icons/lia-desktop.svg"))))
     qapp.setApplicationVersion(__version__)
     qapp.setDesktopFileName("lia-desktop")
     qapp.setQuitOnLastWindowClosed(False)

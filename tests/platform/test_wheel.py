@@ -21,7 +21,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     src = tmp_path_factory.mktemp("src")
     for name in ("pyproject.toml", "setup.py", "README.md"):
         shutil.copy(ROOT / name, src)
-    for folder in ("lia_desktop", "supabase"):
+    for folder in ("lia_desktop", "supabase", "resources"):
         shutil.copytree(ROOT / folder, src / folder, ignore=shutil.ignore_patterns("__pycache__"))
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
@@ -66,3 +66,24 @@ def test_the_unpacked_wheel_finds_its_own_migrations(wheel: Path, tmp_path: Path
     assert migrations == tmp_path / PACKAGED / "migrations"
     assert sorted(p.name for p in migrations.glob("*.sql")) == repo_migrations()
     assert seed.read_bytes() == (ROOT / "supabase" / "seed.sql").read_bytes()
+
+
+def test_the_wheel_holds_the_icons_and_sound(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for name in ("icons/lia-desktop-128.png", "icons/lia-desktop.svg", "sounds/notification.wav"):
+        assert f"lia_desktop/resources/{name}" in names
+
+
+def test_the_unpacked_wheel_finds_its_own_icon(wheel: Path, tmp_path: Path) -> None:
+    zipfile.ZipFile(wheel).extractall(tmp_path)
+    probe = (
+        "import sys; sys.path.insert(0, sys.argv[1]);"
+        "from lia_desktop.app import resource; print(resource('icons/lia-desktop-128.png'))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-I", "-c", probe, str(tmp_path)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    icon = Path(result.stdout.strip())
+    assert icon == tmp_path / "lia_desktop" / "resources" / "icons" / "lia-desktop-128.png"
+    assert icon.read_bytes() == (ROOT / "resources" / "icons" / "lia-desktop-128.png").read_bytes()
