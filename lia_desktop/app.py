@@ -377,6 +377,7 @@ class DesktopApp(QObject):
             auth.api,
             feed_store,
             _Observer(self.bridge),
+            admin_id=identity.user_id,
             web_admin_url=self.settings.web_admin_url,
             rules=self.settings.toast_rules(),
         )
@@ -506,6 +507,7 @@ class DesktopApp(QObject):
             )
             self.center.open_requested.connect(self._open_notification)
             self.center.mark_read_requested.connect(self._mark_read)
+            self.center.mark_unread_requested.connect(self._mark_unread)
             self.center.mark_all_read_requested.connect(self._mark_all_read)
             self.center.clear_requested.connect(self._mark_all_read)
             self.center.set_notifications(self._items)
@@ -579,6 +581,10 @@ class DesktopApp(QObject):
     def _mark_read(self, ids: list[int]) -> None:
         if self.live is not None:
             self._spawn(self.live.sync.mark_read(ids))
+
+    def _mark_unread(self, ids: list[int]) -> None:
+        if self.live is not None:
+            self._spawn(self.live.sync.mark_unread(ids))
 
     def _mark_all_read(self, *_args: object) -> None:
         if self.live is not None:

@@ -407,7 +407,7 @@ async def _watch_signed_in(
     store = FeedStateStore.for_admin(
         creds.url, identity.user_id, data_dir or Path(tempfile.gettempdir())
     )
-    sync = Sync(session.api, store, lines, web_admin_url=web_admin_url)
+    sync = Sync(session.api, store, lines, admin_id=identity.user_id, web_admin_url=web_admin_url)
     supervisor = RealtimeSupervisor(creds.url, creds.anon_key, session, sync, policy=policy)
     task = asyncio.get_running_loop().create_task(supervisor.run())
     stop = stop or asyncio.Event()

@@ -20,7 +20,7 @@ PAGE_SIZE = 500
 
 
 class AdminApi:
-    """The five admin RPCs, called with the signed-in admin's token."""
+    """The admin RPCs, called with the signed-in admin's token."""
 
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
@@ -57,6 +57,9 @@ class AdminApi:
 
     async def mark_read(self, ids: Sequence[int]) -> int:
         return int(await self._call("admin_mark_read", {"ids": list(ids)}))
+
+    async def mark_unread(self, ids: Sequence[int]) -> int:
+        return int(await self._call("admin_mark_unread", {"ids": list(ids)}))
 
     async def mark_all_read(self, up_to_id: int) -> int:
         return int(await self._call("admin_mark_all_read", {"up_to_id": up_to_id}))

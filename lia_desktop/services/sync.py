@@ -17,7 +17,8 @@ import contextlib
 import hashlib
 import json
 import logging
-from collections.abc import Mapping
+import uuid
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -96,7 +97,11 @@ def presence_activity(state: Mapping[str, list[Mapping[str, Any]]]) -> PresenceA
 
 
 class Sync:
-    """The ``SupervisorListener`` of the app: owns the feed and the stats of one signed-in admin."""
+    """The ``SupervisorListener`` of the app: owns the feed and the stats of one signed-in admin.
+
+    ``admin_id`` is that admin's user id: read-state DELETEs (unreads) are not
+    RLS-checked, so other admins' arrive too and only this one's apply.
+    """
 
     def __init__(
         self,
@@ -104,10 +109,12 @@ class Sync:
         store: FeedStateStore,
         observer: SyncObserver,
         *,
+        admin_id: str,
         web_admin_url: str,
         rules: ToastRules | None = None,
     ) -> None:
         self._api = api
+        self._admin_id = uuid.UUID(admin_id)
         self._store = store
         self._observer = observer
         saved = store.load()
@@ -214,6 +221,12 @@ class Sync:
         elif event.table == "admin_notification_reads" and event.type == "INSERT":
             if self.feed.apply_remote_reads([wire.parse_read(event.record)]):
                 self._observer.feed_changed(FeedUpdate(), self.feed)
+        elif event.table == "admin_notification_reads" and event.type == "DELETE":
+            unread = wire.parse_unread(event.old_record)
+            if unread.admin_id == self._admin_id and self.feed.apply_remote_unreads(
+                [unread.notification_id]
+            ):
+                self._observer.feed_changed(FeedUpdate(), self.feed)
         elif needs_snapshot(event.table, event.type):
             self._request_snapshot()
 
@@ -250,10 +263,19 @@ class Sync:
     # --- read state --------------------------------------------------------
 
     async def mark_read(self, ids: list[int]) -> None:
-        newly = self.feed.mark_read(ids)
-        if newly:
+        await self._send_changed(self.feed.mark_read(ids), self._api.mark_read)
+
+    async def mark_unread(self, ids: list[int]) -> None:
+        """Space on a read item: unread here at once, then on the server (which tells the other sessions)."""
+        await self._send_changed(self.feed.mark_unread(ids), self._api.mark_unread)
+
+    async def _send_changed(
+        self, changed: tuple[int, ...], rpc: Callable[[Sequence[int]], Awaitable[int]]
+    ) -> None:
+        """Show a local read-state change, then send only the ids it changed."""
+        if changed:
             self._observer.feed_changed(FeedUpdate(), self.feed)
-            await self._api.mark_read(newly)
+            await rpc(changed)
 
     async def mark_all_read(self) -> None:
         up_to = self.feed.mark_all_read()

@@ -153,7 +153,9 @@ async def services_app(
         devstack.api_url, identity.user_id, data_dir or Path(tempfile.mkdtemp(prefix="lia-feed-"))
     )
     recorder = Recorder()
-    sync = TappedSync(session.api, store, recorder, web_admin_url=WEB_ADMIN)
+    sync = TappedSync(
+        session.api, store, recorder, admin_id=identity.user_id, web_admin_url=WEB_ADMIN
+    )
     sync.live_ids, sync.subscribed_in = [], []
     supervisor = RealtimeSupervisor(
         devstack.api_url, devstack.anon_key, session, sync, policy=policy

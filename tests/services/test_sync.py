@@ -17,6 +17,8 @@ from lia_desktop.services.supervisor import ChangeEvent
 from lia_desktop.services.sync import FeedStateStore, Sync
 
 METRICS = ("total_bookings", "pending_bookings", "total_users", "total_revenue_cop")
+ADMIN_ID = "00000000-0000-4000-a000-000000000001"
+OTHER_ADMIN_ID = "00000000-0000-4000-a000-0000000000ff"
 
 
 def row(i: int) -> dict[str, Any]:
@@ -43,6 +45,7 @@ class TableServer(AdminApi):
         self.counters = {m: (0, 0) for m in METRICS}
         self.gate: asyncio.Event | None = None
         self.calls: list[str] = []
+        self.sent: list[tuple[str, list[int]]] = []  # read-state RPCs and their ids
 
     async def _call(self, function: str, params: Mapping[str, Any] | None = None) -> Any:
         self.calls.append(function)
@@ -64,6 +67,9 @@ class TableServer(AdminApi):
                 await self.gate.wait()
             after, limit = params["after_id"], params["max_rows"]
             return [r for r in self.rows if r["id"] > after][:limit]
+        if function in ("admin_mark_read", "admin_mark_unread"):
+            self.sent.append((function, list(params["ids"])))
+            return len(params["ids"])
         raise AssertionError(function)
 
 
@@ -72,6 +78,7 @@ class Recorder:
         self.stats: list[DashboardStats] = []
         self.added: list[int] = []
         self.toasts = 0
+        self.feed_changes = 0
 
     def stats_changed(self, stats: DashboardStats) -> None:
         self.stats.append(stats)
@@ -79,6 +86,7 @@ class Recorder:
     def feed_changed(self, update: FeedUpdate, feed: NotificationFeed) -> None:
         self.added.extend(n.id for n in update.added)
         self.toasts += len(update.toasts)
+        self.feed_changes += 1
 
     def activity_changed(self, activity: PresenceActivity) -> None:
         pass
@@ -90,7 +98,11 @@ class Recorder:
 def make(tmp_path: Path, server: TableServer) -> tuple[Sync, Recorder]:
     recorder = Recorder()
     sync = Sync(
-        server, FeedStateStore(tmp_path / "feed.json"), recorder, web_admin_url="https://admin"
+        server,
+        FeedStateStore(tmp_path / "feed.json"),
+        recorder,
+        admin_id=ADMIN_ID,
+        web_admin_url="https://admin",
     )
     return sync, recorder
 
@@ -164,3 +176,46 @@ async def test_a_malformed_row_is_skipped_not_fatal(tmp_path: Path) -> None:
     await sync.catch_up()
     assert recorder.added == [1, 3]
     assert sync.feed.cursor == 3
+
+
+def unread(admin_id: str, notification_id: int) -> ChangeEvent:
+    """A read-state DELETE as Realtime sends it: no record, the primary key as old_record."""
+    key = {"admin_id": admin_id, "notification_id": notification_id}
+    return ChangeEvent("admin_notification_reads", "DELETE", {}, key, "2026-11-24T10:00:00Z")
+
+
+async def test_only_this_admins_unreads_apply_and_a_malformed_one_is_skipped(
+    tmp_path: Path,
+) -> None:
+    server = TableServer()
+    server.rows = [row(1) | {"read": True}, row(2) | {"read": True}]
+    sync, recorder = make(tmp_path, server)
+    await sync.catch_up()
+    changes = recorder.feed_changes
+
+    sync.on_change(unread(OTHER_ADMIN_ID, 1))  # another admin's: every admin receives it
+    sync.on_change(ChangeEvent("admin_notification_reads", "DELETE", {}, {}, "x"))
+    sync.on_change(unread(ADMIN_ID, 99))  # not in the feed
+    assert recorder.feed_changes == changes
+    assert sync.feed.unread_count == 0
+
+    sync.on_change(unread(ADMIN_ID.upper(), 1))
+    assert recorder.feed_changes == changes + 1
+    assert [n.read for n in sync.feed.items()] == [True, False]
+    assert sync.feed.unread_count == 1
+
+
+async def test_mark_unread_shows_at_once_and_sends_only_what_it_changed(tmp_path: Path) -> None:
+    server = TableServer()
+    server.rows = [row(1) | {"read": True}, row(2)]
+    sync, recorder = make(tmp_path, server)
+    await sync.catch_up()
+    changes = recorder.feed_changes
+
+    await sync.mark_unread([1, 2, 99])
+    await sync.mark_unread([1])
+    assert server.sent == [("admin_mark_unread", [1])]
+    assert recorder.feed_changes == changes + 1
+    assert sync.feed.unread_count == 2
+    await sync.mark_read([1, 2])
+    assert server.sent[-1] == ("admin_mark_read", [1, 2])

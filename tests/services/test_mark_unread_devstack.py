@@ -1,0 +1,71 @@
+"""Mark unread across sessions, on the real wire: an admin's other session follows live,
+another admin's does not (a read-state DELETE reaches every admin's socket)."""
+
+from __future__ import annotations
+
+from contextlib import AsyncExitStack
+
+import pytest
+
+from lia_desktop.services.supervisor import ChangeEvent
+from tests.fixtures import DevstackProcess
+from tests.services.conftest import Marketplace, ServicesApp, services_app
+
+pytestmark = pytest.mark.devstack
+
+
+def tap_unreads(app: ServicesApp) -> list[int]:
+    """Notification ids of the read-state DELETEs this app's socket delivers (applied or not)."""
+    seen: list[int] = []
+    deliver = app.sync.on_change
+
+    def on_change(event: ChangeEvent) -> None:
+        if event.table == "admin_notification_reads" and event.type == "DELETE":
+            seen.append(int(event.old_record["notification_id"]))
+        deliver(event)
+
+    app.sync.on_change = on_change  # type: ignore[method-assign]
+    return seen
+
+
+async def caught_up(app: ServicesApp) -> None:
+    await app.until_live()
+    await app.recorder.until(lambda: app.sync.catch_ups > 0, 30)
+
+
+def is_read(app: ServicesApp, notification_id: int) -> bool | None:
+    item = app.sync.feed.get(notification_id)
+    return None if item is None else item.read
+
+
+async def test_an_unread_reaches_the_admins_other_session_live_and_no_other_admin(
+    devstack: DevstackProcess, market: Marketplace
+) -> None:
+    admin, other_admin = devstack.create_user(admin=True), devstack.create_user(admin=True)
+    async with AsyncExitStack() as stack:
+        here = await stack.enter_async_context(services_app(devstack, admin))
+        there = await stack.enter_async_context(services_app(devstack, admin))
+        other = await stack.enter_async_context(services_app(devstack, other_admin))
+        apps = (here, there, other)
+        for app in apps:
+            await caught_up(app)
+        other_deletes = tap_unreads(other)
+
+        [notification] = market.notification_for("bookings", market.book())
+        for app in apps:
+            await app.until_seen({notification})
+        await here.sync.mark_read([notification])
+        await other.sync.mark_read([notification])
+        await there.recorder.until(lambda: is_read(there, notification) is True, 15)
+        unread_before = there.sync.feed.unread_count
+
+        await here.sync.mark_unread([notification])  # Space on the read item
+        assert is_read(here, notification) is False
+        await there.recorder.until(lambda: is_read(there, notification) is False, 15)
+        assert there.sync.feed.unread_count == unread_before + 1
+        assert await there.session.api.unread_count() == await here.session.api.unread_count()
+
+        # the other admin's socket got the DELETE too, and kept its own read
+        await other.recorder.until(lambda: notification in other_deletes, 15)
+        assert is_read(other, notification) is True
+        assert await other.session.api.mark_unread([notification]) == 1  # still read on the server
