@@ -128,6 +128,8 @@ class Sync:
         self._live_stats = LiveStats()
         self._aging: asyncio.Handle | None = None  # the next publication (soon, or to age)
         self._lock = asyncio.Lock()
+        #: read-state RPCs commit in the order the admin acted (Space twice = read, not unread)
+        self._read_state_order = asyncio.Lock()
         self._buffer: list[ChangeEvent] | None = None  # not None while a catch-up runs
         self._tasks: set[asyncio.Task[None]] = set()
         self._save_handle: asyncio.TimerHandle | None = None
@@ -272,16 +274,21 @@ class Sync:
     async def _send_changed(
         self, changed: tuple[int, ...], rpc: Callable[[Sequence[int]], Awaitable[int]]
     ) -> None:
-        """Show a local read-state change, then send only the ids it changed."""
+        """Show a local read-state change, then send only the ids it changed.
+
+        The lock is FIFO, so overlapping calls reach the server in call order.
+        """
         if changed:
             self._observer.feed_changed(FeedUpdate(), self.feed)
-            await rpc(changed)
+            async with self._read_state_order:
+                await rpc(changed)
 
     async def mark_all_read(self) -> None:
         up_to = self.feed.mark_all_read()
         self._observer.feed_changed(FeedUpdate(), self.feed)
         if up_to is not None:
-            await self._api.mark_all_read(up_to)
+            async with self._read_state_order:
+                await self._api.mark_all_read(up_to)
 
     # --- persistence and tasks ---------------------------------------------
 

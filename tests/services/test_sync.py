@@ -46,6 +46,7 @@ class TableServer(AdminApi):
         self.gate: asyncio.Event | None = None
         self.calls: list[str] = []
         self.sent: list[tuple[str, list[int]]] = []  # read-state RPCs and their ids
+        self.read_gate: asyncio.Event | None = None  # holds the next read-state RPC
 
     async def _call(self, function: str, params: Mapping[str, Any] | None = None) -> Any:
         self.calls.append(function)
@@ -68,7 +69,10 @@ class TableServer(AdminApi):
             after, limit = params["after_id"], params["max_rows"]
             return [r for r in self.rows if r["id"] > after][:limit]
         if function in ("admin_mark_read", "admin_mark_unread"):
-            self.sent.append((function, list(params["ids"])))
+            gate, self.read_gate = self.read_gate, None
+            if gate is not None:
+                await gate.wait()
+            self.sent.append((function, list(params["ids"])))  # in commit order
             return len(params["ids"])
         raise AssertionError(function)
 
@@ -219,3 +223,20 @@ async def test_mark_unread_shows_at_once_and_sends_only_what_it_changed(tmp_path
     assert sync.feed.unread_count == 2
     await sync.mark_read([1, 2])
     assert server.sent[-1] == ("admin_mark_read", [1, 2])
+
+
+async def test_space_twice_reaches_the_server_in_the_order_pressed(tmp_path: Path) -> None:
+    """The unread's request is slow; the read sent after it must still commit after it."""
+    server = TableServer()
+    server.rows = [row(1) | {"read": True}]
+    sync, _ = make(tmp_path, server)
+    await sync.catch_up()
+    server.read_gate = gate = asyncio.Event()
+    unread = asyncio.create_task(sync.mark_unread([1]))
+    read = asyncio.create_task(sync.mark_read([1]))
+    for _ in range(5):
+        await asyncio.sleep(0)
+    gate.set()
+    await asyncio.gather(unread, read)
+    assert server.sent == [("admin_mark_unread", [1]), ("admin_mark_read", [1])]
+    assert sync.feed.unread_count == 0
