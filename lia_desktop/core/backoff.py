@@ -56,6 +56,10 @@ class BackoffPolicy:
         if attempt < 1:
             raise ValueError("attempt is 1-based")
         # Compare exponents instead of computing factor**n, which overflows for large n.
-        steps_to_cap = math.log(self.cap / self.initial, self.factor) if self.factor > 1 else math.inf
-        base = self.cap if attempt - 1 >= steps_to_cap else self.initial * self.factor ** (attempt - 1)
+        steps_to_cap = (
+            math.log(self.cap / self.initial, self.factor) if self.factor > 1 else math.inf
+        )
+        base = (
+            self.cap if attempt - 1 >= steps_to_cap else self.initial * self.factor ** (attempt - 1)
+        )
         return min(base, self.cap) * (1.0 - self.jitter * rand)

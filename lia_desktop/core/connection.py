@@ -328,11 +328,15 @@ def _tick(sup: Supervisor, now: float) -> Step:
         assert sup.state.next_retry_at is not None
         if now >= sup.state.next_retry_at:
             sup, more = _retry(sup, now, attempts=sup.attempts)
-            commands.extend(more)  # no second RefreshToken: _refresh_then_rejoin sees ``refreshing``
+            commands.extend(
+                more
+            )  # no second RefreshToken: _refresh_then_rejoin sees ``refreshing``
         return sup, tuple(commands)
     if sup.socket_open and sup.awaiting_reply:
         if now >= sup.heartbeat_sent_at + sup.policy.heartbeat_timeout:
-            lost, more = _lose(sup, now, f"no heartbeat reply in {sup.policy.heartbeat_timeout:g} s")
+            lost, more = _lose(
+                sup, now, f"no heartbeat reply in {sup.policy.heartbeat_timeout:g} s"
+            )
             return lost, (*commands, *more)
     elif sup.socket_open and now >= sup.heartbeat_sent_at + sup.policy.heartbeat_interval:
         sup = replace(sup, heartbeat_sent_at=now, awaiting_reply=True)

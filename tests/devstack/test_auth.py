@@ -241,7 +241,11 @@ def test_get_user_refuses_missing_expired_forged_and_unsigned_tokens(
         session["access_token"], devstack.jwt_secret, ["HS256"], audience="authenticated"
     )
     expired = jwt.encode({**claims, "exp": int(time.time()) - 5}, devstack.jwt_secret, "HS256")
-    forged = jwt.encode({**claims, "app_metadata": {"role": "admin"}}, "an-attacker-guessed-secret-of-32-bytes", "HS256")
+    forged = jwt.encode(
+        {**claims, "app_metadata": {"role": "admin"}},
+        "an-attacker-guessed-secret-of-32-bytes",
+        "HS256",
+    )
     unsigned = jwt.encode(claims, None, algorithm="none")
 
     missing = _auth(devstack, "GET", "user")
