@@ -1,5 +1,8 @@
 """Per-event cost of the core reducers and memory growth over 100,000 events; prints JSON.
 
+Like the app (services.sync), a fresh stats snapshot arrives every five minutes; it is
+built here from the bench's own bucket counts of the events it generated.
+
 Run: .venv/bin/python benchmarks/bench_core.py  (target: rss_growth_mb <= 5)
 """
 
@@ -9,6 +12,7 @@ import gc
 import json
 import time
 from array import array
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import psutil
@@ -16,9 +20,10 @@ import psutil
 from lia_desktop.core.feed import NotificationFeed, StormPolicy
 from lia_desktop.core.models import Notification, NotificationType, Priority
 from lia_desktop.core.stats import LiveStats
-from lia_desktop.core.wire import CounterUpdate, parse_notification
+from lia_desktop.core.wire import CounterUpdate, StatsSnapshot, parse_notification
 
 EVENTS = 100_000
+SNAPSHOT_EVERY = 300  # events, one a second: services.sync.SNAPSHOT_REFRESH_INTERVAL
 WARMUP = 10_000
 T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 TYPES = list(NotificationType)
@@ -40,6 +45,37 @@ def row(i: int, at: datetime) -> dict[str, object]:
     }
 
 
+class Truth:
+    """The server's view of the two windows, for the periodic snapshots."""
+
+    def __init__(self) -> None:
+        self.bookings: Counter[int] = Counter()  # minute -> count
+        self.professionals: Counter[int] = Counter()  # hour -> count
+
+    def add(self, n: Notification) -> None:
+        epoch = int(n.created_at.timestamp())
+        if n.type is NotificationType.BOOKING_CREATED:
+            self.bookings[epoch - epoch % 60] += 1
+        elif n.type is NotificationType.PROFESSIONAL_APPLIED:
+            self.professionals[epoch - epoch % 3600] += 1
+
+    def snapshot(self, cursor: int, now: datetime) -> StatsSnapshot:
+        epoch = now.timestamp()
+        for buckets, span in ((self.bookings, 86_400), (self.professionals, 30 * 86_400)):
+            for bucket in [b for b in buckets if b < epoch - span - 3600]:
+                del buckets[bucket]
+        return StatsSnapshot(
+            counters={},
+            new_professionals_30d=sum(self.professionals.values()),
+            bookings_24h=sum(self.bookings.values()),
+            trends={},
+            bookings_recent=tuple(sorted(self.bookings.items())),
+            professionals_recent=tuple(sorted(self.professionals.items())),
+            cursor=cursor,
+            server_time=now,
+        )
+
+
 def percentile(samples: array[int], p: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, int(p * len(ordered)))] / 1000  # ns -> µs
@@ -48,6 +84,7 @@ def percentile(samples: array[int], p: float) -> float:
 def main() -> None:
     feed = NotificationFeed(web_admin_url="https://admin.lia.test", storm=StormPolicy())
     stats = LiveStats()
+    truth = Truth()
     process = psutil.Process()
     # preallocated so that the samples themselves do not count as growth
     note_ns = array("q", bytes(8 * EVENTS))
@@ -61,11 +98,14 @@ def main() -> None:
         feed.receive_live(n, now)
         stats.apply_notification(n, now)
         feed.tick(now)
+        truth.add(n)
         t2 = time.perf_counter_ns()
         stats.apply_counter(CounterUpdate("total_bookings", i, i), now)
         t3 = time.perf_counter_ns()
         if i % 1000 == 0:
             stats.view(now)
+        if i % SNAPSHOT_EVERY == 0:
+            stats.apply_snapshot(truth.snapshot(i, now), now)
         if i == WARMUP:
             gc.collect()
             rss_start = process.memory_info().rss

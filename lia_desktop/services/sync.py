@@ -39,6 +39,9 @@ log = logging.getLogger(__name__)
 SAVE_DELAY = 1.0
 #: window figures (bookings 24 h, professionals 30 d) age with time: re-publish this often
 STATS_AGING_INTERVAL = 60.0
+#: a fresh snapshot this often while live: trends move, and the live stats only need to
+#: remember the notifications since the last snapshot (bounded memory)
+SNAPSHOT_REFRESH_INTERVAL = 300.0
 
 
 class SyncObserver(Protocol):
@@ -127,6 +130,7 @@ class Sync:
         self.stats: DashboardStats | None = None
         self._live_stats = LiveStats()
         self._aging: asyncio.Handle | None = None  # the next publication (soon, or to age)
+        self._resnapshot: asyncio.TimerHandle | None = None
         self._lock = asyncio.Lock()
         #: read-state RPCs commit in the order the admin acted (Space twice = read, not unread)
         self._read_state_order = asyncio.Lock()
@@ -178,6 +182,11 @@ class Sync:
     async def _refresh_snapshot(self) -> None:
         snapshot = wire.parse_stats_snapshot(await self._api.dashboard_stats())
         self._live_stats.apply_snapshot(snapshot, _now())
+        if self._resnapshot is not None:
+            self._resnapshot.cancel()
+        self._resnapshot = asyncio.get_running_loop().call_later(
+            SNAPSHOT_REFRESH_INTERVAL, self._request_snapshot
+        )
         self._publish_stats()
 
     async def _fetch_missed(self) -> None:
@@ -313,8 +322,9 @@ class Sync:
             log.warning("background sync failed: %s", task.exception())
 
     async def close(self) -> None:
-        if self._aging is not None:
-            self._aging.cancel()
+        for timer in (self._aging, self._resnapshot):
+            if timer is not None:
+                timer.cancel()
         for task in list(self._tasks):
             task.cancel()
         with contextlib.suppress(asyncio.CancelledError):

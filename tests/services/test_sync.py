@@ -10,8 +10,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from lia_desktop.core.feed import FeedUpdate, NotificationFeed
 from lia_desktop.core.models import ConnectionState, DashboardStats, PresenceActivity
+from lia_desktop.services import sync as sync_module
 from lia_desktop.services.api import PAGE_SIZE, AdminApi
 from lia_desktop.services.supervisor import ChangeEvent
 from lia_desktop.services.sync import FeedStateStore, Sync
@@ -240,3 +243,20 @@ async def test_space_twice_reaches_the_server_in_the_order_pressed(tmp_path: Pat
     await asyncio.gather(unread, read)
     assert server.sent == [("admin_mark_unread", [1]), ("admin_mark_read", [1])]
     assert sync.feed.unread_count == 0
+
+
+async def test_a_fresh_snapshot_is_fetched_periodically_while_live(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sync_module, "SNAPSHOT_REFRESH_INTERVAL", 0.05)
+    server = TableServer()
+    sync, _ = make(tmp_path, server)
+    await sync.catch_up()
+    assert server.calls.count("admin_dashboard_stats") == 1
+    async with asyncio.timeout(10):  # re-armed after each refresh
+        while server.calls.count("admin_dashboard_stats") < 3:
+            await asyncio.sleep(0.01)
+    await sync.close()
+    refreshed = server.calls.count("admin_dashboard_stats")
+    await asyncio.sleep(0.2)
+    assert server.calls.count("admin_dashboard_stats") == refreshed  # close() stops it
