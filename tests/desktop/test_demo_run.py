@@ -4,7 +4,6 @@ no token, JWT or password in anything it wrote (config, data, cache, logs, termi
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator
 
@@ -12,14 +11,7 @@ import pytest
 
 from tests.desktop.demo import DemoRun, find_secrets, run_demo
 
-pytestmark = [
-    pytest.mark.desktop,
-    pytest.mark.devstack,
-    pytest.mark.skipif(
-        os.environ.get("LIA_DESKTOP_SESSION") != "1" or os.environ.get("QT_QPA_PLATFORM") != "xcb",
-        reason="needs the private desktop of tests/desktop/run.sh",
-    ),
-]
+pytestmark = pytest.mark.devstack  # desktop + skip elsewhere: tests/desktop/conftest.py
 
 
 @pytest.fixture(scope="module")

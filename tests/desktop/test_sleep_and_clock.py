@@ -27,38 +27,14 @@ from lia_desktop.services.settings_store import SettingsStore
 from tests.app.conftest import (
     AppFactory,
     Runner,
-    _fail_on_active_timers,
-    _fail_on_leaked_widgets,
-    aloop,
     insert_bookings,
-    make_app,
-    private_dirs,
-    run,
-    settings_store,
     until,
 )
 from tests.app.test_sign_in_and_live import signed_in
 from tests.desktop.demo import dunst_history, dunstctl
 from tests.fixtures import DevstackProcess
 
-__all__ = [
-    "_fail_on_active_timers",
-    "_fail_on_leaked_widgets",
-    "aloop",
-    "make_app",
-    "private_dirs",
-    "run",
-    "settings_store",
-]
-
-pytestmark = [
-    pytest.mark.desktop,
-    pytest.mark.devstack,
-    pytest.mark.skipif(
-        os.environ.get("LIA_DESKTOP_SESSION") != "1" or os.environ.get("QT_QPA_PLATFORM") != "xcb",
-        reason="needs the private desktop of tests/desktop/run.sh",
-    ),
-]
+pytestmark = pytest.mark.devstack  # desktop + skip elsewhere: tests/desktop/conftest.py
 
 HERE = Path(__file__).resolve().parent
 MISSED = 8
