@@ -233,6 +233,17 @@ def devstack() -> Iterator[DevstackProcess]:
         shutil.rmtree(process.data_dir, ignore_errors=True)
 
 
+#: Every admin RPC of the server contract (supabase/README.md), with valid arguments.
+ADMIN_RPCS: dict[str, dict[str, Any]] = {
+    "admin_dashboard_stats": {},
+    "admin_notifications_after": {"after_id": 0, "max_rows": 5},
+    "admin_unread_count": {},
+    "admin_mark_read": {"ids": [1, 2]},
+    "admin_mark_all_read": {"up_to_id": 1},
+    "admin_mark_unread": {"ids": [1]},
+}
+
+
 @pytest.fixture(scope="session")
 def admin_user(devstack: DevstackProcess) -> DevstackUser:
     return devstack.create_user(admin=True)

@@ -19,18 +19,9 @@ import pytest
 from postgrest.exceptions import APIError
 
 from supabase import AsyncClient
-from tests.fixtures import DevstackProcess, DevstackUser, supabase_client
+from tests.fixtures import ADMIN_RPCS, DevstackProcess, DevstackUser, supabase_client
 
 pytestmark = pytest.mark.devstack
-
-#: Every admin RPC of the server contract, with valid arguments.
-ADMIN_RPCS: list[tuple[str, dict[str, Any]]] = [
-    ("admin_dashboard_stats", {}),
-    ("admin_notifications_after", {"after_id": 0, "max_rows": 5}),
-    ("admin_mark_read", {"ids": [1, 2]}),
-    ("admin_mark_all_read", {"up_to_id": 1}),
-    ("admin_unread_count", {}),
-]
 
 
 async def _signed_in(devstack: DevstackProcess, user: DevstackUser) -> AsyncIterator[AsyncClient]:
@@ -40,8 +31,10 @@ async def _signed_in(devstack: DevstackProcess, user: DevstackUser) -> AsyncIter
 
 
 @pytest.fixture
-async def admin(devstack: DevstackProcess, admin_user: DevstackUser) -> AsyncIterator[AsyncClient]:
-    async for sb in _signed_in(devstack, admin_user):
+async def admin(devstack: DevstackProcess) -> AsyncIterator[AsyncClient]:
+    """A new admin per test: read state is per admin, and the session's shared admin is used
+    (and its notifications marked read) by other suites."""
+    async for sb in _signed_in(devstack, devstack.create_user(admin=True)):
         yield sb
 
 
@@ -133,7 +126,7 @@ async def test_an_admin_calls_every_admin_rpc(admin: AsyncClient) -> None:
     assert counted.data == unread - 3
 
 
-@pytest.mark.parametrize(("function", "args"), ADMIN_RPCS, ids=[name for name, _ in ADMIN_RPCS])
+@pytest.mark.parametrize(("function", "args"), sorted(ADMIN_RPCS.items()), ids=sorted(ADMIN_RPCS))
 async def test_non_admins_are_refused_every_admin_rpc(
     devstack: DevstackProcess,
     customer_user: DevstackUser,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +56,15 @@ file_bytes = st.one_of(
     st.sampled_from([b"", b"\xff\xfe{", b"{", b"1e400", b'{"cursor": 1e400}', b"\x00" * 64]),
 )
 
-logging.getLogger("lia_desktop").setLevel(logging.ERROR)  # the fallbacks log a warning per example
+
+@pytest.fixture(autouse=True, scope="module")
+def _quiet_fallbacks() -> Iterator[None]:
+    """The fallbacks log a warning per example; silenced for this module only."""
+    logger = logging.getLogger("lia_desktop")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    yield
+    logger.setLevel(level)
 
 
 @FUZZ

@@ -27,18 +27,11 @@ from websockets.exceptions import InvalidStatus
 
 from lia_desktop.devstack.faultproxy import FaultProxy
 from lia_desktop.services import logs
-from tests.fixtures import DevstackProcess, DevstackUser
+from tests.fixtures import ADMIN_RPCS, DevstackProcess, DevstackUser
 from tests.stress.harness import GroundTruth, WatchedApp
 
 pytestmark = pytest.mark.devstack
 
-ADMIN_RPCS: dict[str, dict[str, Any]] = {
-    "admin_dashboard_stats": {},
-    "admin_notifications_after": {"after_id": 0, "max_rows": 10},
-    "admin_unread_count": {},
-    "admin_mark_read": {"ids": [1]},
-    "admin_mark_all_read": {"up_to_id": 1_000_000},
-}
 ADMIN_TABLES = ("admin_notifications", "admin_stats_counters", "admin_notification_reads")
 JWT_PATTERN = re.compile(rb"eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 
