@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 
@@ -180,6 +180,10 @@ class NotificationFeed:
     def get(self, notification_id: int) -> Notification | None:
         return self._items.get(notification_id)
 
+    def kept_ids(self) -> tuple[int, ...]:
+        """Ids of the kept items, ascending: what a reconnect re-reads read flags for."""
+        return tuple(self._ids)
+
     @property
     def wakeup_at(self) -> datetime | None:
         """When ``tick`` must run to release held toasts."""
@@ -294,6 +298,19 @@ class NotificationFeed:
             self._early_reads.discard(i)
             changed |= self._set_read(i, read=False)
         return changed
+
+    def reconcile_read_flags(
+        self, rows: Iterable[Notification], *, except_ids: Collection[int] = ()
+    ) -> bool:
+        """Take the server's read flags for kept items; True if anything changed.
+
+        After a disconnect the live read-state events of other sessions are
+        lost, so a re-read of the kept rows is the only way to learn them.
+        ``except_ids``: local toggles the server may not have committed yet.
+        """
+        kept = [r for r in rows if r.id in self._items and r.id not in except_ids]
+        read = self.apply_remote_reads(r.id for r in kept if r.read)
+        return self.apply_remote_unreads(r.id for r in kept if not r.read) or read
 
     # ------------------------------------------------------------ internals
 

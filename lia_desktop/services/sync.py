@@ -7,7 +7,8 @@ arrive meanwhile are buffered and replayed afterwards: counter updates then
 apply on top of the snapshot only when their ``seq`` is newer, and
 notifications are de-duplicated by id in ``core.feed``. The cursor (and the ids
 seen above it) persist in a small JSON file, so a restart neither loses nor
-repeats a notification.
+repeats a notification. Read flags changed elsewhere while disconnected (their
+live events lost) are re-read for the items the feed already holds.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import hashlib
 import json
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,7 +30,12 @@ import platformdirs
 
 from lia_desktop.core import wire
 from lia_desktop.core.feed import FeedUpdate, NotificationFeed, ToastRules
-from lia_desktop.core.models import ConnectionState, DashboardStats, PresenceActivity
+from lia_desktop.core.models import (
+    ConnectionState,
+    DashboardStats,
+    Notification,
+    PresenceActivity,
+)
 from lia_desktop.core.stats import LiveStats, needs_snapshot
 from lia_desktop.services.api import PAGE_SIZE, AdminApi
 from lia_desktop.services.files import write_json_atomic
@@ -134,6 +141,10 @@ class Sync:
         self._lock = asyncio.Lock()
         #: read-state RPCs commit in the order the admin acted (Space twice = read, not unread)
         self._read_state_order = asyncio.Lock()
+        #: ids of local read-state changes the server has not confirmed (a reconcile skips them)
+        self._unconfirmed: Counter[int] = Counter()
+        #: ids a running reconcile must leave alone (None: no reconcile running)
+        self._toggled_meanwhile: set[int] | None = None
         self._buffer: list[ChangeEvent] | None = None  # not None while a catch-up runs
         self._tasks: set[asyncio.Task[None]] = set()
         self._save_handle: asyncio.TimerHandle | None = None
@@ -165,13 +176,16 @@ class Sync:
     # --- catch-up ----------------------------------------------------------
 
     async def catch_up(self) -> None:
-        """Snapshot, then every notification after the cursor, then the events buffered meanwhile."""
+        """Snapshot, every notification after the cursor, the held items' read flags, then the
+        events buffered meanwhile."""
         async with self._lock:
             self._buffer = []
             try:
                 self._snapshot_wanted = False
                 await self._refresh_snapshot()
+                held = self.feed.kept_ids()
                 await self._fetch_missed()
+                await self._reconcile_read_flags(held)
             finally:
                 buffered, self._buffer = self._buffer, None
                 for event in buffered:
@@ -189,18 +203,22 @@ class Sync:
         )
         self._publish_stats()
 
+    def _parse_rows(self, rows: Sequence[Mapping[str, Any]]) -> list[Notification]:
+        parsed = []
+        for row in rows:
+            try:
+                parsed.append(wire.parse_notification(row))
+            except wire.WireError as exc:
+                log.warning("skipping a malformed notification row: %s", exc)
+                if exc.notification_id is not None:
+                    self.feed.skip(exc.notification_id)
+        return parsed
+
     async def _fetch_missed(self) -> None:
         after = self.feed.cursor
         while True:
             rows = await self._api.notifications_after(after, PAGE_SIZE)
-            parsed = []
-            for row in rows:
-                try:
-                    parsed.append(wire.parse_notification(row))
-                except wire.WireError as exc:
-                    log.warning("skipping a malformed notification row: %s", exc)
-                    if exc.notification_id is not None:
-                        self.feed.skip(exc.notification_id)
+            parsed = self._parse_rows(rows)
             last = len(rows) < PAGE_SIZE
             now = _now()
             update = self.feed.receive_page(after, parsed, last=last, now=now)
@@ -211,6 +229,31 @@ class Sync:
             if last:
                 return
             after = max(after, int(rows[-1]["id"]))
+
+    async def _reconcile_read_flags(self, held: Sequence[int]) -> None:
+        """Re-read the read flags of the items held before this catch-up (oldest to newest).
+
+        A toggle made here that the server may not have committed (queued, in
+        flight, or made while these rows were fetched) keeps its local state.
+        """
+        if not held:
+            return
+        after, newest = held[0] - 1, held[-1]
+        limit = min(len(held), PAGE_SIZE)
+        # unconfirmed now, or toggled before the last page arrives: the rows may predate the commit
+        keep = self._toggled_meanwhile = set(self._unconfirmed)
+        changed = False
+        try:
+            while after < newest:
+                rows = await self._api.notifications_after(after, limit)
+                changed |= self.feed.reconcile_read_flags(self._parse_rows(rows), except_ids=keep)
+                if len(rows) < limit:
+                    break
+                after = int(rows[-1]["id"])
+        finally:
+            self._toggled_meanwhile = None
+        if changed:
+            self._observer.feed_changed(FeedUpdate(), self.feed)
 
     # --- live events -------------------------------------------------------
 
@@ -289,15 +332,30 @@ class Sync:
         """
         if changed:
             self._observer.feed_changed(FeedUpdate(), self.feed)
-            async with self._read_state_order:
-                await rpc(changed)
+            with self._until_confirmed(changed):
+                async with self._read_state_order:
+                    await rpc(changed)
 
     async def mark_all_read(self) -> None:
+        held = self.feed.kept_ids()
         up_to = self.feed.mark_all_read()
         self._observer.feed_changed(FeedUpdate(), self.feed)
         if up_to is not None:
-            async with self._read_state_order:
-                await self._api.mark_all_read(up_to)
+            with self._until_confirmed(held):
+                async with self._read_state_order:
+                    await self._api.mark_all_read(up_to)
+
+    @contextlib.contextmanager
+    def _until_confirmed(self, ids: Iterable[int]) -> Iterator[None]:
+        """Shield local read-state changes from a reconcile until their RPC returns."""
+        ids = tuple(ids)
+        self._unconfirmed.update(ids)
+        if self._toggled_meanwhile is not None:
+            self._toggled_meanwhile.update(ids)
+        try:
+            yield
+        finally:
+            self._unconfirmed -= Counter(ids)
 
     # --- persistence and tasks ---------------------------------------------
 

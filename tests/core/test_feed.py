@@ -218,6 +218,21 @@ def test_a_repeated_row_carries_the_server_read_flag() -> None:
     assert f.unread_count == 0
 
 
+def test_reconciled_read_flags_follow_the_server_except_unconfirmed_toggles() -> None:
+    f = feed()
+    for i in (1, 2, 3, 4):
+        f.receive_live(note(i, read=i == 2), T0)
+    f.mark_read([4])  # toggled here, its RPC not committed yet
+    server = [note(1, read=True), note(2), note(3), note(4), note(5, read=True)]
+    assert f.reconcile_read_flags(server, except_ids={4})
+    assert [(n.id, n.read) for n in f.items()] == [(4, True), (3, False), (2, False), (1, True)]
+    assert f.unread_count == 2
+    assert not f.reconcile_read_flags(server, except_ids={4})  # nothing left to change
+    assert f.get(5) is None  # a row not kept stays out
+    assert f.reconcile_read_flags([note(2, read=True)])  # reads alone also count as a change
+    assert f.kept_ids() == (1, 2, 3, 4)
+
+
 # ---------------------------------------------------------------- toasts
 
 

@@ -6,7 +6,7 @@ These prove the merge rules; the devstack tests prove them against the real wire
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,11 @@ def row(i: int) -> dict[str, Any]:
 
 
 class TableServer(AdminApi):
-    """The RPCs over Python lists; ``gate`` lets a test hold the first page open."""
+    """The RPCs over Python lists; ``gate`` lets a test hold the first page open.
+
+    ``meanwhile(after_id)`` runs after a page's rows are read and before they
+    are returned: what commits while a response is on the wire.
+    """
 
     def __init__(self) -> None:
         self.rows: list[dict[str, Any]] = []
@@ -50,6 +54,7 @@ class TableServer(AdminApi):
         self.calls: list[str] = []
         self.sent: list[tuple[str, list[int]]] = []  # read-state RPCs and their ids
         self.read_gate: asyncio.Event | None = None  # holds the next read-state RPC
+        self.meanwhile: Callable[[int], Awaitable[None]] | None = None
 
     async def _call(self, function: str, params: Mapping[str, Any] | None = None) -> Any:
         self.calls.append(function)
@@ -70,14 +75,23 @@ class TableServer(AdminApi):
             if self.gate is not None:
                 await self.gate.wait()
             after, limit = params["after_id"], params["max_rows"]
-            return [r for r in self.rows if r["id"] > after][:limit]
+            page = [dict(r) for r in self.rows if r["id"] > after][:limit]
+            if self.meanwhile is not None:
+                await self.meanwhile(after)
+            return page
         if function in ("admin_mark_read", "admin_mark_unread"):
             gate, self.read_gate = self.read_gate, None
             if gate is not None:
                 await gate.wait()
             self.sent.append((function, list(params["ids"])))  # in commit order
+            self.set_read(params["ids"], read=function == "admin_mark_read")
             return len(params["ids"])
         raise AssertionError(function)
+
+    def set_read(self, ids: list[int], *, read: bool) -> None:
+        for r in self.rows:
+            if r["id"] in ids:
+                r["read"] = read
 
 
 class Recorder:
@@ -262,3 +276,62 @@ async def test_a_fresh_snapshot_is_fetched_periodically_while_live(
     refreshed = server.calls.count("admin_dashboard_stats")
     await asyncio.sleep(0.2)
     assert server.calls.count("admin_dashboard_stats") == refreshed  # close() stops it
+
+
+def read_flags(sync: Sync) -> dict[int, bool]:
+    return {n.id: n.read for n in sync.feed.items()}
+
+
+async def test_reads_and_unreads_made_elsewhere_while_offline_apply_on_catch_up(
+    tmp_path: Path,
+) -> None:
+    """The live read-state events of the disconnected time are lost: catch-up re-reads the flags."""
+    server = TableServer()
+    bad = row(2) | {"priority": "apocalyptic"}  # not in the feed: the re-read needs a second page
+    server.rows = [row(1) | {"read": True}, bad, row(3), row(4), row(5)]
+    sync, recorder = make(tmp_path, server)
+    await sync.catch_up()
+    assert read_flags(sync) == {1: True, 3: False, 4: False, 5: False}
+
+    server.set_read([1], read=False)  # another device of this admin, while offline
+    server.set_read([3, 5], read=True)
+    server.rows.append(row(6))
+    changes = recorder.feed_changes
+    await sync.catch_up()
+    assert read_flags(sync) == {1: False, 3: True, 4: False, 5: True, 6: False}
+    assert sync.feed.unread_count == 3
+    assert recorder.feed_changes == changes + 2  # the new item, then the read flags
+
+    changes = recorder.feed_changes
+    await sync.catch_up()
+    assert recorder.feed_changes == changes  # nothing changed: nothing published
+
+
+async def test_a_reconcile_leaves_local_toggles_the_server_may_not_have_yet(
+    tmp_path: Path,
+) -> None:
+    server = TableServer()
+    server.rows = [row(1), row(2) | {"read": True}, row(3)]
+    sync, _ = make(tmp_path, server)
+    await sync.catch_up()
+
+    # queued: the mark_read of 1 has not reached the server when the flags are re-read
+    server.read_gate = gate = asyncio.Event()
+    queued = asyncio.create_task(sync.mark_read([1]))
+    await asyncio.sleep(0)
+    server.set_read([3], read=True)  # elsewhere: applies
+    await sync.catch_up()
+    assert read_flags(sync) == {1: True, 2: True, 3: True}
+    gate.set()
+    await queued
+
+    # toggled and confirmed while the re-read rows were on the wire: the rows predate it
+    async def unread_two(after_id: int) -> None:
+        if after_id == 0:  # the re-read (the missed-rows fetch is after the cursor)
+            await sync.mark_unread([2])
+
+    server.meanwhile = unread_two
+    await sync.catch_up()
+    assert read_flags(sync) == {1: True, 2: False, 3: True}
+    assert sync.feed.unread_count == 1
+    assert server.sent[-2:] == [("admin_mark_read", [1]), ("admin_mark_unread", [2])]
