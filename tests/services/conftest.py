@@ -165,7 +165,7 @@ async def services_app(
     try:
         yield app
     finally:
-        if not task.done():
+        if not app.task.done():  # a test may have stopped and restarted it
             await app.stop()
         await session.sign_out()
         await session.close()

@@ -1,8 +1,10 @@
 """Mark unread across sessions, on the real wire: an admin's other session follows live,
-another admin's does not (a read-state DELETE reaches every admin's socket)."""
+another admin's does not (a read-state DELETE reaches every admin's socket); a session
+that was offline learns the reads and unreads it missed when it reconnects."""
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import AsyncExitStack
 
 import pytest
@@ -69,3 +71,39 @@ async def test_an_unread_reaches_the_admins_other_session_live_and_no_other_admi
         await other.recorder.until(lambda: notification in other_deletes, 15)
         assert is_read(other, notification) is True
         assert await other.session.api.mark_unread([notification]) == 1  # still read on the server
+
+
+async def test_reads_and_unreads_made_while_a_session_was_offline_show_after_it_reconnects(
+    devstack: DevstackProcess, market: Marketplace
+) -> None:
+    admin = devstack.create_user(admin=True)
+    async with AsyncExitStack() as stack:
+        here = await stack.enter_async_context(services_app(devstack, admin))
+        there = await stack.enter_async_context(services_app(devstack, admin))
+        for app in (here, there):
+            await caught_up(app)
+        read_later, unread_later = (
+            market.notification_for("bookings", market.book())[0] for _ in range(2)
+        )
+        for app in (here, there):
+            await app.until_seen({read_later, unread_later})
+        await here.sync.mark_read([unread_later])
+        await there.recorder.until(lambda: is_read(there, unread_later) is True, 15)
+
+        here.supervisor.stop()  # offline: the read-state events below never reach it
+        await asyncio.wait_for(here.task, 30)
+        await there.sync.mark_read([read_later])
+        await there.sync.mark_unread([unread_later])
+        assert (is_read(here, read_later), is_read(here, unread_later)) == (False, True)
+
+        catch_ups = here.sync.catch_ups
+        here.task = asyncio.get_running_loop().create_task(here.supervisor.run())
+        await here.recorder.until(lambda: here.sync.catch_ups > catch_ups, 30)
+        assert (is_read(here, read_later), is_read(here, unread_later)) == (True, False)
+
+        held = here.sync.feed.kept_ids()
+        rows = await here.session.api.notifications_after(held[0] - 1, len(held))
+        server = {int(r["id"]): bool(r["read"]) for r in rows if int(r["id"]) in held}
+        assert set(server) == set(held)
+        assert {n.id: n.read for n in here.sync.feed.items()} == server
+        assert here.sync.feed.unread_count == sum(not read for read in server.values())
