@@ -194,7 +194,8 @@ class AuthSession:
     async def close(self) -> None:
         """Close the client's HTTP connections; the supabase client has no close of its own."""
         await self._client.auth.close()
-        postgrest = self._client._postgrest  # built on first use; building it only to close it warns
+        # built on first use; building it only to close it would warn
+        postgrest = self._client._postgrest
         if postgrest is not None:
             await postgrest.aclose()
 

@@ -55,7 +55,9 @@ def translate(exc: BaseException) -> ServiceError:
     """Map a client-library exception to the domain error that explains it."""
     if isinstance(exc, ServiceError):
         return exc
-    if isinstance(exc, AsyncSupabaseException | SyncSupabaseException):  # the app uses the async client
+    if isinstance(
+        exc, AsyncSupabaseException | SyncSupabaseException
+    ):  # the app uses the async client
         return BadUrl(f"invalid Supabase URL or key: {exc.message}")
     if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol):
         return BadUrl(f"invalid Supabase URL: {exc}")
