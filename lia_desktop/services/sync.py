@@ -138,6 +138,7 @@ class Sync:
         self._live_stats = LiveStats()
         self._aging: asyncio.Handle | None = None  # the next publication (soon, or to age)
         self._resnapshot: asyncio.TimerHandle | None = None
+        self._tick: asyncio.TimerHandle | None = None  # releases toasts held by storm control
         self._lock = asyncio.Lock()
         #: read-state RPCs commit in the order the admin acted (Space twice = read, not unread)
         self._read_state_order = asyncio.Lock()
@@ -224,8 +225,7 @@ class Sync:
             update = self.feed.receive_page(after, parsed, last=last, now=now)
             if any([self._live_stats.apply_notification(n, now) for n in update.added]):
                 self._publish_stats()
-            if update.added or update.toasts:
-                self._observer.feed_changed(update, self.feed)
+            self._feed_updated(update)
             if last:
                 return
             after = max(after, int(rows[-1]["id"]))
@@ -262,8 +262,7 @@ class Sync:
             notification = wire.parse_notification(event.record)
             now = _now()
             update = self.feed.receive_live(notification, now)
-            if update.added or update.toasts:
-                self._observer.feed_changed(update, self.feed)
+            self._feed_updated(update)
             if self._live_stats.apply_notification(notification, now):
                 self._publish_stats()
             if update.gap:
@@ -283,6 +282,20 @@ class Sync:
                 self._observer.feed_changed(FeedUpdate(), self.feed)
         elif needs_snapshot(event.table, event.type):
             self._request_snapshot()
+
+    def _feed_updated(self, update: FeedUpdate) -> None:
+        """Tell the observer, and make sure toasts the storm control holds are released."""
+        if update.added or update.toasts:
+            self._observer.feed_changed(update, self.feed)
+        wakeup = self.feed.wakeup_at
+        if wakeup is not None and self._tick is None:
+            delay = max(0.0, (wakeup - _now()).total_seconds())
+            self._tick = asyncio.get_running_loop().call_later(delay, self._release_held)
+
+    def _release_held(self) -> None:
+        """``feed.tick`` at the end of a hold: the held toasts go out as one (summary) toast."""
+        self._tick = None
+        self._feed_updated(self.feed.tick(_now()))
 
     def _request_snapshot(self) -> None:
         """Refetch the window figures; a burst of requests costs one or two RPCs, not one each."""
@@ -380,7 +393,7 @@ class Sync:
             log.warning("background sync failed: %s", task.exception())
 
     async def close(self) -> None:
-        for timer in (self._aging, self._resnapshot):
+        for timer in (self._aging, self._resnapshot, self._tick):
             if timer is not None:
                 timer.cancel()
         for task in list(self._tasks):

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from lia_desktop.core.feed import FeedUpdate, NotificationFeed
+from lia_desktop.core.feed import FeedUpdate, NotificationFeed, StormPolicy
 from lia_desktop.core.models import ConnectionState, DashboardStats, PresenceActivity
 from lia_desktop.services import sync as sync_module
 from lia_desktop.services.api import PAGE_SIZE, AdminApi
@@ -335,3 +336,21 @@ async def test_a_reconcile_leaves_local_toggles_the_server_may_not_have_yet(
     assert read_flags(sync) == {1: True, 2: False, 3: True}
     assert sync.feed.unread_count == 1
     assert server.sent[-2:] == [("admin_mark_read", [1]), ("admin_mark_unread", [2])]
+
+
+async def test_toasts_held_by_storm_control_go_out_when_the_hold_ends(tmp_path: Path) -> None:
+    """Regression: nothing called ``feed.tick``, so after the first storm no toast ever showed."""
+    server = TableServer()
+    sync, recorder = make(tmp_path, server)
+    await sync.catch_up()
+    sync.feed.storm = StormPolicy(max_toasts=1, hold=timedelta(milliseconds=50))
+    for i in (1, 2, 3):
+        server.rows.append(row(i))
+        sync.on_change(insert(i))
+    assert recorder.toasts == 1  # the first alone; 2 and 3 held
+    for _ in range(500):  # up to 5 s
+        if recorder.toasts == 2:
+            break
+        await asyncio.sleep(0.01)
+    assert recorder.toasts == 2  # one summary for the two held
+    await sync.close()
