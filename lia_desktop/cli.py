@@ -5,8 +5,8 @@ dependency order, with a PASS/FAIL/SKIP verdict and the reason, and exits
 non-zero on any failure. ``watch`` runs the same services as the app (auth,
 supervisor, sync) and prints every connection state, stats change, new
 notification and toast as one JSON object per line, for tests, benchmarks and
-operators. The composition root (``lia_desktop.__main__``) owns the Qt path
-and calls ``build_parser`` / ``run_doctor`` / ``run_watch`` for these.
+operators. The composition root (``lia_desktop.__main__``) owns the command
+line: it registers these with ``add_subcommands`` and runs them with ``run``.
 """
 
 from __future__ import annotations
@@ -82,18 +82,8 @@ def add_subcommands(subparsers: Any) -> None:
             sub.add_argument("--data-dir", type=Path, default=None)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="lia-desktop")
-    add_subcommands(parser.add_subparsers(dest="command", required=True))
-    return parser
-
-
 def credentials(args: argparse.Namespace) -> Credentials:
     return Credentials(args.url, args.anon_key, args.email, args.password)
-
-
-def main(argv: list[str] | None = None) -> int:
-    return run(build_parser().parse_args(argv))
 
 
 def run(args: argparse.Namespace) -> int:
