@@ -46,6 +46,7 @@ from lia_desktop.core.models import (
     ToastButton,
 )
 from lia_desktop.core.settings import Settings, SettingsError
+from lia_desktop.core.text import admin_link
 from lia_desktop.services import autostart, logs, power
 from lia_desktop.services.auth import AdminIdentity, AuthSession
 from lia_desktop.services.errors import ServiceError
@@ -466,7 +467,7 @@ class DesktopApp(QObject):
 
     def _on_toast_action(self, toast: Toast, button: ToastButton) -> None:
         if button.action is ToastAction.OPEN_URL and button.url:
-            QDesktopServices.openUrl(QUrl(button.url))
+            _open_url(button.url)
         elif button.action is ToastAction.OPEN_NOTIFICATIONS:
             self.show_notifications()
         if button.action is not ToastAction.OPEN_NOTIFICATIONS and self.live is not None:
@@ -574,8 +575,17 @@ class DesktopApp(QObject):
     # --- actions from the notification center --------------------------------
 
     def _open_notification(self, notification: Notification) -> None:
-        base = (self.settings.web_admin_url if self.settings else DEFAULT_WEB_ADMIN_URL).rstrip("/")
-        QDesktopServices.openUrl(QUrl(base + notification.action_path))
+        base = self.settings.web_admin_url if self.settings else DEFAULT_WEB_ADMIN_URL
+        link = admin_link(base, notification.type, notification.action_path)
+        if link is None:
+            log.warning(
+                "not opening notification %d: %r on %r is not a web admin link",
+                notification.id,
+                notification.action_path,
+                base,
+            )
+        else:
+            _open_url(link)
         self._mark_read([notification.id])
 
     def _mark_read(self, ids: list[int]) -> None:
@@ -610,6 +620,11 @@ def resource(relative: str) -> Path:
 def _app_icon_file() -> Path:
     """The app icon (orange bell), for notification daemons that take an icon path."""
     return resource("icons/lia-desktop-128.png")
+
+
+def _open_url(url: str) -> None:
+    """Open a link core built (core.text.admin_link) in the browser, as an already-encoded URL."""
+    QDesktopServices.openUrl(QUrl(url, QUrl.ParsingMode.StrictMode))
 
 
 def _raise(window: QWidget) -> None:

@@ -34,6 +34,7 @@ from lia_desktop.core.models import (
     ToastButton,
     ToastUrgency,
 )
+from lia_desktop.core.text import admin_link
 
 _T = NotificationType
 
@@ -375,15 +376,17 @@ class NotificationFeed:
         self._held, self._held_since = [notification_id], now
         return ()
 
-    def _url(self, action_path: str) -> str:
-        return self.web_admin_url + action_path
-
     def _single(self, n: Notification) -> Toast:
-        open_item = ToastButton("Open", ToastAction.OPEN_URL, self._url(n.action_path))
+        link = admin_link(self.web_admin_url, n.type, n.action_path)
         view = _VIEW_BUTTON.get(n.type)
         if n.type is _T.PROFESSIONAL_APPLIED and n.metadata.get("status", "pending") != "pending":
             view = "View professional"  # added already approved (or other): nothing to review
-        buttons = (replace(open_item, label=view),) if view else ()
+        if link is None:  # a link that is not the web admin's own: the center shows the item
+            open_item = ToastButton(OPEN_NOTIFICATIONS, ToastAction.OPEN_NOTIFICATIONS)
+            buttons: tuple[ToastButton, ...] = ()
+        else:
+            open_item = ToastButton("Open", ToastAction.OPEN_URL, link)
+            buttons = (replace(open_item, label=view),) if view else ()
         return Toast(
             title=n.title,
             body=n.body,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
+from lia_desktop.core import text
 from lia_desktop.core.models import ConnectionPhase, ConnectionState
 
 _PHASE_WORDS = {
@@ -63,7 +64,7 @@ def connection_text(state: ConnectionState, now: float) -> str:
         wait = max(0, math.ceil(state.next_retry_at - now))
         return f"{words} (attempt {state.attempt}, next in {wait} s)"
     if state.reason and state.phase in (ConnectionPhase.ERROR, ConnectionPhase.AUTH_EXPIRED):
-        return f"{words}: {state.reason}"
+        return f"{words}: {text.plain(state.reason, 200, one_line=True)}"
     return words
 
 

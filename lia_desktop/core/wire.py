@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from lia_desktop.core import text
 from lia_desktop.core.models import Notification, NotificationType, Priority
 
 COUNTER_METRICS = ("total_bookings", "pending_bookings", "total_users", "total_revenue_cop")
@@ -110,8 +111,8 @@ def parse_notification(row: object) -> Notification:
             id=nid,
             type=kind,
             priority=priority,
-            title=_str(obj, "title", what),
-            body=_str(obj, "body", what),
+            title=text.plain(_str(obj, "title", what), text.MAX_TITLE_CHARS, one_line=True),
+            body=text.plain(_str(obj, "body", what)),
             entity_table=_str(obj, "entity_table", what),
             entity_id=str(obj.get("entity_id", "")),
             action_path=_str(obj, "action_path", what),

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QHBoxLayout,
-    QLabel,
     QListView,
     QPushButton,
     QStackedWidget,
@@ -39,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from lia_desktop.core.models import Notification, NotificationType, Priority
 from lia_desktop.ui.theme import ORANGE, RED, Theme, theme_for
-from lia_desktop.ui.widgets import PaletteWatcher
+from lia_desktop.ui.widgets import Label, PaletteWatcher, plain_tooltip
 
 #: Per type: the glyph of the list and the label of its filter chip.
 TYPE_LOOK: dict[NotificationType, tuple[str, str]] = {
@@ -77,7 +76,7 @@ class NotificationModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return item.title
         if role == Qt.ItemDataRole.ToolTipRole:
-            return item.body
+            return plain_tooltip(item.body)
         return None
 
     def set_notifications(self, notifications: Sequence[Notification]) -> None:
@@ -262,14 +261,14 @@ class NotificationCenter(QWidget):
         self.mark_all_button.clicked.connect(self._mark_all_read)
         self.clear_button = QPushButton("Clear")
         self.clear_button.clicked.connect(self.clear_requested.emit)
-        self.unread_label = QLabel()
+        self.unread_label = Label()
         self.unread_label.setObjectName("secondary")
         actions = QHBoxLayout()
         actions.addWidget(self.unread_label, 1)
         for button in (self.mark_read_button, self.mark_all_button, self.clear_button):
             actions.addWidget(button)
 
-        self.empty = QLabel("You're all caught up.")
+        self.empty = Label("You're all caught up.")
         self.empty.setObjectName("secondary")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack = QStackedWidget()

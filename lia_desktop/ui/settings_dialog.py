@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QTimeEdit,
     QVBoxLayout,
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from lia_desktop.core.models import Priority
-from lia_desktop.ui.widgets import FieldForm
+from lia_desktop.ui.widgets import FieldForm, Label
 
 Values = Mapping[str, Any]
 Validate = Callable[[Values], Mapping[str, str]]
@@ -57,7 +56,7 @@ class OptionalEdit(QWidget):
         row.addWidget(self.check)
         for index, editor in enumerate(editors):
             if index:
-                row.addWidget(QLabel("to"))
+                row.addWidget(Label("to"))
             row.addWidget(editor)
         row.addStretch(1)
         self.check.toggled.connect(self._sync)

@@ -14,7 +14,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
@@ -29,7 +28,7 @@ from lia_desktop.services.errors import (
     ServiceError,
 )
 from lia_desktop.ui.theme import TREND_DOWN
-from lia_desktop.ui.widgets import FieldForm
+from lia_desktop.ui.widgets import FieldForm, Label
 
 REQUIRED = "Required"
 
@@ -72,7 +71,7 @@ class SignInDialog(QDialog):
         self.form.add_field("anon_key", "Anon key", self.anon_key)
         self.form.add_field("email", "Email", self.email)
         self.form.add_field("password", "Password", self.password)
-        self.general_error = QLabel()
+        self.general_error = Label()
         self.general_error.setStyleSheet(f"color: {TREND_DOWN};")
         self.general_error.setWordWrap(True)
         self.general_error.hide()

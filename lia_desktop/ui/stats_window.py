@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -43,7 +42,14 @@ from lia_desktop.ui.theme import (
     Theme,
     theme_for,
 )
-from lia_desktop.ui.widgets import PaletteWatcher, Pulse, PulseDot, SkeletonBar
+from lia_desktop.ui.widgets import (
+    Label,
+    PaletteWatcher,
+    Pulse,
+    PulseDot,
+    SkeletonBar,
+    plain_tooltip,
+)
 
 #: Below this width the grid shows two cards per row instead of four.
 WIDE_MIN_WIDTH = 880
@@ -117,15 +123,15 @@ class StatCard(QFrame):
         super().__init__()
         self.spec = spec
         self.setObjectName("card")
-        self.title = QLabel(spec.title)
+        self.title = Label(spec.title)
         self.title.setObjectName("secondary")
-        self.glyph = QLabel(spec.glyph)
+        self.glyph = Label(spec.glyph)
         self.glyph.setObjectName("glyph")
-        self.value = QLabel()
+        self.value = Label()
         self.value.setObjectName("bigNumber")
-        self.trend = QLabel()
+        self.trend = Label()
         self.live_dot = PulseDot(pulse, ORANGE, 6)
-        live_text = QLabel("Live")
+        live_text = Label("Live")
         live_text.setObjectName("liveText")
         self._value_stack = QStackedWidget()
         self._value_stack.addWidget(SkeletonBar(30, 120))
@@ -168,11 +174,11 @@ class ActivityPanel(QFrame):
     def __init__(self, pulse: Pulse) -> None:
         super().__init__()
         self.setObjectName("card")
-        heading = QLabel("Live activity")
+        heading = Label("Live activity")
         heading.setObjectName("heading")
-        self.online = QLabel("–")
-        self.sessions = QLabel("–")
-        self.bookings_24h = QLabel("–")
+        self.online = Label("–")
+        self.sessions = Label("–")
+        self.bookings_24h = Label("–")
         self.online_dot = PulseDot(pulse, GREEN, 8)
         grid = QGridLayout()
         rows = (
@@ -181,7 +187,7 @@ class ActivityPanel(QFrame):
             ("Bookings (24 h)", self.bookings_24h, None),
         )
         for row, (text, value, dot) in enumerate(rows):
-            label = QLabel(text)
+            label = Label(text)
             label.setObjectName("secondary")
             if dot is not None:
                 grid.addWidget(dot, row, 0)
@@ -265,11 +271,11 @@ class StatsWindow(QWidget):
         self.resize(1000, 640)
         self.pulse = Pulse(self)
 
-        title = QLabel("Live stats")
+        title = Label("Live stats")
         title.setObjectName("title")
         self.connection_dot = PulseDot(self.pulse, PHASE_COLORS[ConnectionPhase.CONNECTING], 10)
-        self.connection_text = QLabel(connection_label(ConnectionPhase.CONNECTING))
-        self.updated_label = QLabel()
+        self.connection_text = Label(connection_label(ConnectionPhase.CONNECTING))
+        self.updated_label = Label()
         self.updated_label.setObjectName("secondary")
         header = QHBoxLayout()
         header.addWidget(title)
@@ -323,7 +329,7 @@ class StatsWindow(QWidget):
             PHASE_COLORS[state.phase], pulsing=state.phase is not ConnectionPhase.SIGNED_OUT
         )
         self.connection_text.setText(connection_label(state.phase))
-        detail = self._fmt.connection_detail(state)
+        detail = plain_tooltip(self._fmt.connection_detail(state))
         self.connection_text.setToolTip(detail)
         self.connection_dot.setToolTip(detail)
 

@@ -7,11 +7,18 @@ only (the notification center already holds every item). The first rung
 whose capability probe passes is used; a rung that fails while showing is
 dropped and the same toast goes to the next one. What a toast says, and
 whether there is one at all, is core's decision (core.feed).
+
+Titles and bodies are plain text (core.text). freedesktop daemons parse the
+body as markup (``body-markup``: dunst, GNOME, KDE, mako all advertise it) and
+dunst formats the summary as markup too, so on those desktops both are
+escaped: a ``<a href=…>`` in a review shows as those characters, never as a
+link. macOS and Windows take plain strings.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Protocol
@@ -21,6 +28,7 @@ from desktop_notifier import Notification as NativeNotification
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from lia_desktop.core.models import Priority, Toast, ToastButton, ToastUrgency
+from lia_desktop.core.text import markup_escaped
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +47,13 @@ BALLOON_ICON = {
     Priority.URGENT: QSystemTrayIcon.MessageIcon.Critical,
 }
 BALLOON_MS = 10_000
+#: Notification daemons here read titles and bodies as markup (see the module docstring).
+MARKUP_DAEMONS = sys.platform not in ("darwin", "win32")
+
+
+def daemon_text(value: str, *, markup: bool = MARKUP_DAEMONS) -> str:
+    """``value`` as the platform's notification daemon must receive it to show it as written."""
+    return markup_escaped(value) if markup else value
 
 
 class ToastBackend(Protocol):
@@ -79,8 +94,8 @@ class NativeToasts:
             for b in toast.buttons
         )
         return NativeNotification(
-            title=toast.title,
-            message=toast.body,
+            title=daemon_text(toast.title),
+            message=daemon_text(toast.body),
             urgency=NATIVE_URGENCY[toast.urgency],
             buttons=buttons,
             on_clicked=partial(self._on_activated, toast, toast.click),
@@ -109,7 +124,12 @@ class TrayBalloonToasts:
 
     async def show(self, toast: Toast) -> None:
         self._last = toast  # the balloon shows one message at a time
-        self._tray.showMessage(toast.title, toast.body, BALLOON_ICON[toast.priority], BALLOON_MS)
+        self._tray.showMessage(
+            daemon_text(toast.title),
+            daemon_text(toast.body),
+            BALLOON_ICON[toast.priority],
+            BALLOON_MS,
+        )
 
     def _clicked(self) -> None:
         if self._last is not None:

@@ -15,7 +15,6 @@ from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPainterPath,
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
-    QLabel,
     QMenu,
     QPushButton,
     QSystemTrayIcon,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from lia_desktop.core.models import ConnectionPhase
 from lia_desktop.ui.theme import ORANGE, is_dark, phase_color
+from lia_desktop.ui.widgets import Label
 
 ICON_SIZES = (16, 22, 24, 32, 64)
 BELL_ON_LIGHT_PANEL = "#262626"
@@ -165,10 +165,10 @@ class FallbackWindow(QWidget):
     def __init__(self, controller: TrayController, menu: TrayMenu) -> None:
         super().__init__()
         self.setWindowTitle("LIA Admin")
-        self.icon_label = QLabel()
-        self.status_label = QLabel()
+        self.icon_label = Label()
+        self.status_label = Label()
         self.status_label.setWordWrap(True)
-        self.note_label = QLabel(self.NOTE)
+        self.note_label = Label(self.NOTE)
         self.note_label.setWordWrap(True)
         notifications = QPushButton("Notifications")
         notifications.clicked.connect(controller.notifications_requested.emit)

@@ -1,4 +1,5 @@
-"""Small building blocks shared by the windows: a pulsing dot and a skeleton bar."""
+"""Small building blocks shared by the windows: plain-text labels and tooltips, a pulsing dot,
+a skeleton bar, a palette watcher and a form with per-field errors."""
 
 from __future__ import annotations
 
@@ -15,7 +16,32 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lia_desktop.core.text import markup_escaped
 from lia_desktop.ui.theme import TREND_DOWN, Theme, theme_for
+
+
+class Label(QLabel):
+    """A QLabel that never guesses: its text is always plain text.
+
+    QLabel's default ``AutoText`` renders anything that *looks* like HTML as
+    HTML, and much of what the app shows comes from customers or servers
+    (core.text). Every label of the app is one of these.
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setText(text)
+
+
+def plain_tooltip(text: str) -> str:
+    """A tooltip that shows ``text`` as written.
+
+    Qt has no plain-text tooltips: it renders whatever ``mightBeRichText``, so
+    an ``<img src=file:///dev/zero>`` in a review would be loaded. Escaping it
+    into a paragraph makes the rich-text engine show the characters instead.
+    """
+    return f"<p style='white-space:pre-wrap'>{markup_escaped(text)}</p>" if text else ""
 
 
 class Pulse(QObject):
@@ -128,7 +154,7 @@ class FieldForm(QFormLayout):
         self.errors: dict[str, QLabel] = {}
 
     def add_field(self, key: str, label: str, widget: QWidget) -> None:
-        error = QLabel()
+        error = Label()
         error.setObjectName(f"{key}_error")
         error.setStyleSheet(f"color: {TREND_DOWN};")
         error.setWordWrap(True)
@@ -137,7 +163,7 @@ class FieldForm(QFormLayout):
         column.setSpacing(2)
         column.addWidget(widget)
         column.addWidget(error)
-        self.addRow(label, column)
+        self.addRow(Label(label), column)
         self.fields[key] = widget
         self.errors[key] = error
 

@@ -32,9 +32,13 @@ ADMIN = "https://admin.lia.test/"
 SECOND = timedelta(seconds=1)
 
 PATHS = {
-    NotificationType.BOOKING_CREATED: "/admin/bookings/",
-    NotificationType.DISPUTE_OPENED: "/admin/disputes/",
-    NotificationType.USER_SIGNED_UP: "/admin/users/",
+    NotificationType.BOOKING_CREATED: "/admin/bookings/{}",
+    NotificationType.BOOKING_CANCELLED: "/admin/bookings/{}",
+    NotificationType.DISPUTE_OPENED: "/admin/disputes/{}",
+    NotificationType.DISPUTE_ESCALATED: "/admin/disputes/{}",
+    NotificationType.PROFESSIONAL_APPLIED: "/admin/professionals/{}",
+    NotificationType.REVIEW_CREATED: "/admin/reviews/{}",
+    NotificationType.USER_SIGNED_UP: "/admin/users/00000000-0000-4000-8000-{:012d}",
 }
 
 
@@ -54,7 +58,7 @@ def note(
         body=f"body {i}",
         entity_table="bookings",
         entity_id=str(i),
-        action_path=f"{PATHS.get(type, '/admin/x/')}{i}",
+        action_path=PATHS[type].format(i),
         created_at=at,
         read=read,
     )

@@ -17,6 +17,7 @@ from lia_desktop.core.models import (
 )
 from lia_desktop.ui.stats_window import WIDE_MIN_WIDTH, CoreStatsFormat, StatsFormat, StatsWindow
 from lia_desktop.ui.theme import GREEN, RED, TREND_DOWN, TREND_UP, YELLOW
+from lia_desktop.ui.widgets import plain_tooltip
 
 SNAPSHOT = DashboardStats(
     total_bookings=1042,
@@ -92,7 +93,7 @@ def test_connection_indicator(
     window.show_connection(ConnectionState(phase, attempt=2, reason="network unreachable"))
     assert window.connection_text.text() == label
     assert window.connection_dot.color == color
-    assert window.connection_text.toolTip() == f"{phase.value}: network unreachable"
+    assert window.connection_text.toolTip() == plain_tooltip(f"{phase.value}: network unreachable")
 
 
 def test_four_cards_across_when_wide_two_when_narrow(qtbot: QtBot, window: StatsWindow) -> None:
