@@ -9,10 +9,11 @@ dropped and the same toast goes to the next one. What a toast says, and
 whether there is one at all, is core's decision (core.feed).
 
 Titles and bodies are plain text (core.text). freedesktop daemons parse the
-body as markup (``body-markup``: dunst, GNOME, KDE, mako all advertise it) and
-dunst formats the summary as markup too, so on those desktops both are
-escaped: a ``<a href=…>`` in a review shows as those characters, never as a
-link. macOS and Windows take plain strings.
+body as markup (``body-markup``: dunst, GNOME, KDE, mako all advertise it), so
+there the body is escaped: a ``<a href=…>`` in a review shows as those
+characters, never as a link. The summary is plain text by the spec (dunst
+escapes it itself, so escaping it here would show ``&amp;``). macOS and
+Windows take plain strings.
 """
 
 from __future__ import annotations
@@ -47,12 +48,12 @@ BALLOON_ICON = {
     Priority.URGENT: QSystemTrayIcon.MessageIcon.Critical,
 }
 BALLOON_MS = 10_000
-#: Notification daemons here read titles and bodies as markup (see the module docstring).
+#: Notification daemons here read bodies as markup (see the module docstring).
 MARKUP_DAEMONS = sys.platform not in ("darwin", "win32")
 
 
 def daemon_text(value: str, *, markup: bool = MARKUP_DAEMONS) -> str:
-    """``value`` as the platform's notification daemon must receive it to show it as written."""
+    """A body as the platform's notification daemon must receive it to show it as written."""
     return markup_escaped(value) if markup else value
 
 
@@ -94,7 +95,7 @@ class NativeToasts:
             for b in toast.buttons
         )
         return NativeNotification(
-            title=daemon_text(toast.title),
+            title=toast.title,
             message=daemon_text(toast.body),
             urgency=NATIVE_URGENCY[toast.urgency],
             buttons=buttons,
@@ -125,7 +126,7 @@ class TrayBalloonToasts:
     async def show(self, toast: Toast) -> None:
         self._last = toast  # the balloon shows one message at a time
         self._tray.showMessage(
-            daemon_text(toast.title),
+            toast.title,
             daemon_text(toast.body),
             BALLOON_ICON[toast.priority],
             BALLOON_MS,
