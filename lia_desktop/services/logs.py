@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 import traceback
+import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,7 @@ REDACTED = "[REDACTED]"
 
 log = logging.getLogger(__name__)
 
+_LINE_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": " ", "\u2028": "\\n", "\u2029": "\\n"}
 # A JWT: base64url header and payload (both JSON objects, so both start "eyJ") and a signature.
 _JWT = re.compile(r"eyJ[A-Za-z0-9_-]{2,}\.eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*")
 _SECRET_KEYS = (
@@ -78,6 +80,18 @@ def redact(text: str) -> str:
     return _BEARER.sub(lambda m: f"{m.group('scheme')} {REDACTED}", text)
 
 
+def _one_line(message: str) -> str:
+    """One record, one line: text a customer wrote (a notification body in an error) cannot
+    forge log lines with line breaks, nor hide text with bidi overrides (core.text's rule)."""
+    if message.isprintable():
+        return message
+    return "".join(
+        _LINE_ESCAPES.get(char, char)
+        for char in message
+        if char in _LINE_ESCAPES or unicodedata.category(char) not in ("Cf", "Cc")
+    )
+
+
 def redact_record(record: logging.LogRecord) -> logging.LogRecord:
     """Merge the arguments into the message, redacted, and pre-render a redacted traceback.
 
@@ -87,7 +101,7 @@ def redact_record(record: logging.LogRecord) -> logging.LogRecord:
         message = record.getMessage()
     except Exception:  # a malformed call must not raise into the caller
         message = f"{record.msg!r} (log arguments did not fit: {record.args!r})"
-    record.msg = redact(message)
+    record.msg = redact(_one_line(message))
     record.args = None
     if record.exc_info and not record.exc_text:
         record.exc_text = logging.Formatter().formatException(record.exc_info)

@@ -248,3 +248,18 @@ async def test_cancelling_a_restarting_service_stops_it(tmp_path: Path) -> None:
     with pytest.raises(asyncio.CancelledError):
         await task
     assert crash_reports(tmp_path) == []
+
+
+def test_customer_text_cannot_forge_or_hide_log_lines(tmp_path: Path, root_logging: None) -> None:
+    path = configure_logging(tmp_path)
+    forged = "fine\n2026-11-30 12:00:00 ERROR lia_desktop.app: admin signed out\r"
+    logging.getLogger("lia_desktop.app").warning(
+        "toast failed: %s / %s", forged, "pay \u202ehttps://evil.com\u202c"
+    )
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    (line,) = path.read_text().splitlines()
+    assert line.endswith(
+        "toast failed: fine\\n2026-11-30 12:00:00 ERROR lia_desktop.app: admin signed out\\r"
+        " / pay https://evil.com"
+    )
