@@ -6,15 +6,24 @@ monotonic clock, which does not advance while a laptop sleeps (wire protocol
 4.7). Expiry is a wall-clock fact (the JWT ``exp``), so ``ensure_fresh`` compares
 with the wall clock and is called before every (re)join and after a wake.
 
-The refresh token lives in the OS keyring only (service ``lia-desktop``, one
-entry per Supabase URL and email); it rotates on every refresh, so the entry is
-rewritten each time.
+The desktop app's refresh token lives in the OS keyring only (service
+``lia-desktop``, one entry per Supabase URL and email); it rotates on every
+refresh, so the entry is rewritten each time. A headless session (``lia-desktop
+doctor``/``watch``, ``persist=False``) keeps nothing anywhere: it signs in with
+the password, so it never needs the keyring, and the app's entry is the app's
+alone. A command that read or rewrote it would rotate the app's token or, at
+its sign-out, delete it, signing the tray app out.
+
+Signing out ends the server session first (``scope: local``: only this
+session, never the account's sessions on other devices or terminals), then
+forgets locally. A local failure (keyring locked, disk full) cannot undo the
+server sign-out and never raises: it is logged and returned to the caller, who
+tells the admin.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -53,6 +62,26 @@ class AdminIdentity:
     email: str
 
 
+@dataclass(frozen=True, slots=True)
+class SignOutOutcome:
+    """What a sign-out achieved; ``problems`` are sentences to show the admin.
+
+    ``server_ended`` is False when the server could not be told (offline): that
+    session stays valid on the server until it is revoked, though nothing here
+    can use it any more. ``forgotten`` is False when the keyring could not be
+    cleared, so its refresh token (already dead on the server if
+    ``server_ended``) may still be stored.
+    """
+
+    server_ended: bool
+    forgotten: bool
+    problems: tuple[str, ...] = ()
+
+    @property
+    def message(self) -> str | None:
+        return "; ".join(self.problems) or None
+
+
 def token_claims(access_token: str) -> dict[str, Any]:
     """The JWT's claims, unverified: the server verifies; the app only reads role and exp."""
     claims: dict[str, Any] = jwt.decode(access_token, options={"verify_signature": False})
@@ -87,10 +116,16 @@ class AuthSession:
     """One signed-in admin on one Supabase project."""
 
     def __init__(
-        self, client: AsyncClient, url: str, *, wall_clock: Callable[[], float] = time.time
+        self,
+        client: AsyncClient,
+        url: str,
+        *,
+        wall_clock: Callable[[], float] = time.time,
+        persist: bool = True,
     ) -> None:
         self._client = client
         self._url = url.rstrip("/")
+        self._vault = _KeyringVault(self._url) if persist else None
         self._wall_clock = wall_clock
         self._session: Session | None = None
         self._lifetime = 3600.0
@@ -99,8 +134,9 @@ class AuthSession:
         self.api = AdminApi(client)
 
     @classmethod
-    async def open(cls, url: str, anon_key: str) -> AuthSession:
-        return cls(await open_client(url, anon_key), url)
+    async def open(cls, url: str, anon_key: str, *, persist: bool = True) -> AuthSession:
+        """``persist=False``: a headless session that never touches the OS keyring."""
+        return cls(await open_client(url, anon_key), url, persist=persist)
 
     # --- state -------------------------------------------------------------
 
@@ -148,18 +184,22 @@ class AuthSession:
         """Silent sign-in with the keyring's refresh token; ``None`` when there is none.
 
         A refused token is deleted (the admin must sign in again); a network
-        failure is raised with the token kept, so a later retry can succeed.
+        failure is raised with the token kept, so a later retry can succeed. A
+        headless session has nothing stored, so it always answers ``None``.
         """
-        email = email or _vault_get(self._last_email_key)
+        vault = self._vault
+        if vault is None:
+            return None
+        email = email or vault.get(vault.last_email_key)
         if not email:
             return None
-        refresh_token = _vault_get(self._token_key(email))
+        refresh_token = vault.get(vault.token_key(email))
         if not refresh_token:
             return None
         try:
             session = await self._refresh_with(refresh_token)
         except SessionExpired:
-            self._forget(email)
+            vault.forget(email)
             return None
         return await self._adopt(session)
 
@@ -181,15 +221,45 @@ class AuthSession:
             return self._session.access_token
         return await self.refresh()
 
-    async def sign_out(self) -> None:
-        """End this device's session on the server (best effort) and forget it locally."""
+    async def sign_out(self) -> SignOutOutcome:
+        """End this session on the server, then forget it locally; never raises.
+
+        The server comes first: a local failure (a full disk under a file
+        keyring, a locked keyring) must not leave a live session on the server
+        behind a token the app can no longer be trusted to delete. The scope is
+        ``local`` (GoTrue ends the session named by the access token's
+        ``session_id`` only): the admin's other devices, and the tray app when a
+        headless command signs out, stay signed in. supabase-auth's own
+        ``sign_out`` is used because it refreshes an expired access token first
+        (a logout needs a valid one); its storage is in memory
+        (``persist_session=False``), so it removes nothing from the keyring.
+        """
         identity = self.identity
-        with contextlib.suppress(Exception):
-            await self._client.auth.sign_out({"scope": "local"})
+        problems: list[str] = []
+        server_ended = self._session is None
+        if self._session is not None:
+            try:
+                await self._client.auth.sign_out({"scope": "local"})
+                server_ended = True
+            except Exception as exc:  # any failure: still sign out here
+                error = translate(exc)
+                log.warning("could not end the session on the server: %s", error)
+                problems.append(
+                    f"the server was not told about the sign-out ({error}); "
+                    "that session stays valid there until it expires or is revoked"
+                )
         self._session = None
-        if identity is not None:
-            self._forget(identity.email)
+        forgotten = True
+        if identity is not None and self._vault is not None:
+            failure = self._vault.forget(identity.email)
+            if failure is not None:
+                forgotten = False
+                problems.append(
+                    f"the stored sign-in could not be removed from the OS keyring ({failure})"
+                    + ("; it no longer works" if server_ended else "")
+                )
         self._notify(None)
+        return SignOutOutcome(server_ended, forgotten, tuple(problems))
 
     async def close(self) -> None:
         """Close the client's HTTP connections; the supabase client has no close of its own."""
@@ -222,7 +292,8 @@ class AuthSession:
             )
         async with self._refresh_lock:
             self._store(session)
-        _vault_set(self._last_email_key, session.user.email or "")
+        if self._vault is not None:
+            self._vault.set(self._vault.last_email_key, session.user.email or "")
         identity = self.identity
         assert identity is not None
         return identity
@@ -231,7 +302,8 @@ class AuthSession:
         self._session = session
         if session.expires_in:
             self._lifetime = float(session.expires_in)
-        _vault_set(self._token_key(session.user.email or ""), session.refresh_token)
+        if self._vault is not None:
+            self._vault.set(self._vault.token_key(session.user.email or ""), session.refresh_token)
         self._notify(session.access_token)
 
     def _notify(self, token: str | None) -> None:
@@ -241,33 +313,69 @@ class AuthSession:
             except Exception:
                 log.exception("token listener failed")
 
-    def _forget(self, email: str) -> None:
-        for key in (self._token_key(email), self._last_email_key):
-            with contextlib.suppress(keyring.errors.KeyringError):
-                keyring.delete_password(KEYRING_SERVICE, key)
 
-    def _token_key(self, email: str) -> str:
+# The OS keyring may be missing (no Secret Service on a bare Linux session), locked, or
+# unable to write (a file-backed keyring on a full disk: OSError). Then the session still
+# works; it just cannot be restored silently at the next start. Backends are plug-ins
+# (keyring, keyrings.alt, the platform's own) and raise what they raise, so every
+# failure is caught here, logged and reported instead of ending a sign-in or a sign-out.
+
+
+class _KeyringVault:
+    """The desktop app's entries for one Supabase URL: refresh token per email, last email."""
+
+    def __init__(self, url: str) -> None:
+        self._url = url
+
+    def token_key(self, email: str) -> str:
         return f"{self._url}|{email.lower()}"
 
     @property
-    def _last_email_key(self) -> str:
+    def last_email_key(self) -> str:
         return f"{self._url}|last-email"
 
+    @staticmethod
+    def get(key: str) -> str | None:
+        try:
+            value: str | None = keyring.get_password(KEYRING_SERVICE, key)
+        except Exception as error:
+            log.warning("OS keyring unavailable (%s): no silent sign-in", _describe(error))
+            return None
+        return value
 
-# The OS keyring may be missing (no Secret Service on a bare Linux session) or locked.
-# Then the session still works; it just cannot be restored silently at the next start.
+    @staticmethod
+    def set(key: str, value: str) -> None:
+        try:
+            keyring.set_password(KEYRING_SERVICE, key, value)
+        except Exception as error:
+            log.warning(
+                "OS keyring unavailable (%s): sign-in will not be remembered", _describe(error)
+            )
+
+    def forget(self, email: str) -> str | None:
+        """Delete the email's token and the last email; the first failure, or ``None``."""
+        failure: str | None = None
+        for key in (self.token_key(email), self.last_email_key):
+            try:
+                keyring.delete_password(KEYRING_SERVICE, key)
+            except keyring.errors.NoKeyringError:
+                continue  # no keyring at all: nothing was ever stored
+            except Exception as error:
+                # backends raise PasswordDeleteError both for "not found" and for a
+                # failed delete: only an entry still readable is a failure
+                if not self._still_stored(key):
+                    continue
+                log.warning("could not delete a sign-in from the OS keyring: %s", _describe(error))
+                failure = failure or _describe(error)
+        return failure
+
+    @staticmethod
+    def _still_stored(key: str) -> bool:
+        try:
+            return keyring.get_password(KEYRING_SERVICE, key) is not None
+        except Exception:
+            return True  # cannot tell: say so rather than claim it is gone
 
 
-def _vault_get(key: str) -> str | None:
-    try:
-        return keyring.get_password(KEYRING_SERVICE, key)
-    except keyring.errors.KeyringError as error:
-        log.warning("OS keyring unavailable (%s): no silent sign-in", error)
-        return None
-
-
-def _vault_set(key: str, value: str) -> None:
-    try:
-        keyring.set_password(KEYRING_SERVICE, key, value)
-    except keyring.errors.KeyringError as error:
-        log.warning("OS keyring unavailable (%s): sign-in will not be remembered", error)
+def _describe(error: BaseException) -> str:
+    return str(error) or type(error).__name__

@@ -18,6 +18,9 @@ import contextlib
 import hashlib
 import json
 import logging
+import os
+import stat
+import sys
 import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
@@ -70,7 +73,17 @@ class FeedState:
 
 
 class FeedStateStore:
-    """The cursor file: one per Supabase project and admin, in the platform data dir."""
+    """The cursor file: one per Supabase project and admin, in the platform data dir.
+
+    The cursor decides what counts as already seen, so whoever can write the file
+    can hide notifications (a planted cursor of 10**12 hides every one to come).
+    ``load`` therefore trusts only a regular file owned by this user and not
+    writable by group or others (checked on the opened file, so a swap between
+    check and read does not help), and falls back to 0 (replay, never lose)
+    otherwise. ``save`` never raises: a cursor that cannot be written (full
+    disk) costs a replay at the next start, while an exception would abort
+    whatever was closing (a sign-out that must still reach the server).
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -82,9 +95,12 @@ class FeedStateStore:
         return cls(base / f"feed-{digest}.json")
 
     def load(self) -> FeedState:
-        """A missing or unreadable file means "start from 0": catch-up then replays, never loses."""
+        """A missing, untrusted or unreadable file means "start from 0": catch-up replays."""
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            text = self._read_trusted()
+            if text is None:
+                return FeedState()
+            data = json.loads(text)
             return FeedState(int(data["cursor"]), tuple(int(i) for i in data.get("seen_above", ())))
         except FileNotFoundError:
             return FeedState()
@@ -92,10 +108,39 @@ class FeedStateStore:
             log.warning("ignoring unreadable feed state %s: %s", self.path, exc)
             return FeedState()
 
+    def _read_trusted(self) -> str | None:
+        """The file's text, or ``None`` (with a warning) when someone else could have written it."""
+        fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            problem = _untrusted(info)
+            if problem is not None:
+                log.warning("ignoring feed state %s: %s", self.path, problem)
+                return None
+            return handle.read().decode("utf-8")
+
     def save(self, state: FeedState) -> None:
-        write_json_atomic(
-            self.path, {"version": 1, "cursor": state.cursor, "seen_above": list(state.seen_above)}
-        )
+        try:
+            write_json_atomic(
+                self.path,
+                {"version": 1, "cursor": state.cursor, "seen_above": list(state.seen_above)},
+            )
+        except OSError as exc:
+            log.warning(
+                "could not save the feed state %s (%s): the next start will replay", self.path, exc
+            )
+
+
+def _untrusted(info: os.stat_result) -> str | None:
+    if not stat.S_ISREG(info.st_mode):
+        return "not a regular file"
+    if sys.platform == "win32":
+        return None  # no POSIX owner or mode bits; the profile folder's ACL protects it
+    if info.st_uid != os.geteuid():
+        return f"owned by uid {info.st_uid}, not by this user (uid {os.geteuid()})"
+    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return f"writable by other users (mode {stat.S_IMODE(info.st_mode):o})"
+    return None
 
 
 def presence_activity(state: Mapping[str, list[Mapping[str, Any]]]) -> PresenceActivity:

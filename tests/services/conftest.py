@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import keyring
 import psycopg
 import pytest
 
@@ -34,7 +35,14 @@ from lia_desktop.core.models import (
 from lia_desktop.services.auth import AuthSession
 from lia_desktop.services.supervisor import ChangeEvent, RealtimeSupervisor
 from lia_desktop.services.sync import FeedStateStore, Sync
-from tests.fixtures import DevstackProcess, DevstackUser
+from tests.fixtures import REPO_ROOT, DevstackProcess, DevstackUser
+from tests.services.keyrings import (
+    BACKEND_ENV,
+    KEYRING_FILE_ENV,
+    FailingKeyring,
+    FileKeyring,
+    MemoryKeyring,
+)
 
 #: fast fault detection for tests (the default takes up to 35 s to call a silent socket
 #: dead and backs off up to 60 s: right for laptops, too slow for a test run)
@@ -285,3 +293,46 @@ def feed_dir() -> Iterator[Path]:
     for child in path.iterdir():
         child.unlink()
     path.rmdir()
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """This process's keyring is a dict for the test (never the user's, never the shared one)."""
+    previous = keyring.get_keyring()
+    ring = MemoryKeyring()
+    keyring.set_keyring(ring)
+    yield ring
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def failing_keyring() -> Iterator[FailingKeyring]:
+    """A keyring that works until ``ring.failure`` is set (a full disk, a locked keyring)."""
+    previous = keyring.get_keyring()
+    ring = FailingKeyring()
+    keyring.set_keyring(ring)
+    yield ring
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def file_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FileKeyring]:
+    """One keyring for this process and every ``lia-desktop`` it starts (a desktop's login keyring)."""
+    monkeypatch.setenv(KEYRING_FILE_ENV, str(tmp_path / "keyring.json"))
+    monkeypatch.setenv(BACKEND_ENV, f"{FileKeyring.__module__}.{FileKeyring.__name__}")
+    monkeypatch.setenv("PYTHONPATH", str(REPO_ROOT))  # so the commands can import the backend
+    previous = keyring.get_keyring()
+    ring = FileKeyring()
+    keyring.set_keyring(ring)
+    yield ring
+    keyring.set_keyring(previous)
+
+
+def server_sessions(db_url: str, user_id: str) -> list[str]:
+    """The ids of the user's live sessions in the devstack's ``auth.sessions``, oldest first."""
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        rows = conn.execute(
+            b"select id::text from auth.sessions where user_id = %s order by created_at, id",
+            (user_id,),
+        ).fetchall()
+    return [str(r[0]) for r in rows]
