@@ -7,6 +7,16 @@ supervisor, sync) and prints every connection state, stats change, new
 notification and toast as one JSON object per line, for tests, benchmarks and
 operators. The composition root (``lia_desktop.__main__``) owns the command
 line: it registers these with ``add_subcommands`` and runs them with ``run``.
+
+Both sign in with their own password-grant session, which is never stored
+(``AuthSession(persist=False)``) and is ended with a ``local`` sign-out: the
+tray app's refresh token in the OS keyring is never read, rotated or deleted,
+so running them with the app's account leaves the app signed in.
+
+The password comes from ``$LIA_ADMIN_PASSWORD`` or from standard input
+(``--password-stdin``, like ``docker login``): a command line is world-readable
+(``ps``, ``/proc/PID/cmdline``). ``--password`` still works, so existing
+scripts do not break, but it prints a warning saying exactly that.
 """
 
 from __future__ import annotations
@@ -14,18 +24,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import getpass
 import json
+import logging
 import os
+import signal
+import stat
 import sys
-import tempfile
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
 import httpx
 import jwt
+import platformdirs
 
 from lia_desktop.core.connection import SupervisorPolicy
 from lia_desktop.core.feed import FeedUpdate, NotificationFeed
@@ -35,7 +49,7 @@ from lia_desktop.core.models import (
     DashboardStats,
     PresenceActivity,
 )
-from lia_desktop.services.auth import AuthSession
+from lia_desktop.services.auth import AuthSession, SignOutOutcome
 from lia_desktop.services.errors import NotAdmin, ServiceError, SessionExpired
 from lia_desktop.services.supervisor import ChangeEvent, RealtimeSupervisor
 from lia_desktop.services.sync import FeedStateStore, Sync
@@ -46,6 +60,25 @@ ENV = {
     "email": "LIA_ADMIN_EMAIL",
     "password": "LIA_ADMIN_PASSWORD",
 }
+#: how to give each setting, for "missing: ..." messages
+HOW_TO_GIVE = {
+    "url": f"--url / ${ENV['url']}",
+    "anon_key": f"--anon-key / ${ENV['anon_key']}",
+    "email": f"--email / ${ENV['email']}",
+    "password": f"${ENV['password']} / --password-stdin",
+}
+PASSWORD_ON_COMMAND_LINE = (
+    "warning: --password is visible to other users of this machine (ps, /proc/PID/cmdline)"
+    f" and stays in the shell history; use ${ENV['password']} or --password-stdin instead\n"
+)
+#: ``watch``'s cursor files when no ``--data-dir`` is given: the user's own data dir,
+#: apart from the app's cursors (a ``watch`` must not move the app's "already seen")
+WATCH_DIR = "watch"
+APP_DIR_NAME = "lia-desktop"
+
+
+class UsageError(Exception):
+    """Bad command-line input; ``str(error)`` says what to do instead."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +86,7 @@ class Credentials:
     url: str
     anon_key: str
     email: str
-    password: str
+    password: str = field(repr=False)
 
 
 def add_subcommands(subparsers: Any) -> None:
@@ -63,13 +96,24 @@ def add_subcommands(subparsers: Any) -> None:
         ("watch", "stream connection states, stats and notifications as JSON lines"),
     ):
         sub = subparsers.add_parser(name, help=help_text)
-        for field, env in ENV.items():
+        for field_name in ("url", "anon_key", "email"):
+            env = ENV[field_name]
             sub.add_argument(
-                f"--{field.replace('_', '-')}",
-                dest=field,
+                f"--{field_name.replace('_', '-')}",
+                dest=field_name,
                 default=os.environ.get(env, ""),
                 help=f"(default: ${env})",
             )
+        sub.add_argument(
+            "--password-stdin",
+            action="store_true",
+            help=f"read the password from standard input (default: ${ENV['password']})",
+        )
+        sub.add_argument(
+            "--password",
+            default=None,
+            help=f"insecure, visible to other users: prefer ${ENV['password']} or --password-stdin",
+        )
         if name == "doctor":
             sub.add_argument(
                 "--measure-latency",
@@ -79,25 +123,182 @@ def add_subcommands(subparsers: Any) -> None:
         else:
             sub.add_argument("--duration", type=float, default=None, help="stop after N seconds")
             sub.add_argument("--web-admin-url", default="https://admin.lia.test")
-            sub.add_argument("--data-dir", type=Path, default=None)
+            sub.add_argument(
+                "--data-dir",
+                type=Path,
+                default=None,
+                help="folder for the cursor file (default: a private folder in the user's"
+                f" data dir, {Path(platformdirs.user_data_dir(APP_DIR_NAME)) / WATCH_DIR})",
+            )
 
 
-def credentials(args: argparse.Namespace) -> Credentials:
-    return Credentials(args.url, args.anon_key, args.email, args.password)
+def credentials(
+    args: argparse.Namespace,
+    *,
+    stdin: TextIO | None = None,
+    stderr: TextIO | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Credentials:
+    """The settings of a parsed command, the password read as ``read_password`` says."""
+    password = read_password(
+        getattr(args, "password", None),
+        from_stdin=bool(getattr(args, "password_stdin", False)),
+        stdin=stdin or sys.stdin,
+        stderr=stderr or sys.stderr,
+        environ=os.environ if environ is None else environ,
+    )
+    return Credentials(args.url, args.anon_key, args.email, password)
+
+
+def read_password(
+    given: str | None,
+    *,
+    from_stdin: bool,
+    stdin: TextIO | None,
+    stderr: TextIO,
+    environ: Mapping[str, str],
+) -> str:
+    """``--password-stdin``, else ``--password`` (with a warning), else ``$LIA_ADMIN_PASSWORD``.
+
+    From a pipe the whole input is the password, less its line ending (``echo``
+    adds one); from a terminal it is prompted for without echo.
+    """
+    if from_stdin:
+        if given is not None:
+            raise UsageError("--password and --password-stdin cannot be used together")
+        return _password_from(stdin, stderr)
+    if given is not None:
+        stderr.write(PASSWORD_ON_COMMAND_LINE)
+        stderr.flush()
+        return given
+    return environ.get(ENV["password"], "")
+
+
+def _password_from(stdin: TextIO | None, stderr: TextIO) -> str:
+    if stdin is None:
+        raise UsageError("--password-stdin: there is no standard input to read")
+    try:
+        text = getpass.getpass("Password: ", stream=stderr) if stdin.isatty() else stdin.read()
+    except UnicodeDecodeError:
+        raise UsageError("--password-stdin: standard input is not text") from None
+    except (EOFError, KeyboardInterrupt):
+        raise UsageError("--password-stdin: no password entered") from None
+    password = text.rstrip("\r\n")
+    if not password:
+        raise UsageError(
+            "--password-stdin: standard input was empty; pipe the password in, e.g."
+            " `secret-tool lookup lia admin | lia-desktop doctor --password-stdin ...`"
+        )
+    if "\n" in password:
+        raise UsageError(
+            "--password-stdin: standard input has more than one line; give only the password"
+        )
+    return password
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the parsed ``doctor`` or ``watch`` command; returns the exit code."""
-    if args.command == "doctor":
-        return asyncio.run(run_doctor(credentials(args), measure_latency=args.measure_latency))
+    """Run the parsed ``doctor`` or ``watch`` command; returns the exit code.
+
+    Bad input (conflicting password options, an unusable ``--data-dir``) is a
+    one-line message on stderr and exit status 2, never a traceback.
+    """
+    logging.basicConfig(level=logging.WARNING, format="lia-desktop: %(levelname)s: %(message)s")
+    try:
+        creds = credentials(args)
+        if args.command == "doctor":
+            return asyncio.run(run_doctor(creds, measure_latency=args.measure_latency))
+        state_dir = watch_state_dir(args.data_dir)
+    except UsageError as error:
+        sys.stderr.write(f"lia-desktop {args.command}: error: {error}\n")
+        return 2
     return asyncio.run(
-        run_watch(
-            credentials(args),
-            web_admin_url=args.web_admin_url,
-            duration=args.duration,
-            data_dir=args.data_dir,
+        _until_signalled(
+            lambda stop: run_watch(
+                creds,
+                web_admin_url=args.web_admin_url,
+                duration=args.duration,
+                data_dir=state_dir,
+                stop=stop,
+            )
         )
     )
+
+
+async def _until_signalled(main: Callable[[asyncio.Event], Awaitable[int]]) -> int:
+    """Run ``main(stop)``; SIGINT/SIGTERM set ``stop``, so ``watch`` ends its session first.
+
+    Killed without this, ``watch`` would leave its server session alive (its
+    refresh token, never stored, is lost with the process). A second signal
+    cancels, for when the sign-out itself hangs.
+    """
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    task = asyncio.current_task()
+    installed: list[signal.Signals] = []
+
+    def on_signal() -> None:
+        if stop.is_set() and task is not None:
+            task.cancel()
+        stop.set()
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(signum, on_signal)
+        except (NotImplementedError, RuntimeError, ValueError):
+            continue  # Windows: Ctrl-C still interrupts, without the tidy sign-out
+        installed.append(signum)
+    try:
+        return await main(stop)
+    finally:
+        for signum in installed:
+            loop.remove_signal_handler(signum)
+
+
+def watch_state_dir(data_dir: Path | None) -> Path:
+    """Where ``watch`` keeps its cursor: ``data_dir``, else a private folder of the user's.
+
+    Never a shared folder such as /tmp, where another user can plant a cursor
+    file that hides notifications. The default folder is created mode 0700 and
+    refused unless it is this user's; a ``data_dir`` the user chose is used as
+    given, with a warning when others can write to it (``FeedStateStore`` then
+    still refuses a cursor file it did not write).
+    """
+    if data_dir is None:
+        folder = Path(platformdirs.user_data_dir(APP_DIR_NAME)) / WATCH_DIR
+        _private_folder(folder)
+        return folder
+    if data_dir.exists() and not data_dir.is_dir():
+        raise UsageError(f"--data-dir {data_dir}: not a folder")
+    try:
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = data_dir.stat()
+    except OSError as error:
+        raise UsageError(f"--data-dir {data_dir}: {error.strerror or error}") from None
+    if sys.platform != "win32" and info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        sys.stderr.write(
+            f"warning: --data-dir {data_dir} is writable by other users; cursor files there"
+            " that this user did not write are ignored\n"
+        )
+    return data_dir
+
+
+def _private_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = folder.stat()
+        if not stat.S_ISDIR(info.st_mode):
+            raise UsageError(f"{folder} is not a folder; move it away or pass --data-dir")
+        if sys.platform == "win32":
+            return
+        if info.st_uid != os.geteuid():
+            raise UsageError(
+                f"{folder} belongs to uid {info.st_uid}, not to this user; "
+                "remove it or pass --data-dir"
+            )
+        if stat.S_IMODE(info.st_mode) & 0o077:
+            folder.chmod(0o700)
+    except OSError as error:
+        raise UsageError(f"cannot use {folder}: {error.strerror or error}") from None
 
 
 # --------------------------------------------------------------------- doctor
@@ -168,6 +369,7 @@ async def run_doctor(
     *,
     measure_latency: bool = False,
     out: TextIO = sys.stdout,
+    err: TextIO | None = None,
     connect_within: float = 20.0,
 ) -> int:
     """Run every check in order; returns the exit code (0 when all pass)."""
@@ -175,12 +377,18 @@ async def run_doctor(
     session: AuthSession | None = None
     supervisor_task: asyncio.Task[None] | None = None
     supervisor: RealtimeSupervisor | None = None
+
+    async def open_and_check_key() -> str:
+        nonlocal session
+        session = await AuthSession.open(creds.url, creds.anon_key, persist=False)
+        return await _check_anon_key(session)
+
     try:
         await report.check("config", lambda: _check_config(creds))
         await report.check("reachability", lambda: _check_reachable(creds.url))
-        session = await AuthSession.open(creds.url, creds.anon_key)
-        opened = session
-        await report.check("anon key", lambda: _check_anon_key(opened))
+        await report.check("anon key", open_and_check_key)
+        assert session is not None
+        opened: AuthSession = session
         await report.check("sign-in", lambda: _check_sign_in(opened, creds))
         await report.check("admin RPCs", lambda: _check_rpcs(opened))
         listener = _DoctorListener()
@@ -209,18 +417,39 @@ async def run_doctor(
         if supervisor is not None and supervisor_task is not None:
             supervisor.stop()
             await supervisor_task
-        if session is not None and session.access_token is not None:
-            await session.sign_out()
+        if session is not None:
+            await _end_session(session, err or sys.stderr)
     report.out.write("verdict: " + ("FAIL\n" if report.failed else "PASS\n"))
     return 1 if report.failed else 0
 
 
-async def _check_config(creds: Credentials) -> str:
+async def _end_session(session: AuthSession, err: TextIO) -> None:
+    """Sign the command's own session out (``local``) and close its connections.
+
+    A sign-out problem does not change the verdict or the exit status (the work
+    is done) but is said, since a session the server was not told about stays
+    valid there.
+    """
+    try:
+        if session.access_token is not None:
+            outcome: SignOutOutcome = await session.sign_out()
+            if outcome.message is not None:
+                err.write(f"warning: sign-out: {outcome.message}\n")
+                err.flush()
+    finally:
+        await session.close()
+
+
+def missing_settings(creds: Credentials) -> str | None:
+    """The "missing: ..." sentence naming how to give each empty setting, or ``None``."""
     missing = [name for name, value in asdict(creds).items() if not value]
-    if missing:
-        raise _Failed(
-            "missing: " + ", ".join(f"--{m.replace('_', '-')} / ${ENV[m]}" for m in missing)
-        )
+    return "missing: " + ", ".join(HOW_TO_GIVE[m] for m in missing) if missing else None
+
+
+async def _check_config(creds: Credentials) -> str:
+    missing = missing_settings(creds)
+    if missing is not None:
+        raise _Failed(missing)
     if not creds.url.startswith(("http://", "https://")):
         raise _Failed(f"the Supabase URL must start with http:// or https://, got {creds.url!r}")
     try:
@@ -361,50 +590,66 @@ async def run_watch(
     duration: float | None = None,
     data_dir: Path | None = None,
     out: TextIO = sys.stdout,
+    err: TextIO | None = None,
     stop: asyncio.Event | None = None,
     policy: SupervisorPolicy | None = None,
 ) -> int:
-    """Sign in, then stream until ``duration`` passes or ``stop`` is set."""
+    """Sign in, then stream until ``duration`` passes or ``stop`` is set.
+
+    The cursor file lives in ``data_dir`` (``run`` passes ``--data-dir`` through
+    ``watch_state_dir``) or, by default, in the user's private ``watch`` folder.
+    The session is the command's own and is signed out (``local``) however the
+    stream ends.
+    """
     lines = JsonLines(out)
+    missing = missing_settings(creds)
+    if missing is not None:
+        lines.emit("error", message=missing, error="MissingSettings")
+        return 2
+    if data_dir is None:
+        try:
+            data_dir = watch_state_dir(None)
+        except UsageError as error:
+            lines.emit("error", message=str(error), error="DataDir")
+            return 2
     try:
-        session = await AuthSession.open(creds.url, creds.anon_key)
+        session = await AuthSession.open(creds.url, creds.anon_key, persist=False)
     except ServiceError as exc:
         lines.emit("error", message=str(exc), error=type(exc).__name__)
         return 1
     try:
-        return await _watch_signed_in(
-            session, creds, lines, web_admin_url, duration, data_dir, stop, policy
-        )
+        try:
+            identity = await session.sign_in(creds.email, creds.password)
+        except ServiceError as exc:
+            lines.emit("error", message=str(exc), error=type(exc).__name__)
+            return 1
+        store = FeedStateStore.for_admin(creds.url, identity.user_id, data_dir)
+        await _stream(session, store, lines, web_admin_url, duration, stop, policy, creds)
+        return 0
     finally:
-        await session.close()  # the HTTP connections; supabase's client has no close
+        await _end_session(session, err or sys.stderr)
 
 
-async def _watch_signed_in(
+async def _stream(
     session: AuthSession,
-    creds: Credentials,
+    store: FeedStateStore,
     lines: JsonLines,
     web_admin_url: str,
     duration: float | None,
-    data_dir: Path | None,
     stop: asyncio.Event | None,
     policy: SupervisorPolicy | None,
-) -> int:
-    try:
-        identity = await session.sign_in(creds.email, creds.password)
-    except ServiceError as exc:
-        lines.emit("error", message=str(exc), error=type(exc).__name__)
-        return 1
-    store = FeedStateStore.for_admin(
-        creds.url, identity.user_id, data_dir or Path(tempfile.gettempdir())
-    )
+    creds: Credentials,
+) -> None:
+    identity = session.identity
+    assert identity is not None
     sync = Sync(session.api, store, lines, admin_id=identity.user_id, web_admin_url=web_admin_url)
     supervisor = RealtimeSupervisor(creds.url, creds.anon_key, session, sync, policy=policy)
     task = asyncio.get_running_loop().create_task(supervisor.run())
-    stop = stop or asyncio.Event()
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stop.wait(), duration)
-    supervisor.stop()
-    await task
-    await sync.close()
-    await session.sign_out()
-    return 0
+    try:
+        stop = stop or asyncio.Event()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), duration)
+    finally:
+        supervisor.stop()
+        await task
+        await sync.close()
