@@ -237,6 +237,7 @@ def devstack() -> Iterator[DevstackProcess]:
 ADMIN_RPCS: dict[str, dict[str, Any]] = {
     "admin_dashboard_stats": {},
     "admin_notifications_after": {"after_id": 0, "max_rows": 5},
+    "admin_notifications_before": {"before_id": None, "max_rows": 5, "unread_only": True},
     "admin_unread_count": {},
     "admin_mark_read": {"ids": [1, 2]},
     "admin_mark_all_read": {"up_to_id": 1},

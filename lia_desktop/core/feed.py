@@ -14,7 +14,12 @@ Delivery upstream is at-most-once (live) plus a lossless catch-up
 - Toasts: each new unread item once, filtered by ``ToastRules``; a burst
   (more than ``max_toasts`` in ``window``) or a large catch-up becomes one
   summary toast while the list keeps every item.
-- Memory: at most ``max_items`` items no older than ``max_age``.
+- The unread backlog is the server's truth: ``receive_backlog`` takes every
+  unread item at or below the cursor (fetched newest first after a restart or
+  a reconnect) without toasting any, and unread items are never evicted, so
+  ``unread_count`` is the server's count for this admin.
+- Memory: every unread item, plus at most ``max_items`` read items no older
+  than ``max_age`` (the history window).
 """
 
 from __future__ import annotations
@@ -115,6 +120,8 @@ class StormPolicy:
 
 @dataclass(frozen=True, slots=True)
 class HistoryPolicy:
+    """How many read items the center keeps besides the unread ones, and for how long."""
+
     max_items: int = 500
     max_age: timedelta = timedelta(days=30)
 
@@ -150,13 +157,15 @@ class NotificationFeed:
         self._cursor = cursor
         self._above = {i for i in seen_above if i > cursor}
         self._items: dict[int, Notification] = {}
-        self._ids: list[int] = []  # sorted keys of _items, for eviction
+        self._ids: list[int] = []  # sorted keys of _items
+        self._read_ids: list[int] = []  # sorted ids of the read items: the ones evicted
         self._unread = 0
         self._early_reads: set[int] = set()  # read elsewhere before it arrived here
         self._recent_toasts: deque[datetime] = deque()
         self._held: list[int] = []
         self._held_since: datetime | None = None
         self._catch_up: list[int] = []
+        self._started = cursor > 0 or bool(self._above)
         self._advance()
 
     # ------------------------------------------------------------ read side
@@ -171,8 +180,13 @@ class NotificationFeed:
 
     @property
     def unread_count(self) -> int:
-        """Unread among the kept items (the history window)."""
+        """Unread items; all of them are kept, so after a backlog this is the server's count."""
         return self._unread
+
+    @property
+    def fresh(self) -> bool:
+        """Never started: no saved cursor (a first run, or a new data folder)."""
+        return not self._started
 
     def items(self) -> list[Notification]:
         """Newest first, as the notification center lists them."""
@@ -180,10 +194,6 @@ class NotificationFeed:
 
     def get(self, notification_id: int) -> Notification | None:
         return self._items.get(notification_id)
-
-    def kept_ids(self) -> tuple[int, ...]:
-        """Ids of the kept items, ascending: what a reconnect re-reads read flags for."""
-        return tuple(self._ids)
 
     @property
     def wakeup_at(self) -> datetime | None:
@@ -240,6 +250,44 @@ class NotificationFeed:
                 toasts = tuple(self._single(self._items[i]) for i in pending)
                 self._recent_toasts.extend(now for _ in toasts)
         return FeedUpdate(added=tuple(a for a in added if a.id in self._items), toasts=toasts)
+
+    def start_at(self, cursor: int) -> None:
+        """A fresh feed starts at the server's newest id: what came before is the backlog's,
+        shown if unread and never toasted (a first run toasts nothing old)."""
+        if not self._started:
+            self._started = True
+            self._cursor = cursor
+
+    def receive_backlog(
+        self,
+        rows: Iterable[Notification],
+        *,
+        up_to: int,
+        down_to: int = 0,
+        except_ids: Collection[int] = (),
+    ) -> bool:
+        """The server's unread items with ``down_to <= id <= up_to`` (all of them), plus any
+        read rows of a history page; never toasts. True if the list changed.
+
+        Held items in that range take the server's state: read when the server
+        no longer lists them unread, unread (added if missing) when it does.
+        ``except_ids``: local toggles the server may not have committed.
+        """
+        changed = False
+        server_read: dict[int, bool] = {}
+        for row in rows:
+            if row.id <= up_to and row.id not in except_ids:
+                server_read[row.id] = row.read
+                if row.id not in self._items:
+                    self._insert(row)
+                    changed = True
+        for i in self._ids[bisect.bisect_left(self._ids, down_to) :]:
+            if i > up_to:
+                break
+            if i not in except_ids:
+                changed |= self._set_read(i, read=server_read.get(i, True))
+        self._trim()
+        return changed
 
     def skip(self, notification_id: int) -> None:
         """Count an id as seen without an item (a row that failed to parse), so the cursor moves on."""
@@ -300,19 +348,6 @@ class NotificationFeed:
             changed |= self._set_read(i, read=False)
         return changed
 
-    def reconcile_read_flags(
-        self, rows: Iterable[Notification], *, except_ids: Collection[int] = ()
-    ) -> bool:
-        """Take the server's read flags for kept items; True if anything changed.
-
-        After a disconnect the live read-state events of other sessions are
-        lost, so a re-read of the kept rows is the only way to learn them.
-        ``except_ids``: local toggles the server may not have committed yet.
-        """
-        kept = [r for r in rows if r.id in self._items and r.id not in except_ids]
-        read = self.apply_remote_reads(r.id for r in kept if r.read)
-        return self.apply_remote_unreads(r.id for r in kept if not r.read) or read
-
     # ------------------------------------------------------------ internals
 
     def _admit(self, n: Notification) -> bool:
@@ -325,13 +360,23 @@ class NotificationFeed:
             self._early_reads.discard(n.id)
             n = replace(n, read=True)
         self._above.add(n.id)
-        self._items[n.id] = n
-        bisect.insort(self._ids, n.id)
-        self._unread += not n.read
-        while len(self._ids) > self.history.max_items:
-            self._evict(self._ids[0])
+        self._insert(n)
+        self._trim()
         self._advance()
         return True
+
+    def _insert(self, n: Notification) -> None:
+        self._items[n.id] = n
+        bisect.insort(self._ids, n.id)
+        if n.read:
+            bisect.insort(self._read_ids, n.id)
+        else:
+            self._unread += 1
+
+    def _trim(self) -> None:
+        """Keep at most ``max_items`` read items (the oldest go); unread ones all stay."""
+        while len(self._read_ids) > self.history.max_items:
+            self._evict(self._read_ids[0])
 
     def _advance(self) -> None:
         while self._cursor + 1 in self._above:
@@ -342,12 +387,14 @@ class NotificationFeed:
 
     def _expire(self, now: datetime) -> None:
         horizon = now - self.history.max_age
-        while self._ids and self._items[self._ids[0]].created_at < horizon:
-            self._evict(self._ids[0])
+        while self._read_ids and self._items[self._read_ids[0]].created_at < horizon:
+            self._evict(self._read_ids[0])
 
     def _evict(self, notification_id: int) -> None:
+        """Forget a read item (unread ones are the backlog and stay)."""
         self._ids.pop(bisect.bisect_left(self._ids, notification_id))
-        self._unread -= not self._items.pop(notification_id).read
+        self._read_ids.pop(bisect.bisect_left(self._read_ids, notification_id))
+        del self._items[notification_id]
 
     def _is_unread(self, notification_id: int) -> bool:
         item = self._items.get(notification_id)
@@ -359,6 +406,10 @@ class NotificationFeed:
             return False
         self._items[notification_id] = replace(item, read=read)
         self._unread += -1 if read else 1
+        if read:
+            bisect.insort(self._read_ids, notification_id)
+        else:
+            self._read_ids.pop(bisect.bisect_left(self._read_ids, notification_id))
         return True
 
     def _toastable(self, n: Notification, now: datetime) -> bool:

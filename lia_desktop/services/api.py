@@ -47,13 +47,17 @@ class AdminApi:
         data = await self._call(
             "admin_notifications_after", {"after_id": after_id, "max_rows": max_rows}
         )
-        if data is None:
-            return []
-        if not isinstance(data, list):
-            raise ServerError(
-                f"admin_notifications_after returned {type(data).__name__}, not a list"
-            )
-        return cast(list[JsonObject], data)
+        return _rows("admin_notifications_after", data)
+
+    async def notifications_before(
+        self, before_id: int | None, max_rows: int = PAGE_SIZE, *, unread_only: bool = False
+    ) -> list[JsonObject]:
+        """Rows with ``id < before_id`` (all when None) in descending id, at most ``max_rows``."""
+        data = await self._call(
+            "admin_notifications_before",
+            {"before_id": before_id, "max_rows": max_rows, "unread_only": unread_only},
+        )
+        return _rows("admin_notifications_before", data)
 
     async def mark_read(self, ids: Sequence[int]) -> int:
         return int(await self._call("admin_mark_read", {"ids": list(ids)}))
@@ -66,3 +70,11 @@ class AdminApi:
 
     async def unread_count(self) -> int:
         return int(await self._call("admin_unread_count"))
+
+
+def _rows(function: str, data: Any) -> list[JsonObject]:
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise ServerError(f"{function} returned {type(data).__name__}, not a list")
+    return cast(list[JsonObject], data)

@@ -1,14 +1,20 @@
-"""Snapshot + catch-up + live events, merged into exactly-once state.
+"""Snapshot + catch-up + unread backlog + live events, merged into exactly-once state.
 
 ``postgres_changes`` is at-most-once with no replay, so after every
-(re)subscribe (the ``system`` ok) ``catch_up`` fetches the stats snapshot and
-every notification after the persisted cursor, page by page. Live events that
-arrive meanwhile are buffered and replayed afterwards: counter updates then
-apply on top of the snapshot only when their ``seq`` is newer, and
-notifications are de-duplicated by id in ``core.feed``. The cursor (and the ids
-seen above it) persist in a small JSON file, so a restart neither loses nor
-repeats a notification. Read flags changed elsewhere while disconnected (their
-live events lost) are re-read for the items the feed already holds.
+(re)subscribe (the ``system`` ok) ``catch_up`` fetches the stats snapshot,
+every notification after the persisted cursor (page by page; these may
+toast), then the server's whole unread backlog at or below the cursor and a
+page of recent history (newest first; never toasted). Live events that arrive
+meanwhile are buffered and replayed afterwards: counter updates then apply on
+top of the snapshot only when their ``seq`` is newer, and notifications are
+de-duplicated by id in ``core.feed``. So after any catch-up (a start, a
+sign-in, a reconnect, a wake) the badge is the server's unread count and the
+center holds every unread item, whatever was read or unread elsewhere.
+
+The cursor (and the ids seen above it) persist in a small JSON file, written
+*before* the observer hears of new items: a kill at any moment can cost a toast
+(the item is still listed, unread), never show one twice. A first run (no
+file) starts at the server's newest id and toasts nothing old.
 """
 
 from __future__ import annotations
@@ -41,12 +47,17 @@ from lia_desktop.core.models import (
 )
 from lia_desktop.core.stats import LiveStats, needs_snapshot
 from lia_desktop.services.api import PAGE_SIZE, AdminApi
+from lia_desktop.services.errors import ServiceError
 from lia_desktop.services.files import write_json_atomic
 from lia_desktop.services.supervisor import ChangeEvent
+from lia_desktop.services.tasks import BackgroundTasks
 
 log = logging.getLogger(__name__)
 
-SAVE_DELAY = 1.0
+#: read items of the recent history loaded with the backlog (the center's first screen)
+HISTORY_PAGE = 100
+#: at most this many unread items are held (memory bound); older unread ones stay on the server
+MAX_BACKLOG = 50_000
 #: window figures (bookings 24 h, professionals 30 d) age with time: re-publish this often
 STATS_AGING_INTERVAL = 60.0
 #: a fresh snapshot this often while live: trends move, and the live stats only need to
@@ -192,9 +203,12 @@ class Sync:
         #: ids a running reconcile must leave alone (None: no reconcile running)
         self._toggled_meanwhile: set[int] | None = None
         self._buffer: list[ChangeEvent] | None = None  # not None while a catch-up runs
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._save_handle: asyncio.TimerHandle | None = None
+        self._tasks = BackgroundTasks("sync", expected=(ServiceError,))
+        #: feed updates not yet told to the observer: saved first, then told (end of loop turn)
+        self._untold: list[FeedUpdate] = []
+        self._tell_handle: asyncio.Handle | None = None
         self._snapshot_wanted = False
+        self._backlog_wanted = False
         self.catch_ups = 0
 
     # --- SupervisorListener ------------------------------------------------
@@ -227,19 +241,22 @@ class Sync:
         async with self._lock:
             self._buffer = []
             try:
-                self._snapshot_wanted = False
-                await self._refresh_snapshot()
-                held = self.feed.kept_ids()
+                self._snapshot_wanted = self._backlog_wanted = False
+                snapshot = await self._refresh_snapshot()
+                self.feed.start_at(snapshot.cursor)
                 await self._fetch_missed()
-                await self._reconcile_read_flags(held)
+                await self._fetch_backlog()
             finally:
                 buffered, self._buffer = self._buffer, None
                 for event in buffered:
                     self.on_change(event)
             self.catch_ups += 1
             self.save_now()
+            # the state after a catch-up is the server's: say it even when nothing changed
+            # (``watch`` prints its feed line; the app's state ignores an equal view)
+            self._observer.feed_changed(FeedUpdate(), self.feed)
 
-    async def _refresh_snapshot(self) -> None:
+    async def _refresh_snapshot(self) -> wire.StatsSnapshot:
         snapshot = wire.parse_stats_snapshot(await self._api.dashboard_stats())
         self._live_stats.apply_snapshot(snapshot, _now())
         if self._resnapshot is not None:
@@ -248,6 +265,7 @@ class Sync:
             SNAPSHOT_REFRESH_INTERVAL, self._request_snapshot
         )
         self._publish_stats()
+        return snapshot
 
     def _parse_rows(self, rows: Sequence[Mapping[str, Any]]) -> list[Notification]:
         parsed = []
@@ -275,30 +293,47 @@ class Sync:
                 return
             after = max(after, int(rows[-1]["id"]))
 
-    async def _reconcile_read_flags(self, held: Sequence[int]) -> None:
-        """Re-read the read flags of the items held before this catch-up (oldest to newest).
+    async def _fetch_backlog(self) -> bool:
+        """Every unread item at or below the cursor, and a page of recent history, as the
+        server has them now; items held here take the server's read state. True if the
+        list changed.
 
         A toggle made here that the server may not have committed (queued, in
-        flight, or made while these rows were fetched) keeps its local state.
+        flight, or made while these pages were fetched) keeps its local state.
         """
-        if not held:
-            return
-        after, newest = held[0] - 1, held[-1]
-        limit = min(len(held), PAGE_SIZE)
-        # unconfirmed now, or toggled before the last page arrives: the rows may predate the commit
+        up_to = self.feed.cursor
         keep = self._toggled_meanwhile = set(self._unconfirmed)
-        changed = False
         try:
-            while after < newest:
-                rows = await self._api.notifications_after(after, limit)
-                changed |= self.feed.reconcile_read_flags(self._parse_rows(rows), except_ids=keep)
-                if len(rows) < limit:
+            rows = list(await self._api.notifications_before(up_to + 1, HISTORY_PAGE))
+            unread: list[Mapping[str, Any]] = []
+            before, down_to = up_to + 1, 0
+            while True:
+                page = await self._api.notifications_before(before, PAGE_SIZE, unread_only=True)
+                unread += page
+                if len(page) < PAGE_SIZE:
                     break
-                after = int(rows[-1]["id"])
+                before = int(page[-1]["id"])
+                if len(unread) >= MAX_BACKLOG:
+                    down_to = before
+                    log.warning("more than %d unread: older ones stay on the server", MAX_BACKLOG)
+                    break
         finally:
             self._toggled_meanwhile = None
-        if changed:
-            self._observer.feed_changed(FeedUpdate(), self.feed)
+        parsed = self._parse_rows([*unread, *rows])
+        return self.feed.receive_backlog(parsed, up_to=up_to, down_to=down_to, except_ids=keep)
+
+    def _request_backlog(self) -> None:
+        """Refetch the backlog (an item not held here was made unread elsewhere); coalesced."""
+        if not self._backlog_wanted:
+            self._backlog_wanted = True
+            self._tasks.spawn(self._refresh_wanted_backlog(), "backlog refresh")
+
+    async def _refresh_wanted_backlog(self) -> None:
+        async with self._lock:
+            if self._backlog_wanted:
+                self._backlog_wanted = False
+                if await self._fetch_backlog():
+                    self._observer.feed_changed(FeedUpdate(), self.feed)
 
     # --- live events -------------------------------------------------------
 
@@ -311,8 +346,7 @@ class Sync:
             if self._live_stats.apply_notification(notification, now):
                 self._publish_stats()
             if update.gap:
-                self._spawn(self.catch_up())
-            self._save_soon()
+                self._tasks.spawn(self.catch_up(), "catch-up after a gap")
         elif event.table == "admin_stats_counters" and event.type in ("INSERT", "UPDATE"):
             if self._live_stats.apply_counter(wire.parse_counter(event.record), _now()):
                 self._publish_stats()
@@ -321,21 +355,33 @@ class Sync:
                 self._observer.feed_changed(FeedUpdate(), self.feed)
         elif event.table == "admin_notification_reads" and event.type == "DELETE":
             unread = wire.parse_unread(event.old_record)
-            if unread.admin_id == self._admin_id and self.feed.apply_remote_unreads(
-                [unread.notification_id]
-            ):
+            if unread.admin_id != self._admin_id:
+                return
+            if self.feed.apply_remote_unreads([unread.notification_id]):
                 self._observer.feed_changed(FeedUpdate(), self.feed)
+            elif self.feed.get(unread.notification_id) is None:
+                self._request_backlog()  # an item this app no longer holds is unread again
         elif needs_snapshot(event.table, event.type):
             self._request_snapshot()
 
     def _feed_updated(self, update: FeedUpdate) -> None:
-        """Tell the observer, and make sure toasts the storm control holds are released."""
+        """Tell the observer (saved first), and make sure held toasts are released."""
         if update.added or update.toasts:
-            self._observer.feed_changed(update, self.feed)
+            self._untold.append(update)
+            if self._tell_handle is None:
+                self._tell_handle = asyncio.get_running_loop().call_soon(self._tell)
         wakeup = self.feed.wakeup_at
         if wakeup is not None and self._tick is None:
             delay = max(0.0, (wakeup - _now()).total_seconds())
             self._tick = asyncio.get_running_loop().call_later(delay, self._release_held)
+
+    def _tell(self) -> None:
+        """Persist the cursor, then show: one write per loop turn covers a whole burst."""
+        self._tell_handle = None
+        updates, self._untold = self._untold, []
+        self.save_now()
+        for update in updates:
+            self._observer.feed_changed(update, self.feed)
 
     def _release_held(self) -> None:
         """``feed.tick`` at the end of a hold: the held toasts go out as one (summary) toast."""
@@ -346,7 +392,7 @@ class Sync:
         """Refetch the window figures; a burst of requests costs one or two RPCs, not one each."""
         if not self._snapshot_wanted:
             self._snapshot_wanted = True
-            self._spawn(self._refresh_wanted_snapshot())
+            self._tasks.spawn(self._refresh_wanted_snapshot(), "stats snapshot")
 
     async def _refresh_wanted_snapshot(self) -> None:
         async with self._lock:
@@ -372,6 +418,11 @@ class Sync:
             self.stats = stats
             self._observer.stats_changed(stats)
 
+    def apply_settings(self, rules: ToastRules, web_admin_url: str) -> None:
+        """Settings changed: the next toast follows the new rules and opens the new URL."""
+        self.feed.rules = rules
+        self.feed.web_admin_url = web_admin_url
+
     # --- read state --------------------------------------------------------
 
     async def mark_read(self, ids: list[int]) -> None:
@@ -395,7 +446,7 @@ class Sync:
                     await rpc(changed)
 
     async def mark_all_read(self) -> None:
-        held = self.feed.kept_ids()
+        held = [n.id for n in self.feed.items() if not n.read]
         up_to = self.feed.mark_all_read()
         self._observer.feed_changed(FeedUpdate(), self.feed)
         if up_to is not None:
@@ -417,34 +468,14 @@ class Sync:
 
     # --- persistence and tasks ---------------------------------------------
 
-    def _save_soon(self) -> None:
-        if self._save_handle is None:
-            self._save_handle = asyncio.get_running_loop().call_later(SAVE_DELAY, self.save_now)
-
     def save_now(self) -> None:
-        if self._save_handle is not None:
-            self._save_handle.cancel()
-            self._save_handle = None
         self._store.save(FeedState(self.feed.cursor, self.feed.seen_above))
 
-    def _spawn(self, coroutine: Any) -> None:
-        task: asyncio.Task[None] = asyncio.get_running_loop().create_task(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._done)
-
-    def _done(self, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.warning("background sync failed: %s", task.exception())
-
     async def close(self) -> None:
-        for timer in (self._aging, self._resnapshot, self._tick):
+        for timer in (self._aging, self._resnapshot, self._tick, self._tell_handle):
             if timer is not None:
                 timer.cancel()
-        for task in list(self._tasks):
-            task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._tasks.close()
         self.save_now()
 
 

@@ -113,10 +113,10 @@ def test_skip_moves_the_cursor_over_an_unreadable_row() -> None:
     assert f.items() == []
 
 
-def test_items_are_newest_first_and_bounded_by_count_and_age() -> None:
+def test_read_items_are_newest_first_and_bounded_by_count_and_age() -> None:
     f = feed(history=HistoryPolicy(max_items=3, max_age=timedelta(days=30)))
     for i in (2, 1, 4, 3):
-        f.receive_live(note(i, at=T0 + i * SECOND), T0)
+        f.receive_live(note(i, at=T0 + i * SECOND, read=True), T0)
     assert [n.id for n in f.items()] == [4, 3, 2]
     assert f.get(1) is None
     f.receive_live(note(5, at=T0 + timedelta(days=2)), T0 + timedelta(days=2))
@@ -126,16 +126,38 @@ def test_items_are_newest_first_and_bounded_by_count_and_age() -> None:
     assert f.cursor == 5
 
 
-def test_an_item_evicted_on_arrival_is_not_reported() -> None:
+def test_unread_items_are_never_evicted_whatever_their_number_or_age() -> None:
+    f = feed(history=HistoryPolicy(max_items=2, max_age=timedelta(days=1)))
+    for i in range(1, 6):
+        f.receive_live(note(i, at=T0 + i * SECOND), T0)
+    f.tick(T0 + timedelta(days=5))
+    assert [n.id for n in f.items()] == [5, 4, 3, 2, 1]
+    assert f.unread_count == 5
+    f.mark_read([1, 2, 3])  # kept while the admin looks at them...
+    assert f.unread_count == 2
+    assert len(f.items()) == 5
+    f.mark_unread([2])
+    f.tick(T0 + timedelta(days=5))  # ...until they age out, read; 2 is unread again: it stays
+    assert [n.id for n in f.items()] == [5, 4, 2]
+    by_count = feed(history=HistoryPolicy(max_items=2))
+    for i in range(1, 6):
+        by_count.receive_live(note(i), T0)
+    by_count.mark_read([1, 2, 3])
+    by_count.receive_live(note(6), T0)
+    assert [n.id for n in by_count.items()] == [6, 5, 4, 3, 2]  # the oldest read went
+
+
+def test_a_read_item_evicted_on_arrival_is_not_reported() -> None:
     f = feed(history=HistoryPolicy(max_items=1))
-    f.receive_live(note(2), T0)
-    update = f.receive_live(note(1), T0)
+    f.receive_live(note(2, read=True), T0)
+    update = f.receive_live(note(1, read=True), T0)
     assert update.added == ()
-    page = f.receive_page(0, [note(1), note(2)], last=True, now=T0)
+    page = f.receive_page(0, [note(1, read=True), note(2, read=True)], last=True, now=T0)
     assert page == FeedUpdate()
     gap = feed(history=HistoryPolicy(max_items=1))
-    gap.receive_live(note(3), T0)
-    assert gap.receive_page(0, [note(1), note(2), note(3)], last=True, now=T0) == FeedUpdate()
+    gap.receive_live(note(3, read=True), T0)
+    rows = [note(1, read=True), note(2, read=True), note(3, read=True)]
+    assert gap.receive_page(0, rows, last=True, now=T0) == FeedUpdate()
     assert gap.cursor == 3
 
 
@@ -222,19 +244,39 @@ def test_a_repeated_row_carries_the_server_read_flag() -> None:
     assert f.unread_count == 0
 
 
-def test_reconciled_read_flags_follow_the_server_except_unconfirmed_toggles() -> None:
+def test_the_backlog_follows_the_server_except_unconfirmed_toggles() -> None:
     f = feed()
-    for i in (1, 2, 3, 4):
+    for i in (1, 2, 3, 4, 9):
         f.receive_live(note(i, read=i == 2), T0)
     f.mark_read([4])  # toggled here, its RPC not committed yet
-    server = [note(1, read=True), note(2), note(3), note(4), note(5, read=True)]
-    assert f.reconcile_read_flags(server, except_ids={4})
-    assert [(n.id, n.read) for n in f.items()] == [(4, True), (3, False), (2, False), (1, True)]
+    # The server's unread items <= 8 (3 was read elsewhere; 7 made unread elsewhere,
+    # never held here) and a history page (5 read).
+    server = [note(7), note(4), note(2), note(1), note(5, read=True)]
+    assert f.receive_backlog(server, up_to=8, except_ids={4})
+    assert [(n.id, n.read) for n in f.items()] == [
+        (9, False), (7, False), (5, True), (4, True), (3, True), (2, False), (1, False),
+    ]  # fmt: skip
+    assert f.unread_count == 4  # 9 is above up_to: the catch-up's, left as it is
+    assert not f.receive_backlog(server, up_to=8, except_ids={4})  # nothing left to change
+    assert f.receive_backlog([note(5)], up_to=8, down_to=5)  # truncated: 1-4 untouched
+    assert [n.id for n in f.items() if not n.read] == [9, 5, 2, 1]
+    assert f.receive_backlog([note(6)], up_to=3)  # none unread up to 3; 6 is the catch-up's
+    assert f.get(6) is None
+    assert [n.id for n in f.items() if not n.read] == [9, 5]
+
+
+def test_a_fresh_feed_starts_at_the_server_cursor_and_toasts_nothing_old() -> None:
+    f = feed()
+    assert f.fresh
+    f.start_at(40)
+    assert f.cursor == 40
+    assert not f.fresh
+    f.start_at(90)  # only a fresh feed moves
+    assert f.cursor == 40
+    assert f.receive_backlog([note(38), note(12)], up_to=40)
     assert f.unread_count == 2
-    assert not f.reconcile_read_flags(server, except_ids={4})  # nothing left to change
-    assert f.get(5) is None  # a row not kept stays out
-    assert f.reconcile_read_flags([note(2, read=True)])  # reads alone also count as a change
-    assert f.kept_ids() == (1, 2, 3, 4)
+    update = f.receive_page(40, [note(41)], last=True, now=T0)
+    assert [t.notification_ids for t in update.toasts] == [(41,)]
 
 
 # ---------------------------------------------------------------- toasts

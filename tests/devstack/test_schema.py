@@ -766,7 +766,46 @@ ADMIN_RPCS = [
     ("admin_mark_read(%s)", ([1],)),
     ("admin_mark_all_read(%s)", (1,)),
     ("admin_unread_count()", ()),
+    ("admin_notifications_before(%s, %s, %s)", (None, 5, True)),
 ]
+
+
+def test_pages_before_an_id_walk_the_unread_backlog_and_the_history_newest_first(
+    migrated_conninfo: str,
+) -> None:
+    with rolled_back(migrated_conninfo) as conn:
+        for price in range(1, 8):
+            conn.execute(
+                "insert into public.bookings (customer_id, service, total_price_cop)"
+                " values (%s, 'Gardening', %s)",
+                (DEMO_CUSTOMER, price),
+            )
+        act_as(conn, ADMIN_CLAIMS)
+        newest = rpc(conn, "admin_notifications_before(null, 3)")
+        top = newest[0]["id"]
+        assert [r["id"] for r in newest] == [top, top - 1, top - 2]
+        rpc(conn, "admin_mark_read(%s)", [top - 1, top - 3])
+
+        unread: list[int] = []
+        before = None
+        while page := rpc(conn, "admin_notifications_before(%s, %s, true)", before, 2):
+            assert all(not r["read"] for r in page)
+            unread += [r["id"] for r in page]
+            before = page[-1]["id"]
+        assert unread == sorted(unread, reverse=True)
+        assert len(unread) == rpc(conn, "admin_unread_count()")
+        assert top - 1 not in unread
+        assert top - 3 not in unread
+        history = rpc(conn, "admin_notifications_before(%s, 5)", top + 1)
+        assert [(r["id"], r["read"]) for r in history[:4]] == [
+            (top, False), (top - 1, True), (top - 2, False), (top - 3, True),
+        ]  # fmt: skip
+        assert rpc(conn, "admin_notifications_before(%s, 0)", top) == []
+        plan = conn.execute(
+            "explain select 1 from public.admin_notifications a where a.id < 100"
+            " order by a.id desc limit 10"
+        ).fetchall()
+        assert "Index" in str(plan)
 
 
 @pytest.mark.parametrize(("call", "args"), ADMIN_RPCS, ids=[c.split("(")[0] for c, _ in ADMIN_RPCS])

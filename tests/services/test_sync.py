@@ -80,6 +80,15 @@ class TableServer(AdminApi):
             if self.meanwhile is not None:
                 await self.meanwhile(after)
             return page
+        if function == "admin_notifications_before":
+            before = params["before_id"]
+            rows = [
+                dict(r)
+                for r in reversed(self.rows)
+                if (before is None or r["id"] < before)
+                and not (params["unread_only"] and r["read"])
+            ]
+            return rows[: params["max_rows"]]
         if function in ("admin_mark_read", "admin_mark_unread"):
             gate, self.read_gate = self.read_gate, None
             if gate is not None:
@@ -129,6 +138,22 @@ def make(tmp_path: Path, server: TableServer) -> tuple[Sync, Recorder]:
     return sync, recorder
 
 
+async def started(tmp_path: Path, server: TableServer) -> tuple[Sync, Recorder]:
+    """A Sync past its first catch-up on a project that had no notification yet: what comes
+    next is new (a first run on a project with notifications loads them as the backlog)."""
+    rows, server.rows = server.rows, []
+    sync, recorder = make(tmp_path, server)
+    await sync.catch_up()
+    server.rows = rows
+    return sync, recorder
+
+
+async def told() -> None:
+    """Let the end-of-turn callback run: Sync saves the cursor, then tells its observer."""
+    for _ in range(3):
+        await asyncio.sleep(0)
+
+
 def insert(i: int) -> ChangeEvent:
     return ChangeEvent("admin_notifications", "INSERT", row(i), {}, "2026-11-24T10:00:00Z")
 
@@ -140,24 +165,65 @@ def counter(metric: str, value: int, seq: int) -> ChangeEvent:
 
 async def test_catch_up_pages_until_done_and_persists_the_cursor(tmp_path: Path) -> None:
     server = TableServer()
+    sync, recorder = await started(tmp_path, server)
     server.rows = [row(i) for i in range(1, 2 * PAGE_SIZE + 8)]
-    sync, recorder = make(tmp_path, server)
     await sync.catch_up()
+    await told()
     assert recorder.added == list(range(1, 2 * PAGE_SIZE + 8))
-    assert server.calls.count("admin_notifications_after") == 3
+    assert server.calls.count("admin_notifications_after") == 1 + 3
     assert recorder.toasts == 1  # a catch-up of many is one summary toast
     restarted, again = make(tmp_path, server)
     assert restarted.feed.cursor == 2 * PAGE_SIZE + 7
     await restarted.catch_up()
+    await told()
     assert again.added == []
+    assert again.toasts == 0
+    assert restarted.feed.unread_count == 2 * PAGE_SIZE + 7  # the backlog, from the server
+
+
+async def test_a_first_run_shows_the_unread_backlog_and_toasts_nothing_old(
+    tmp_path: Path,
+) -> None:
+    server = TableServer()
+    server.rows = [row(i) | {"read": i % 3 == 0} for i in range(1, 1200)]
+    sync, recorder = make(tmp_path, server)
+    await sync.catch_up()
+    await told()
+    unread = [r["id"] for r in server.rows if not r["read"]]
+    assert sync.feed.unread_count == len(unread) == 800
+    assert {n.id for n in sync.feed.items() if not n.read} == set(unread)
+    assert recorder.toasts == 0
+    assert sync.feed.cursor == 1199
+    history = [i for i in range(1100, 1200) if i % 3 == 0]  # the newest 100 rows' read ones
+    assert sorted(n.id for n in sync.feed.items() if n.read) == history
+
+
+async def test_the_cursor_is_saved_before_the_observer_hears_of_new_items(
+    tmp_path: Path,
+) -> None:
+    """A kill right after a toast must not show it again: the file already says so."""
+    server = TableServer()
+    sync, _ = await started(tmp_path, server)
+    store = FeedStateStore(tmp_path / "feed.json")
+    seen: list[int] = []
+
+    class SavedFirst(Recorder):
+        def feed_changed(self, update: FeedUpdate, feed: NotificationFeed) -> None:
+            seen.append(store.load().cursor)
+
+    sync._observer = SavedFirst()
+    server.rows.append(row(1))
+    sync.on_change(insert(1))
+    await told()
+    assert seen == [1]
 
 
 async def test_live_events_during_catch_up_are_buffered_and_deduplicated(tmp_path: Path) -> None:
     server = TableServer()
+    sync, recorder = await started(tmp_path, server)
     server.rows = [row(i) for i in range(1, 6)]
     server.counters["total_bookings"] = (5, 10)
     server.gate = asyncio.Event()
-    sync, recorder = make(tmp_path, server)
     running = asyncio.create_task(sync.catch_up())
     await asyncio.sleep(0)
     server.rows.append(row(6))
@@ -171,6 +237,7 @@ async def test_live_events_during_catch_up_are_buffered_and_deduplicated(tmp_pat
     assert recorder.added == []  # nothing applied before the snapshot and the missed rows
     server.gate.set()
     await running
+    await told()
     assert sorted(recorder.added) == [1, 2, 3, 4, 5, 6]
     assert len(recorder.added) == 6
     assert sync.stats is not None
@@ -187,15 +254,17 @@ async def test_live_event_past_a_gap_triggers_a_catch_up(tmp_path: Path) -> None
         await asyncio.sleep(0)
         if sync.catch_ups == 2:
             break
+    await told()
     assert sorted(recorder.added) == [1, 2, 3]
 
 
 async def test_a_malformed_row_is_skipped_not_fatal(tmp_path: Path) -> None:
     server = TableServer()
     bad = row(2) | {"priority": "apocalyptic"}
+    sync, recorder = await started(tmp_path, server)
     server.rows = [row(1), bad, row(3)]
-    sync, recorder = make(tmp_path, server)
     await sync.catch_up()
+    await told()
     assert recorder.added == [1, 3]
     assert sync.feed.cursor == 3
 
@@ -288,10 +357,11 @@ async def test_reads_and_unreads_made_elsewhere_while_offline_apply_on_catch_up(
 ) -> None:
     """The live read-state events of the disconnected time are lost: catch-up re-reads the flags."""
     server = TableServer()
-    bad = row(2) | {"priority": "apocalyptic"}  # not in the feed: the re-read needs a second page
+    bad = row(2) | {"priority": "apocalyptic"}  # never in the feed
+    sync, recorder = await started(tmp_path, server)
     server.rows = [row(1) | {"read": True}, bad, row(3), row(4), row(5)]
-    sync, recorder = make(tmp_path, server)
     await sync.catch_up()
+    await told()
     assert read_flags(sync) == {1: True, 3: False, 4: False, 5: False}
 
     server.set_read([1], read=False)  # another device of this admin, while offline
@@ -299,13 +369,11 @@ async def test_reads_and_unreads_made_elsewhere_while_offline_apply_on_catch_up(
     server.rows.append(row(6))
     changes = recorder.feed_changes
     await sync.catch_up()
+    await told()
     assert read_flags(sync) == {1: False, 3: True, 4: False, 5: True, 6: False}
     assert sync.feed.unread_count == 3
-    assert recorder.feed_changes == changes + 2  # the new item, then the read flags
-
-    changes = recorder.feed_changes
-    await sync.catch_up()
-    assert recorder.feed_changes == changes  # nothing changed: nothing published
+    assert recorder.feed_changes == changes + 2  # the new item, then the end of the catch-up
+    assert recorder.added[-1] == 6
 
 
 async def test_a_reconcile_leaves_local_toggles_the_server_may_not_have_yet(
@@ -326,10 +394,9 @@ async def test_a_reconcile_leaves_local_toggles_the_server_may_not_have_yet(
     gate.set()
     await queued
 
-    # toggled and confirmed while the re-read rows were on the wire: the rows predate it
+    # toggled and confirmed while the backlog rows were on the wire: the rows predate it
     async def unread_two(after_id: int) -> None:
-        if after_id == 0:  # the re-read (the missed-rows fetch is after the cursor)
-            await sync.mark_unread([2])
+        await sync.mark_unread([2])
 
     server.meanwhile = unread_two
     await sync.catch_up()
@@ -341,12 +408,12 @@ async def test_a_reconcile_leaves_local_toggles_the_server_may_not_have_yet(
 async def test_toasts_held_by_storm_control_go_out_when_the_hold_ends(tmp_path: Path) -> None:
     """Regression: nothing called ``feed.tick``, so after the first storm no toast ever showed."""
     server = TableServer()
-    sync, recorder = make(tmp_path, server)
-    await sync.catch_up()
+    sync, recorder = await started(tmp_path, server)
     sync.feed.storm = StormPolicy(max_toasts=1, hold=timedelta(milliseconds=50))
     for i in (1, 2, 3):
         server.rows.append(row(i))
         sync.on_change(insert(i))
+    await told()
     assert recorder.toasts == 1  # the first alone; 2 and 3 held
     for _ in range(500):  # up to 5 s
         if recorder.toasts == 2:
