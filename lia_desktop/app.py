@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import signal
+import socket
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
@@ -26,7 +27,7 @@ from typing import Any
 
 import platformdirs
 import qasync
-from PySide6.QtCore import QObject, QTimer, QUrl, Signal
+from PySide6.QtCore import QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QIcon
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
@@ -49,11 +50,12 @@ from lia_desktop.core.settings import Settings, SettingsError
 from lia_desktop.core.text import admin_link
 from lia_desktop.services import autostart, logs, power
 from lia_desktop.services.auth import AdminIdentity, AuthSession
-from lia_desktop.services.errors import ServiceError
-from lia_desktop.services.settings_store import SettingsStore
-from lia_desktop.services.supervisor import RealtimeSupervisor
-from lia_desktop.services.sync import FeedStateStore, Sync
-from lia_desktop.ui.bridge import Bridge
+from lia_desktop.services.errors import BadApiKey, ServiceError
+from lia_desktop.services.project import check_project
+from lia_desktop.services.session import LiveSession
+from lia_desktop.services.settings_store import SettingsModel, SettingsStore
+from lia_desktop.services.tasks import BackgroundTasks
+from lia_desktop.ui.app_state import AppState
 from lia_desktop.ui.network import NetworkMonitor
 from lia_desktop.ui.notification_center import NotificationCenter
 from lia_desktop.ui.settings_dialog import SettingsDialog
@@ -76,6 +78,8 @@ DEMO_PASSWORD = "lia-demo-admin"
 #: the seed plan's Next.js web admin on its dev server; admins set theirs in Settings
 DEFAULT_WEB_ADMIN_URL = "http://localhost:3000"
 DEVSTACK_START_TIMEOUT = 120.0
+#: the demo backend's port when it is free: a stable URL keeps the demo's cursor and settings
+DEMO_PORT = 54329
 
 
 # --------------------------------------------------------------------------- single instance
@@ -86,10 +90,11 @@ class SingleInstance(QObject):
 
     activation_requested = Signal()
 
-    def __init__(self, name: str | None = None) -> None:
+    def __init__(self, name: str | None = None, *, profile: str = "") -> None:
+        """``profile``: the demo has its own instance, so it runs beside the real app."""
         super().__init__()
         user = hashlib.sha256(getpass.getuser().encode()).hexdigest()[:12]
-        self.name = name or f"lia-desktop-{user}"
+        self.name = name or f"lia-desktop-{user}{profile and '-' + profile}"
         self._server = QLocalServer(self)
         self._server.newConnection.connect(self._on_connection)
 
@@ -125,16 +130,23 @@ class DemoProject:
 
 
 class DemoBackend:
-    """``lia-devstack start --simulate`` in a child process, stopped with the app."""
+    """``lia-devstack start --simulate`` in a child process, stopped with the app.
 
-    def __init__(self, data_dir: Path) -> None:
+    Its data folder is kept and its port is stable where it is free, so a
+    restarted demo is the same project at the same URL and continues where it
+    was (same cursor file, same read state) instead of replaying its backlog.
+    """
+
+    def __init__(self, data_dir: Path, port: int = 0) -> None:
         self.data_dir = data_dir
+        self.port = port
         self._process: asyncio.subprocess.Process | None = None
 
     async def start(self) -> DemoProject:
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        port = self.port if self.port and _port_is_free(self.port) else 0
         self._process = await asyncio.create_subprocess_exec(
-            *devstack_command(), "start", "--json", "--port", "0",
+            *devstack_command(), "start", "--json", "--port", str(port),
             "--data-dir", str(self.data_dir), "--simulate",
             stdout=asyncio.subprocess.PIPE,
         )  # fmt: skip
@@ -158,6 +170,15 @@ class DemoBackend:
             await process.wait()
 
 
+def _port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def devstack_command() -> list[str]:
     """``lia-devstack``: a frozen app has no ``-m``, so it runs its own hidden ``devstack`` command."""
     if getattr(sys, "frozen", False):
@@ -169,63 +190,48 @@ def devstack_command() -> list[str]:
 
 
 class _Observer:
-    """Sync's observer: forwards to the Qt bridge (the only thing the UI listens to).
+    """Sync's observer: hands its values to the AppState (the only thing windows bind to).
 
     The feed is published at most once per loop turn: in a burst every event
-    changes it, and copying and sorting the whole feed (plus a tray repaint)
-    per event made the UI thread stall for seconds.
+    changes it, and copying the whole feed (plus a tray repaint) per event made
+    the UI thread stall for seconds.
     """
 
-    def __init__(self, bridge: Bridge) -> None:
-        self._bridge = bridge
+    def __init__(self, state: AppState) -> None:
+        self._state = state
         self._feed: NotificationFeed | None = None
 
     def stats_changed(self, stats: DashboardStats) -> None:
-        self._bridge.publish_stats(stats)
+        self._state.publish_stats(stats)
 
     def feed_changed(self, update: FeedUpdate, feed: NotificationFeed) -> None:
         if self._feed is None:
             asyncio.get_running_loop().call_soon(self._publish_feed)
         self._feed = feed
         for toast in update.toasts:
-            self._bridge.publish_toast(toast)
+            self._state.publish_toast(toast)
 
     def _publish_feed(self) -> None:
         feed, self._feed = self._feed, None
         if feed is not None:
-            self._bridge.publish_notifications(feed.items(), feed.unread_count)
+            self._state.publish_feed(feed.items(), feed.unread_count)
 
     def activity_changed(self, activity: PresenceActivity) -> None:
-        self._bridge.publish_presence(activity)
+        self._state.publish_presence(activity)
 
     def connection_changed(self, state: ConnectionState) -> None:
-        self._bridge.publish_connection(state)
-
-
-@dataclass
-class LiveSession:
-    """One signed-in admin: the auth session, the sync and the supervisor's task."""
-
-    auth: AuthSession
-    sync: Sync
-    supervisor: RealtimeSupervisor
-    task: asyncio.Task[None]
-
-    async def close(self, *, sign_out: bool = False) -> None:
-        self.supervisor.stop()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self.task
-        await self.sync.close()
-        if sign_out:
-            await self.auth.sign_out()
-        await self.auth.close()
+        self._state.publish_connection(state)
 
 
 async def open_session(
-    url: str, anon_key: str, sign_in: Callable[[AuthSession], Awaitable[AdminIdentity | None]]
+    url: str,
+    anon_key: str,
+    sign_in: Callable[[AuthSession], Awaitable[AdminIdentity | None]],
+    *,
+    persist: bool = True,
 ) -> AuthSession | None:
     """An AuthSession that ``sign_in`` signed in, or None; a failed attempt's client is closed."""
-    auth = await AuthSession.open(url, anon_key)
+    auth = await AuthSession.open(url, anon_key, persist=persist)
     try:
         identity = await sign_in(auth)
     except BaseException:
@@ -241,7 +247,13 @@ async def open_session(
 
 
 class DesktopApp(QObject):
-    """The running tray app. ``start()`` signs in (silently when it can) and goes live."""
+    """The running tray app. ``start()`` signs in (silently when it can) and goes live.
+
+    It composes, and owns the lifetimes: the AppState the windows bind to, the
+    SettingsModel whose changes it applies, at most one LiveSession, one window
+    or dialog of each kind, and its background tasks. The demo signs in with
+    the demo password and keeps nothing in the keyring (``persist=False``).
+    """
 
     def __init__(
         self,
@@ -254,23 +266,20 @@ class DesktopApp(QObject):
     ) -> None:
         super().__init__()
         self._qapp = qapp
-        self._store = store
+        self._settings = SettingsModel(store)
+        self._settings.subscribe(self._settings_changed)
         self._demo = demo
         self._data_dir = data_dir
-        self.settings: Settings | None = store.load()
-        self.bridge = Bridge(self)
+        self.state = AppState(self)
         self.tray = TrayController()
+        self.tray.bind(self.state, lambda: asyncio.get_event_loop().time())
         self.ladder = ToastLadder(self._toast_rungs())
         self.center: NotificationCenter | None = None
         self.stats_window: StatsWindow | None = None
         self.sign_in_dialog: SignInDialog | None = None
+        self.settings_dialog: SettingsDialog | None = None
         self.live: LiveSession | None = None
-        self._state = ConnectionState(ConnectionPhase.SIGNED_OUT)
-        self._items: tuple[Notification, ...] = ()
-        self._unread = 0
-        self._stats: DashboardStats | None = None
-        self._presence = PresenceActivity()
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = BackgroundTasks("app", expected=(ServiceError,))
         self._clocks = clocks
         # Nothing to do before sleeping: the socket dies during the sleep whatever we do.
         self._sleep_watcher = power.SleepWatcher(
@@ -278,10 +287,12 @@ class DesktopApp(QObject):
         )
         self.network = NetworkMonitor(self)
         self.quit_requested = asyncio.Event()
-        self._tooltip_timer = QTimer(self)
-        self._tooltip_timer.setInterval(1000)
-        self._tooltip_timer.timeout.connect(self._refresh_tray)
+        self.state.set_dnd_until(self.settings.dnd_until if self.settings else None)
         self._connect_signals()
+
+    @property
+    def settings(self) -> Settings | None:
+        return self._settings.current
 
     # --- wiring ------------------------------------------------------------
 
@@ -296,122 +307,120 @@ class DesktopApp(QObject):
         ]
 
     def _connect_signals(self) -> None:
-        b = self.bridge
-        b.connection_changed.connect(self._on_connection)
-        b.notifications_changed.connect(self._on_notifications)
-        b.unread_changed.connect(self._on_unread)
-        b.stats_changed.connect(self._on_stats)
-        b.presence_changed.connect(self._on_presence)
-        b.toast_requested.connect(lambda toast: self._spawn(self.ladder.show(toast)))
+        self.state.toast_requested.connect(
+            lambda toast: self._tasks.spawn(self.ladder.show(toast), "show a toast")
+        )
         t = self.tray
         t.notifications_requested.connect(self.show_notifications)
         t.stats_requested.connect(self.show_stats)
         t.dnd_requested.connect(self._on_dnd)
         t.settings_requested.connect(self.show_settings)
-        t.sign_out_requested.connect(lambda: self._spawn(self.sign_out()))
+        t.sign_in_requested.connect(self.show_sign_in)
+        t.sign_out_requested.connect(lambda: self._tasks.spawn(self.sign_out(), "sign out"))
         t.quit_requested.connect(self.quit_requested.set)
         t.tray_missing.connect(lambda text: log.warning("no system tray: %s", text))
         self.network.reachability_changed.connect(self._on_reachability)
-
-    def _spawn(self, coroutine: Awaitable[Any]) -> None:
-        task = asyncio.ensure_future(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-
-    def _task_done(self, task: asyncio.Future[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and (error := task.exception()) is not None:
-            log.error("background task failed", exc_info=error)
 
     # --- lifecycle ---------------------------------------------------------
 
     async def start(self) -> None:
         self.tray.show()
-        self._refresh_tray()
-        self._tooltip_timer.start()
-        self._spawn(self._sleep_watcher.start())
-        self._spawn(power.watch_clock(lambda _delta: self._on_wake(), read=self._clocks))
+        self._tasks.spawn(self._sleep_watcher.start(), "sleep watcher")
+        self._tasks.spawn(
+            power.watch_clock(lambda _delta: self._on_wake(), read=self._clocks), "clock watch"
+        )
         if self._demo is not None:
             await self._start_demo(self._demo)
             return
-        if self._store.problem is not None:
-            self.tray.tray.showMessage(APP_NAME, f"Settings were reset: {self._store.problem}")
-        if self.settings is not None:
-            try:
-                auth = await open_session(
-                    self.settings.supabase_url, self.settings.anon_key, AuthSession.restore
-                )
-                if auth is not None:
-                    self._go_live(auth)
-                    return
-            except ServiceError as error:
-                log.warning("silent sign-in failed: %s", error)
+        if self._settings.problem is not None:
+            self._tell(f"Settings were reset: {self._settings.problem}")
+        if self.settings is not None and await self._restore(self.settings):
+            return
         self.show_sign_in()
 
+    async def _restore(self, settings: Settings) -> bool:
+        """Silent sign-in with the keyring's session for ``settings``' project."""
+        try:
+            auth = await open_session(settings.supabase_url, settings.anon_key, AuthSession.restore)
+        except ServiceError as error:
+            log.warning("silent sign-in failed: %s", error)
+            return False
+        if auth is None:
+            return False
+        self._go_live(auth)
+        return True
+
     async def _start_demo(self, demo: DemoBackend) -> None:
-        self._on_connection(ConnectionState(ConnectionPhase.CONNECTING, reason="starting demo"))
+        self.state.publish_connection(
+            ConnectionState(ConnectionPhase.CONNECTING, reason="starting demo")
+        )
         project = await demo.start()
         self._adopt_project(project.api_url, project.anon_key)
         auth = await open_session(
-            project.api_url, project.anon_key, lambda a: a.sign_in(DEMO_EMAIL, DEMO_PASSWORD)
+            project.api_url,
+            project.anon_key,
+            lambda a: a.sign_in(DEMO_EMAIL, DEMO_PASSWORD),
+            persist=False,
         )
         assert auth is not None  # sign_in raises rather than returning None
         self._go_live(auth)
 
     def _adopt_project(self, url: str, anon_key: str) -> None:
         """Remember the project signed in to, keeping every other preference."""
-        if self.settings is None:
+        current = self.settings
+        if current is None:
             settings = Settings(
                 url.rstrip("/"), anon_key, DEFAULT_WEB_ADMIN_URL, launch_at_login=False
             )
         else:
-            settings = replace(self.settings, supabase_url=url.rstrip("/"), anon_key=anon_key)
-        self._apply_settings(settings)
+            settings = replace(current, supabase_url=url.rstrip("/"), anon_key=anon_key)
+        self._settings.update(settings)
 
     def _go_live(self, auth: AuthSession) -> None:
         identity = auth.identity
+        settings = self.settings
         assert identity is not None
-        assert self.settings is not None
-        url = self.settings.supabase_url
-        feed_store = FeedStateStore.for_admin(url, identity.user_id, self._data_dir)
-        sync = Sync(
-            auth.api,
-            feed_store,
-            _Observer(self.bridge),
-            admin_id=identity.user_id,
-            web_admin_url=self.settings.web_admin_url,
-            rules=self.settings.toast_rules(),
+        assert settings is not None
+        self.state.signed_in_as(identity.email)
+        self.live = LiveSession.start(
+            auth,
+            _Observer(self.state),
+            anon_key=settings.anon_key,
+            web_admin_url=settings.web_admin_url,
+            rules=settings.toast_rules(),
+            data_dir=self._data_dir,
         )
-        supervisor = RealtimeSupervisor(url, self.settings.anon_key, auth, sync)
-        reporter = logs.CrashReporter(logs.log_dir(), __version__)
-        task = asyncio.ensure_future(logs.restart_on_crash("realtime", supervisor.run, reporter))
-        self.live = LiveSession(auth, sync, supervisor, task)
 
-    async def sign_out(self) -> None:
+    async def _end_live(self, *, sign_out: bool) -> None:
+        """Close the live session (signing out of this device only if asked); show signed out."""
         live, self.live = self.live, None
         if live is not None:
-            await live.close(sign_out=True)
-        self._on_notifications(())
-        self._on_unread(0)
-        self._on_connection(ConnectionState(ConnectionPhase.SIGNED_OUT))
+            outcome = await live.close(sign_out=sign_out)
+            if outcome is not None and outcome.message:
+                self._tell(f"Signed out, but {outcome.message}")
+        self.state.sign_out()
+
+    async def sign_out(self) -> None:
+        await self._end_live(sign_out=True)
         self.show_sign_in()
 
     async def stop(self) -> None:
-        self._tooltip_timer.stop()
         if self.live is not None:
             await self.live.close()
             self.live = None
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._tasks.close()
         await self._sleep_watcher.stop()
         if self._demo is not None:
             await self._demo.stop()
-        for window in (self.center, self.stats_window, self.sign_in_dialog):
+        for window in (self.center, self.stats_window, self.sign_in_dialog, self.settings_dialog):
             if window is not None:
                 window.close()
                 window.deleteLater()
         self.tray.dispose()
+
+    def _tell(self, text: str) -> None:
+        """A sentence for the admin, once (app messages, not notifications)."""
+        self.tray.tray.showMessage(APP_NAME, text)
 
     # --- platform signals ---------------------------------------------------
 
@@ -427,42 +436,6 @@ class DesktopApp(QObject):
         else:
             self.live.supervisor.network_down()
 
-    # --- state from the bridge ----------------------------------------------
-
-    def _on_connection(self, state: ConnectionState) -> None:
-        self._state = state
-        self._refresh_tray()
-        if self.stats_window is not None:
-            self.stats_window.show_connection(state)
-
-    def _on_notifications(self, items: tuple[Notification, ...]) -> None:
-        self._items = items
-        if self.center is not None:
-            self.center.set_notifications(items)
-
-    def _on_unread(self, unread: int) -> None:
-        self._unread = unread
-        self._refresh_tray()
-
-    def _on_stats(self, stats: DashboardStats) -> None:
-        self._stats = stats
-        if self.stats_window is not None:
-            self.stats_window.show_stats(stats)
-
-    def _on_presence(self, presence: PresenceActivity) -> None:
-        self._presence = presence
-        if self.stats_window is not None:
-            self.stats_window.show_presence(presence)
-
-    def _refresh_tray(self) -> None:
-        now = asyncio.get_event_loop().time()
-        self.tray.update_state(
-            badge=core_format.badge_text(self._unread),
-            tooltip=core_format.tooltip(self._unread, self._state, now),
-            phase=self._state.phase,
-        )
-        self.tray.set_dnd_active(self._dnd_active())
-
     # --- toasts --------------------------------------------------------------
 
     def _on_toast_action(self, toast: Toast, button: ToastButton) -> None:
@@ -470,14 +443,10 @@ class DesktopApp(QObject):
             _open_url(button.url)
         elif button.action is ToastAction.OPEN_NOTIFICATIONS:
             self.show_notifications()
-        if button.action is not ToastAction.OPEN_NOTIFICATIONS and self.live is not None:
-            self._spawn(self.live.sync.mark_read(list(toast.notification_ids)))
+        if button.action is not ToastAction.OPEN_NOTIFICATIONS:
+            self._mark_read(list(toast.notification_ids))
 
-    # --- do not disturb ------------------------------------------------------
-
-    def _dnd_active(self) -> bool:
-        until = self.settings.dnd_until if self.settings is not None else None
-        return until is not None and until > datetime.now(UTC)
+    # --- settings --------------------------------------------------------------
 
     def _on_dnd(self, choice: DndChoice) -> None:
         if self.settings is None:
@@ -490,14 +459,77 @@ class DesktopApp(QObject):
             until = (now + timedelta(days=1)).replace(hour=8, minute=0, second=0, microsecond=0)
         else:
             until = None
-        self._apply_settings(replace(self.settings, dnd_until=until))
+        self._settings.update(replace(self.settings, dnd_until=until))
 
-    def _apply_settings(self, settings: Settings) -> None:
-        self.settings = settings
-        self._store.save(settings)
+    def _settings_changed(self, old: Settings | None, new: Settings) -> None:
+        """Every consumer of the settings, at once."""
+        self.state.set_dnd_until(new.dnd_until)
+        if old is not None and new.launch_at_login != old.launch_at_login:
+            _set_autostart(new.launch_at_login)
         if self.live is not None:
-            self.live.sync.feed.rules = settings.toast_rules()
-        self._refresh_tray()
+            self.live.apply(new.toast_rules(), new.web_admin_url)
+        moved = old is not None and (old.supabase_url, old.anon_key) != (
+            new.supabase_url,
+            new.anon_key,
+        )
+        if moved and self.live is not None and self.live.auth.url != new.supabase_url.rstrip("/"):
+            self._tasks.spawn(self._switch_project(new), "switch project")
+
+    async def _switch_project(self, settings: Settings) -> None:
+        """Leave the old project (its keyring entry stays, for switching back) and go live on
+        the new one: silently if this device has a session there, else through sign-in."""
+        await self._end_live(sign_out=False)
+        if not await self._restore(settings):
+            self.show_sign_in()
+
+    def show_settings(self) -> None:
+        if self.settings is None:
+            self.show_sign_in()
+            return
+        if self.settings_dialog is not None:
+            _raise(self.settings_dialog)
+            return
+        dialog = SettingsDialog(
+            settings_schema.form_values(self.settings), settings_schema.form_errors
+        )
+        dialog.save_requested.connect(
+            lambda values: self._tasks.spawn(self._save_form(dialog, values), "save settings")
+        )
+        dialog.finished.connect(lambda _result: self._settings_dialog_closed(dialog))
+        self.settings_dialog = dialog
+        dialog.open()
+
+    def _settings_dialog_closed(self, dialog: SettingsDialog) -> None:
+        if self.settings_dialog is dialog:
+            self.settings_dialog = None
+        dialog.deleteLater()
+
+    async def _save_form(self, dialog: SettingsDialog, values: dict[str, Any]) -> None:
+        try:
+            settings = settings_schema.from_form(values)
+        except SettingsError as error:  # the dialog validated with the same rules
+            dialog.show_errors({error.field: error.problem})
+            return
+        current = self.settings
+        if current is None or (settings.supabase_url, settings.anon_key) != (
+            current.supabase_url,
+            current.anon_key,
+        ):
+            dialog.set_busy(True)
+            try:
+                await check_project(settings.supabase_url, settings.anon_key)
+            except ServiceError as error:
+                field = "anon_key" if isinstance(error, BadApiKey) else "supabase_url"
+                dialog.show_errors({field: str(error)})
+                return
+            finally:
+                dialog.set_busy(False)
+        try:
+            self._settings.update(settings)
+        except OSError as error:
+            dialog.show_errors({"supabase_url": f"could not save the settings: {error}"})
+            return
+        dialog.accept()
 
     # --- windows -------------------------------------------------------------
 
@@ -511,53 +543,33 @@ class DesktopApp(QObject):
             self.center.mark_unread_requested.connect(self._mark_unread)
             self.center.mark_all_read_requested.connect(self._mark_all_read)
             self.center.clear_requested.connect(self._mark_all_read)
-            self.center.set_notifications(self._items)
+            self.center.bind(self.state)
         _raise(self.center)
 
     def show_stats(self) -> None:
         if self.stats_window is None:
             self.stats_window = StatsWindow(CoreStatsFormat())
-            self.stats_window.show_connection(self._state)
-            self.stats_window.show_presence(self._presence)
-            if self._stats is not None:
-                self.stats_window.show_stats(self._stats)
+            self.stats_window.bind(self.state)
         _raise(self.stats_window)
 
-    def show_settings(self) -> None:
-        if self.settings is None:
-            self.show_sign_in()
-            return
-        dialog = SettingsDialog(
-            settings_schema.form_values(self.settings), settings_schema.form_errors
-        )
-        dialog.save_requested.connect(lambda values: self._save_form(dialog, values))
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
-
-    def _save_form(self, dialog: SettingsDialog, values: dict[str, Any]) -> None:
-        try:
-            settings = settings_schema.from_form(values)
-        except SettingsError as error:  # the dialog validated with the same rules
-            dialog.show_errors({error.field: error.problem})
-            return
-        if self.settings is None or settings.launch_at_login != self.settings.launch_at_login:
-            _set_autostart(settings.launch_at_login)
-        self._apply_settings(settings)
-
     def show_sign_in(self) -> None:
-        if self.sign_in_dialog is None:
-            known = self.settings
-            self.sign_in_dialog = SignInDialog(
-                known.supabase_url if known else "", known.anon_key if known else ""
-            )
-            self.sign_in_dialog.sign_in_requested.connect(
-                lambda request: self._spawn(self._sign_in(request))
-            )
-        _raise(self.sign_in_dialog)
-
-    async def _sign_in(self, request: SignInRequest) -> None:
+        """The sign-in dialog, fresh each time it opens: the project is filled in, never a
+        password, an email or an earlier error."""
         dialog = self.sign_in_dialog
-        assert dialog is not None
+        if dialog is not None and dialog.isVisible():
+            _raise(dialog)
+            return
+        if dialog is not None:
+            dialog.deleteLater()
+        known = self.settings
+        dialog = SignInDialog(known.supabase_url if known else "", known.anon_key if known else "")
+        dialog.sign_in_requested.connect(
+            lambda request: self._tasks.spawn(self._sign_in(dialog, request), "sign in")
+        )
+        self.sign_in_dialog = dialog
+        _raise(dialog)
+
+    async def _sign_in(self, dialog: SignInDialog, request: SignInRequest) -> None:
         dialog.set_busy(True)
         try:
             auth = await open_session(
@@ -567,6 +579,7 @@ class DesktopApp(QObject):
             dialog.show_error(error)
             return
         assert auth is not None  # sign_in raises rather than returning None
+        await self._end_live(sign_out=False)  # a sign-in while live replaces that session
         self._adopt_project(request.url, request.anon_key)
         dialog.set_busy(False)
         dialog.accept()
@@ -590,15 +603,15 @@ class DesktopApp(QObject):
 
     def _mark_read(self, ids: list[int]) -> None:
         if self.live is not None:
-            self._spawn(self.live.sync.mark_read(ids))
+            self._tasks.spawn(self.live.sync.mark_read(ids), "mark read")
 
     def _mark_unread(self, ids: list[int]) -> None:
         if self.live is not None:
-            self._spawn(self.live.sync.mark_unread(ids))
+            self._tasks.spawn(self.live.sync.mark_unread(ids), "mark unread")
 
     def _mark_all_read(self, *_args: object) -> None:
         if self.live is not None:
-            self._spawn(self.live.sync.mark_all_read())
+            self._tasks.spawn(self.live.sync.mark_all_read(), "mark all read")
 
     def activate(self) -> None:
         """A second launch asked the running app to show itself."""
@@ -655,19 +668,23 @@ def run_gui(*, demo: bool = False) -> int:
     qapp.setApplicationVersion(__version__)
     qapp.setDesktopFileName("lia-desktop")
     qapp.setQuitOnLastWindowClosed(False)
-    instance = SingleInstance()
+    instance = SingleInstance(profile="demo" if demo else "")
     if not instance.claim():
         print("LIA Desktop is already running; brought it to the front.")
         return 0
     loop = qasync.QEventLoop(qapp)
     asyncio.set_event_loop(loop)
     logs.CrashReporter(logs.log_dir(), __version__).install(loop)
-    data_dir = Path(platformdirs.user_data_dir("lia-desktop", appauthor=False))
-    app = DesktopApp(
-        qapp,
-        SettingsStore.default(),
-        demo=DemoBackend(data_dir / "demo-devstack") if demo else None,
-    )
+    if demo:  # its own profile: the real settings, keyring entries and cursors are untouched
+        data_dir = Path(platformdirs.user_data_dir("lia-desktop", appauthor=False)) / "demo"
+        app = DesktopApp(
+            qapp,
+            SettingsStore.demo(),
+            demo=DemoBackend(data_dir / "devstack", DEMO_PORT),
+            data_dir=data_dir,
+        )
+    else:
+        app = DesktopApp(qapp, SettingsStore.default())
     instance.activation_requested.connect(app.activate)
     # A session logout or `kill` ends the app like Quit, so the demo's backend stops with it.
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -679,7 +696,10 @@ def run_gui(*, demo: bool = False) -> int:
             await app.start()
         except Exception as error:  # the demo backend or the first sign-in could not start
             log.exception("start failed")
-            QMessageBox.critical(None, APP_NAME, f"LIA Desktop could not start:\n{error}")
+            box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME, "LIA Desktop could not start:")
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            box.setInformativeText(str(error))
+            box.exec()
             return
         await app.quit_requested.wait()
 

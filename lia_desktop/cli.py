@@ -51,8 +51,8 @@ from lia_desktop.core.models import (
 )
 from lia_desktop.services.auth import AuthSession, SignOutOutcome
 from lia_desktop.services.errors import NotAdmin, ServiceError, SessionExpired
+from lia_desktop.services.session import LiveSession
 from lia_desktop.services.supervisor import ChangeEvent, RealtimeSupervisor
-from lia_desktop.services.sync import FeedStateStore, Sync
 
 ENV = {
     "url": "LIA_SUPABASE_URL",
@@ -424,20 +424,20 @@ async def run_doctor(
 
 
 async def _end_session(session: AuthSession, err: TextIO) -> None:
-    """Sign the command's own session out (``local``) and close its connections.
-
-    A sign-out problem does not change the verdict or the exit status (the work
-    is done) but is said, since a session the server was not told about stays
-    valid there.
-    """
+    """Sign the command's own session out (``local``) and close its connections."""
     try:
         if session.access_token is not None:
-            outcome: SignOutOutcome = await session.sign_out()
-            if outcome.message is not None:
-                err.write(f"warning: sign-out: {outcome.message}\n")
-                err.flush()
+            _say_sign_out_problem(await session.sign_out(), err)
     finally:
         await session.close()
+
+
+def _say_sign_out_problem(outcome: SignOutOutcome | None, err: TextIO) -> None:
+    """A sign-out problem does not change the verdict or the exit status (the work is
+    done) but is said, since a session the server was not told about stays valid there."""
+    if outcome is not None and outcome.message is not None:
+        err.write(f"warning: sign-out: {outcome.message}\n")
+        err.flush()
 
 
 def missing_settings(creds: Credentials) -> str | None:
@@ -618,38 +618,22 @@ async def run_watch(
         lines.emit("error", message=str(exc), error=type(exc).__name__)
         return 1
     try:
-        try:
-            identity = await session.sign_in(creds.email, creds.password)
-        except ServiceError as exc:
-            lines.emit("error", message=str(exc), error=type(exc).__name__)
-            return 1
-        store = FeedStateStore.for_admin(creds.url, identity.user_id, data_dir)
-        await _stream(session, store, lines, web_admin_url, duration, stop, policy, creds)
-        return 0
-    finally:
+        await session.sign_in(creds.email, creds.password)
+    except ServiceError as exc:
+        lines.emit("error", message=str(exc), error=type(exc).__name__)
         await _end_session(session, err or sys.stderr)
-
-
-async def _stream(
-    session: AuthSession,
-    store: FeedStateStore,
-    lines: JsonLines,
-    web_admin_url: str,
-    duration: float | None,
-    stop: asyncio.Event | None,
-    policy: SupervisorPolicy | None,
-    creds: Credentials,
-) -> None:
-    identity = session.identity
-    assert identity is not None
-    sync = Sync(session.api, store, lines, admin_id=identity.user_id, web_admin_url=web_admin_url)
-    supervisor = RealtimeSupervisor(creds.url, creds.anon_key, session, sync, policy=policy)
-    task = asyncio.get_running_loop().create_task(supervisor.run())
+        return 1
+    live = LiveSession.start(
+        session,
+        lines,
+        anon_key=creds.anon_key,
+        web_admin_url=web_admin_url,
+        data_dir=data_dir,
+        policy=policy,
+    )
     try:
-        stop = stop or asyncio.Event()
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), duration)
+            await asyncio.wait_for((stop or asyncio.Event()).wait(), duration)
     finally:
-        supervisor.stop()
-        await task
-        await sync.close()
+        _say_sign_out_problem(await live.close(sign_out=True), err or sys.stderr)
+    return 0

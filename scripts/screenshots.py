@@ -102,7 +102,7 @@ async def dunst_displayed() -> int:
 
 async def capture(app: DesktopApp) -> None:
     await app.start()
-    await until(lambda: app.live is not None and app._stats is not None, 120)
+    await until(lambda: app.live is not None and app.state.stats is not None, 120)
     await asyncio.sleep(WARM_UP_SECONDS)
     tray_sheet(OUT / "tray.png")
 

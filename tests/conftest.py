@@ -2,7 +2,7 @@
 
 import os
 
-pytest_plugins = ["tests.fixtures"]
+pytest_plugins = ["tests.fixtures", "tests.logfail"]
 
 # Must happen before any QApplication exists; tests/desktop/run.sh sets xcb.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

@@ -64,6 +64,14 @@ class Notification:
     read: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class FeedView:
+    """The notification center's list (newest first) and the badge's count, as one value."""
+
+    items: tuple[Notification, ...] = ()
+    unread: int = 0
+
+
 class ConnectionPhase(enum.StrEnum):
     CONNECTING = "connecting"
     LIVE = "live"

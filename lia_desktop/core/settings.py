@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from lia_desktop.core.feed import ToastRules
 from lia_desktop.core.models import Priority
+from lia_desktop.core.text import web_admin_base
 
 SCHEMA_VERSION = 2
 _JWT = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
@@ -76,6 +77,18 @@ def _url(data: Mapping[str, Any], field: str) -> str:
     return str(value).rstrip("/")
 
 
+def _web_admin_url(data: Mapping[str, Any]) -> str:
+    """An http(s) URL the app may open notifications on (core.text decides which)."""
+    value = _url(data, "web_admin_url")
+    base = web_admin_base(value)
+    if base is None:
+        raise SettingsError(
+            "web_admin_url",
+            f"expected the web admin's address (no user name, query or fragment), got {value!r}",
+        )
+    return base
+
+
 def _bool(data: Mapping[str, Any], field: str, default: bool) -> bool:
     value = data.get(field, default)
     if not isinstance(value, bool):
@@ -115,6 +128,8 @@ def load(data: Mapping[str, Any]) -> Settings:
             _clock(quiet.get("start"), "quiet_hours.start"),
             _clock(quiet.get("end"), "quiet_hours.end"),
         )
+        if quiet_hours[0] == quiet_hours[1]:  # an empty span (the dialog refuses it): none
+            quiet_hours = None
     dnd = current.get("dnd_until")
     dnd_until = None
     if dnd is not None:
@@ -129,7 +144,7 @@ def load(data: Mapping[str, Any]) -> Settings:
     return Settings(
         supabase_url=_url(current, "supabase_url"),
         anon_key=anon_key,
-        web_admin_url=_url(current, "web_admin_url"),
+        web_admin_url=_web_admin_url(current),
         quiet_hours=quiet_hours,
         dnd_until=dnd_until,
         min_toast_priority=priority,
@@ -185,6 +200,8 @@ def form_values(settings: Settings) -> dict[str, Any]:
 def from_form(values: Mapping[str, Any]) -> Settings:
     """Settings from the dialog's values; ``SettingsError.field`` is a dialog field name."""
     start, end = values.get("quiet_start"), values.get("quiet_end")
+    if start is not None and start == end:
+        raise SettingsError("quiet_end", "quiet hours must end at another time than they start")
     until = values.get("dnd_until")
     priority = values.get("min_priority", Priority.LOW)
     data = {

@@ -141,6 +141,11 @@ class AuthSession:
     # --- state -------------------------------------------------------------
 
     @property
+    def url(self) -> str:
+        """The Supabase project's URL (no trailing slash)."""
+        return self._url
+
+    @property
     def identity(self) -> AdminIdentity | None:
         if self._session is None:
             return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,12 @@ class SettingsStore:
     @classmethod
     def default(cls) -> SettingsStore:
         return cls(Path(platformdirs.user_config_dir("lia-desktop", appauthor=False)) / FILE_NAME)
+
+    @classmethod
+    def demo(cls) -> SettingsStore:
+        """The demo's own file: ``--demo`` never rewrites the real profile's project."""
+        folder = Path(platformdirs.user_config_dir("lia-desktop", appauthor=False)) / "demo"
+        return cls(folder / FILE_NAME)
 
     def load(self) -> Settings | None:
         """The saved settings; None on a first run or after setting an unusable file aside."""
@@ -64,3 +71,41 @@ class SettingsStore:
             problem += f" (could not move it aside: {error})"
         log.warning("settings ignored: %s", problem)
         self.problem = problem
+
+
+SettingsListener = Callable[[Settings | None, Settings], None]
+
+
+class SettingsModel:
+    """The current settings, the one owner of them: saved first, then every listener told.
+
+    Consumers (the live session's toast rules and web admin URL, the tray's
+    do-not-disturb, autostart, the project the app is signed in to) subscribe
+    and receive ``(old, new)``, so a change reaches all of them at once instead
+    of being pushed by hand to the ones someone remembered.
+    """
+
+    def __init__(self, store: SettingsStore) -> None:
+        self._store = store
+        self.current: Settings | None = store.load()
+        self._listeners: list[SettingsListener] = []
+
+    @property
+    def problem(self) -> str | None:
+        """Why the saved file was set aside at start (to say once), if it was."""
+        return self._store.problem
+
+    def subscribe(self, listener: SettingsListener) -> Callable[[], None]:
+        """``listener(old, new)`` after each change; returns the unsubscribe call."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def update(self, new: Settings) -> None:
+        """Save ``new`` (an OSError leaves everything as it was), then tell every listener."""
+        old = self.current
+        if new == old:
+            return
+        self._store.save(new)
+        self.current = new
+        for listener in list(self._listeners):
+            listener(old, new)

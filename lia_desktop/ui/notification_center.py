@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from lia_desktop.core.models import Notification, NotificationType, Priority
+from lia_desktop.ui.app_state import AppState
 from lia_desktop.ui.theme import ORANGE, RED, Theme, theme_for
 from lia_desktop.ui.widgets import Label, PaletteWatcher, plain_tooltip
 
@@ -53,6 +54,8 @@ TYPE_LOOK: dict[NotificationType, tuple[str, str]] = {
 
 NOTIFICATION_ROLE = Qt.ItemDataRole.UserRole + 1
 ModelIndex = QModelIndex | QPersistentModelIndex
+CAUGHT_UP = "You're all caught up."
+SIGNED_OUT = "Signed out. Sign in to see notifications."
 #: How often relative times ("2 min ago") are redrawn while the center is visible.
 RELATIVE_TIME_REFRESH_MS = 30_000
 
@@ -230,6 +233,7 @@ class NotificationCenter(QWidget):
         super().__init__()
         self.setWindowTitle("LIA Admin — Notifications")
         self.resize(560, 600)
+        self._state: AppState | None = None
         self.model = NotificationModel()
         self.filter = TypeFilter()
         self.filter.setSourceModel(self.model)
@@ -268,7 +272,7 @@ class NotificationCenter(QWidget):
         for button in (self.mark_read_button, self.mark_all_button, self.clear_button):
             actions.addWidget(button)
 
-        self.empty = Label("You're all caught up.")
+        self.empty = Label(CAUGHT_UP)
         self.empty.setObjectName("secondary")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack = QStackedWidget()
@@ -288,8 +292,29 @@ class NotificationCenter(QWidget):
         PaletteWatcher(self, self._apply_theme)
         self._refresh_chrome()
 
+    def bind(self, state: AppState) -> None:
+        """Show ``state``'s feed from now on (signed out: nothing of the last account)."""
+        self._state = state
+        state.feed_changed.connect(self._render_state)
+        state.account_changed.connect(self._render_state)
+        self._render_state()
+
+    def _render_state(self, *_changed: object) -> None:
+        state = self._state
+        if state is None or not state.signed_in:
+            self.show_signed_out()
+        else:
+            self.set_notifications(state.feed.items)
+
+    def show_signed_out(self) -> None:
+        """No account: no item of the previous one, and the reason the list is empty."""
+        self.model.set_notifications(())
+        self.empty.setText(SIGNED_OUT)
+        self._refresh_chrome()
+
     def set_notifications(self, notifications: Sequence[Notification]) -> None:
         """Show the feed state as it now is (live updates call this again)."""
+        self.empty.setText(CAUGHT_UP)
         self.model.set_notifications(notifications)
         if not self.list.currentIndex().isValid() and self.filter.rowCount():
             self.list.setCurrentIndex(self.filter.index(0, 0))

@@ -68,6 +68,14 @@ class OptionalEdit(QWidget):
 
 
 class SettingsDialog(QDialog):
+    """Edits the settings; Save emits ``save_requested`` and the caller decides.
+
+    The dialog stays open until the caller calls :meth:`accept` (saved and
+    applied) or :meth:`show_errors` (a field the server refused: a URL that
+    does not answer, a key it does not accept), with :meth:`set_busy` while it
+    checks.
+    """
+
     save_requested = Signal(dict)
 
     def __init__(self, values: Values, validate: Validate, parent: QWidget | None = None) -> None:
@@ -104,6 +112,7 @@ class SettingsDialog(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText("Save")
         buttons.accepted.connect(self._save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -168,4 +177,10 @@ class SettingsDialog(QDialog):
         if errors:
             return
         self.save_requested.emit(values)
-        self.accept()
+
+    def set_busy(self, busy: bool) -> None:
+        """While the caller checks the values against the server: inputs locked, it says so."""
+        for field in self.form.fields.values():
+            field.setEnabled(not busy)
+        self.save_button.setEnabled(not busy)
+        self.save_button.setText("Checking…" if busy else "Save")

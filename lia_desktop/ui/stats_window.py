@@ -33,6 +33,7 @@ from lia_desktop.core.models import (
     DashboardStats,
     PresenceActivity,
 )
+from lia_desktop.ui.app_state import AppState
 from lia_desktop.ui.theme import (
     GREEN,
     ORANGE,
@@ -102,11 +103,15 @@ CARDS = (
 
 
 def connection_label(phase: ConnectionPhase) -> str:
-    """The plan's three-word status indicator."""
+    """The status indicator's words: the plan's three, and the two signed-out states."""
     if phase is ConnectionPhase.LIVE:
         return "Live"
     if phase in (ConnectionPhase.CONNECTING, ConnectionPhase.RECONNECTING):
         return "Connecting"
+    if phase is ConnectionPhase.SIGNED_OUT:
+        return "Signed out"
+    if phase is ConnectionPhase.AUTH_EXPIRED:
+        return "Sign in again"
     return "Disconnected"
 
 
@@ -131,8 +136,8 @@ class StatCard(QFrame):
         self.value.setObjectName("bigNumber")
         self.trend = Label()
         self.live_dot = PulseDot(pulse, ORANGE, 6)
-        live_text = Label("Live")
-        live_text.setObjectName("liveText")
+        self.live_text = Label("Live")
+        self.live_text.setObjectName("liveText")
         self._value_stack = QStackedWidget()
         self._value_stack.addWidget(SkeletonBar(30, 120))
         self._value_stack.addWidget(self.value)
@@ -146,7 +151,7 @@ class StatCard(QFrame):
         live = QHBoxLayout()
         live.setSpacing(4)
         live.addWidget(self.live_dot)
-        live.addWidget(live_text)
+        live.addWidget(self.live_text)
         live.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 14, 16, 14)
@@ -159,6 +164,16 @@ class StatCard(QFrame):
     @property
     def is_skeleton(self) -> bool:
         return self._value_stack.currentIndex() == 0
+
+    def set_live(self, live: bool) -> None:
+        """The "● Live" marker says the figure follows the server right now, so only then."""
+        self.live_dot.setVisible(live)
+        self.live_text.setText("Live" if live else "Not live")
+        self.live_dot.pulsing = live
+
+    def clear(self) -> None:
+        """No figure (signed out): a dash, not the previous account's number."""
+        self.show_figure("—", "", "")
 
     def show_figure(self, value_text: str, trend_text: str, trend_color: str) -> None:
         self.value.setText(value_text)
@@ -306,6 +321,24 @@ class StatsWindow(QWidget):
         self._arrange(self.width())
         PaletteWatcher(self, self._apply_theme)
 
+    def bind(self, state: AppState) -> None:
+        """Show ``state``'s figures, presence and connection from now on."""
+        state.connection_changed.connect(self.show_connection)
+        state.stats_changed.connect(self._render_stats)
+        state.presence_changed.connect(self.show_presence)
+        self.show_connection(state.connection)
+        self.show_presence(state.presence)
+        if state.stats is not None:
+            self.show_stats(state.stats)
+        elif not state.signed_in:
+            self.clear()
+
+    def _render_stats(self, stats: DashboardStats | None) -> None:
+        if stats is None:
+            self.clear()
+        else:
+            self.show_stats(stats)
+
     def show_stats(self, stats: DashboardStats) -> None:
         """Fill every figure from a snapshot (or its live update); ends the skeleton."""
         theme = theme_for(QApplication.palette())
@@ -324,10 +357,23 @@ class StatsWindow(QWidget):
         self.activity.online.setText(self._fmt.count(presence.online_users))
         self.activity.sessions.setText(self._fmt.count(presence.active_sessions))
 
+    def clear(self) -> None:
+        """Signed out: no figure of any account is shown (the next sign-in refills them)."""
+        for card in self.cards.values():
+            card.clear()
+        for value in (self.activity.online, self.activity.sessions, self.activity.bookings_24h):
+            value.setText("–")
+        self.chart.show_hours((0,) * 24, datetime.now().astimezone().hour)
+        self.updated_label.setText("")
+
     def show_connection(self, state: ConnectionState) -> None:
+        live = state.phase is ConnectionPhase.LIVE
         self.connection_dot.set_color(
-            PHASE_COLORS[state.phase], pulsing=state.phase is not ConnectionPhase.SIGNED_OUT
+            PHASE_COLORS[state.phase],
+            pulsing=state.phase not in (ConnectionPhase.SIGNED_OUT, ConnectionPhase.AUTH_EXPIRED),
         )
+        for card in self.cards.values():
+            card.set_live(live)
         self.connection_text.setText(connection_label(state.phase))
         detail = plain_tooltip(self._fmt.connection_detail(state))
         self.connection_text.setToolTip(detail)

@@ -176,7 +176,8 @@ class ToastLadder:
             try:
                 await rung.show(toast)
             except Exception:
-                log.exception("toast backend %s failed; falling back", rung.name)
+                # degraded, not broken: the next rung shows it (the traceback says why)
+                log.warning("toast backend %s failed; falling back", rung.name, exc_info=True)
                 continue
             return
         log.error("no toast backend could show %r", toast.title)

@@ -8,9 +8,11 @@ connection state. This module only paints and routes clicks to signals.
 from __future__ import annotations
 
 import enum
+import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 
-from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPainterPath, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
@@ -23,7 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lia_desktop.core import format as core_format
 from lia_desktop.core.models import ConnectionPhase
+from lia_desktop.ui.app_state import AppState
 from lia_desktop.ui.theme import ORANGE, is_dark, phase_color
 from lia_desktop.ui.widgets import Label
 
@@ -135,6 +139,7 @@ class TrayMenu(QMenu):
             ("Resume notifications", lambda: controller.dnd_requested.emit(DndChoice.OFF)),
             None,
             ("Settings…", controller.settings_requested.emit),
+            ("Sign in…", controller.sign_in_requested.emit),
             ("Sign out", controller.sign_out_requested.emit),
             None,
             ("Quit", controller.quit_requested.emit),
@@ -148,10 +153,26 @@ class TrayMenu(QMenu):
             action = self.addAction(text)
             action.triggered.connect(slot)
             self.by_text[text] = action
-        self.set_dnd_active(False)
+        self._signed_in = False
+        self._dnd = False
+        self._refresh()
 
     def set_dnd_active(self, active: bool) -> None:
-        self.by_text["Resume notifications"].setVisible(active)
+        self._dnd = active
+        self._refresh()
+
+    def set_signed_in(self, signed_in: bool) -> None:
+        """Signed out, the menu offers "Sign in…" and nothing that needs an account."""
+        self._signed_in = signed_in
+        self._refresh()
+
+    def _refresh(self) -> None:
+        signed_in = self._signed_in
+        self.by_text["Sign in…"].setVisible(not signed_in)
+        self.by_text["Sign out"].setVisible(signed_in)
+        for text in ("Do not disturb for 1 hour", "Do not disturb until tomorrow"):
+            self.by_text[text].setVisible(signed_in and not self._dnd)
+        self.by_text["Resume notifications"].setVisible(signed_in and self._dnd)
 
 
 class FallbackWindow(QWidget):
@@ -197,6 +218,7 @@ class TrayController(QObject):
     stats_requested = Signal()
     dnd_requested = Signal(object)  # DndChoice
     settings_requested = Signal()
+    sign_in_requested = Signal()
     sign_out_requested = Signal()
     quit_requested = Signal()
     #: emitted once, with the sentence shown, when the desktop has no system tray
@@ -219,6 +241,10 @@ class TrayController(QObject):
         self.tray.setContextMenu(self.menu)
         self.tray.activated.connect(self._on_activated)
         self.fallback: FallbackWindow | None = None
+        self._state: AppState | None = None
+        self._monotonic: Callable[[], float] = time.monotonic
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(1000)
         self._repaint()
 
     @property
@@ -251,8 +277,46 @@ class TrayController(QObject):
     def set_dnd_active(self, active: bool) -> None:
         self.menu.set_dnd_active(active)
 
+    def set_signed_in(self, signed_in: bool) -> None:
+        self.menu.set_signed_in(signed_in)
+
+    def bind(self, state: AppState, monotonic: Callable[[], float]) -> None:
+        """Show ``state`` from now on: badge, dot, tooltip (its countdown redrawn each second
+        while a retry is pending; ``monotonic`` is the clock of ``next_retry_at``) and menu."""
+        self._state = state
+        self._monotonic = monotonic
+        for signal in (
+            state.feed_changed,
+            state.connection_changed,
+            state.account_changed,
+            state.dnd_changed,
+        ):
+            signal.connect(self._render_state)
+        self._countdown.timeout.connect(self._render_state)
+        self._render_state()
+
+    def _render_state(self, *_changed: object) -> None:
+        state = self._state
+        if state is None:
+            return
+        now = self._monotonic()
+        connection = state.connection
+        self.update_state(
+            badge=core_format.badge_text(state.feed.unread),
+            tooltip=core_format.tooltip(state.feed.unread, connection, now),
+            phase=connection.phase,
+        )
+        until = state.dnd_until
+        self.set_dnd_active(until is not None and until > datetime.now(UTC))
+        self.set_signed_in(state.signed_in)
+        if connection.next_retry_at is None:
+            self._countdown.stop()
+        elif not self._countdown.isActive():
+            self._countdown.start()
+
     def dispose(self) -> None:
         """Remove the icon and the top-level widgets it owns (menu, fallback window)."""
+        self._countdown.stop()
         self.tray.hide()
         self.tray.setContextMenu(None)  # type: ignore[arg-type]
         if self.fallback is not None:

@@ -115,20 +115,43 @@ def test_settings_errors_are_shown_per_field_and_valid_settings_are_saved(
         assert dialog.isVisible()
         assert settings_store.load() == OFFLINE
 
-        dialog.supabase_url.setText("https://lia.example.co")
+        # A new project is checked against the server before anything is saved.
+        dialog.supabase_url.setText("http://127.0.0.1:1")
         dialog.web_admin_url.setText("https://admin.lia.example.co")
+        dialog.save_button.click()
+        await until(
+            lambda: (
+                dialog.save_button.isEnabled()
+                and dialog.form.errors["supabase_url"].isVisibleTo(dialog)
+            )
+        )
+        assert "unreachable" in dialog.form.errors["supabase_url"].text()
+        assert dialog.isVisible()
+        assert settings_store.load() == OFFLINE
+
+        dialog.supabase_url.setText(OFFLINE.supabase_url)  # the project it had: not re-checked
         dialog.min_priority.setCurrentIndex(dialog.min_priority.findData(Priority.HIGH))
         dialog.sounds.setChecked(False)
         dialog.save_button.click()
         await until(lambda: not dialog.isVisible())
         saved = settings_store.load()
         assert saved is not None
-        assert (saved.supabase_url, saved.web_admin_url) == (
-            "https://lia.example.co",
-            "https://admin.lia.example.co",
-        )
+        assert saved.web_admin_url == "https://admin.lia.example.co"
         assert (saved.min_toast_priority, saved.sounds) == (Priority.HIGH, False)
         assert app.settings == saved
+
+        menu(app, "Settings…")  # one dialog per kind: a second click raises the first
+        menu(app, "Settings…")
+        assert (
+            len(
+                [
+                    w
+                    for w in qapp.topLevelWidgets()
+                    if isinstance(w, SettingsDialog) and w.isVisible()
+                ]
+            )
+            == 1
+        )
         await make_app.stop(app)
 
     run(scenario())
@@ -141,7 +164,7 @@ def test_do_not_disturb_suppresses_toasts_until_resumed(
     async def scenario() -> None:
         app = await signed_in(make_app, devstack, devstack.create_user(admin=True))
         toasts: list[Toast] = []
-        app.bridge.toast_requested.connect(toasts.append)
+        app.state.toast_requested.connect(toasts.append)
         menu(app, "Do not disturb for 1 hour")
         insert_bookings(devstack, 1)
         await until(lambda: app.tray.badge == "1")
@@ -167,13 +190,39 @@ def test_sign_out_forgets_the_session_and_asks_to_sign_in_again(
         app = await signed_in(make_app, devstack, admin)
         insert_bookings(devstack, 1)
         await until(lambda: app.tray.badge == "1")
+        app.show_notifications()
+        app.show_stats()
+        assert app.center is not None
+        assert app.stats_window is not None
+        await until(lambda: app.center is not None and len(app.center.visible_notifications()) > 0)
+        await until(lambda: not app.stats_window.loading)  # type: ignore[union-attr]
+        first_dialog = app.sign_in_dialog
         menu(app, "Sign out")
-        await until(lambda: app.live is None and app.sign_in_dialog is not None)
-        assert app.sign_in_dialog is not None
-        await until(app.sign_in_dialog.isVisible)
+        await until(lambda: app.live is None and app.sign_in_dialog is not first_dialog)
+        dialog = app.sign_in_dialog
+        assert dialog is not None
+        await until(dialog.isVisible)
         assert app.tray.badge == ""
         assert app.tray.tray.toolTip() == "LIA Admin — 0 unread — Signed out"
         assert (KEYRING_SERVICE, f"{devstack.api_url}|{admin.email}") not in memory_keyring.entries
+        # Signed out is a state every window shows: nothing of the account is left anywhere.
+        assert app.center.visible_notifications() == []
+        assert app.center.empty.text().startswith("Signed out")
+        assert {c.value.text() for c in app.stats_window.cards.values()} == {"—"}
+        assert app.stats_window.connection_text.text() == "Signed out"
+        visible = [t for t, a in app.tray.menu.by_text.items() if a.isVisible()]
+        assert "Sign in…" in visible
+        assert "Sign out" not in visible
+        # A fresh dialog: the project filled in; no email, password or old error.
+        assert (dialog.url.text(), dialog.email.text(), dialog.password.text()) == (
+            devstack.api_url,
+            "",
+            "",
+        )
+        assert dialog.general_error.isHidden()
+        dialog.reject()  # Cancel: still signed out, and the menu still offers Sign in…
+        menu(app, "Sign in…")
+        await until(lambda: app.sign_in_dialog is not None and app.sign_in_dialog.isVisible())
         await make_app.stop(app)
 
     run(scenario())

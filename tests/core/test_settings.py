@@ -50,6 +50,12 @@ def test_defaults_and_no_quiet_hours() -> None:
     assert settings.toast_rules().quiet_start is None
 
 
+def test_a_saved_file_with_equal_quiet_hours_loads_without_quiet_hours() -> None:
+    """The dialog refuses an empty span; a file that has one is not worth a reset."""
+    saved = load(GOOD | {"quiet_hours": {"start": "22:00", "end": "22:00"}})
+    assert saved.quiet_hours is None
+
+
 def test_version_1_is_migrated() -> None:
     v1 = {
         "url": "https://x.supabase.co",
@@ -141,6 +147,9 @@ def test_form_without_quiet_hours_or_dnd() -> None:
         ({"anon_key": "plain"}, "anon_key"),
         ({"dnd_until": datetime(2026, 1, 1, 8, 0)}, "dnd_until"),  # naive: no offset
         ({"min_priority": "loudest"}, "min_priority"),
+        ({"quiet_start": time(22, 0), "quiet_end": time(22, 0)}, "quiet_end"),  # an empty span
+        ({"web_admin_url": "https://admin.lia.co@evil.example"}, "web_admin_url"),
+        ({"web_admin_url": "https://admin.lia.co/?next=x"}, "web_admin_url"),
     ],
 )
 def test_form_errors_name_the_dialog_field(change: dict[str, Any], field: str) -> None:

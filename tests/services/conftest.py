@@ -33,8 +33,9 @@ from lia_desktop.core.models import (
     Toast,
 )
 from lia_desktop.services.auth import AuthSession
+from lia_desktop.services.session import LiveSession
 from lia_desktop.services.supervisor import ChangeEvent, RealtimeSupervisor
-from lia_desktop.services.sync import FeedStateStore, Sync
+from lia_desktop.services.sync import Sync
 from tests.fixtures import REPO_ROOT, DevstackProcess, DevstackUser
 from tests.services.keyrings import (
     BACKEND_ENV,
@@ -135,7 +136,9 @@ class ServicesApp:
         return self.supervisor.state.phase is ConnectionPhase.LIVE
 
     async def until_live(self, within: float = 30.0) -> float:
-        return await self.recorder.until(lambda: self.live, within)
+        """Live and caught up at least once (a first run starts at the server's cursor, so
+        what commits before its first catch-up is backlog, not news)."""
+        return await self.recorder.until(lambda: self.live and self.sync.catch_ups > 0, within)
 
     async def until_seen(self, ids: set[int], within: float = 30.0) -> float:
         return await self.recorder.until(lambda: ids <= set(self.recorder.added), within)
@@ -156,19 +159,21 @@ async def services_app(
 ) -> AsyncIterator[ServicesApp]:
     """Sign in and start the supervisor; the cursor file lives in ``data_dir`` (fresh by default)."""
     session = await AuthSession.open(devstack.api_url, devstack.anon_key)
-    identity = await session.sign_in(user.email, user.password)
-    store = FeedStateStore.for_admin(
-        devstack.api_url, identity.user_id, data_dir or Path(tempfile.mkdtemp(prefix="lia-feed-"))
-    )
+    await session.sign_in(user.email, user.password)
     recorder = Recorder()
-    sync = TappedSync(
-        session.api, store, recorder, admin_id=identity.user_id, web_admin_url=WEB_ADMIN
+    live = LiveSession.start(
+        session,
+        recorder,
+        anon_key=devstack.anon_key,
+        web_admin_url=WEB_ADMIN,
+        data_dir=data_dir or Path(tempfile.mkdtemp(prefix="lia-feed-")),
+        policy=policy,
+        sync_class=TappedSync,
     )
+    sync = live.sync
+    assert isinstance(sync, TappedSync)
     sync.live_ids, sync.subscribed_in = [], []
-    supervisor = RealtimeSupervisor(
-        devstack.api_url, devstack.anon_key, session, sync, policy=policy
-    )
-    task = asyncio.get_running_loop().create_task(supervisor.run())
+    supervisor, task = live.supervisor, live.task
     app = ServicesApp(session, sync, supervisor, recorder, task)
     try:
         yield app

@@ -138,3 +138,15 @@ def test_relative_time_refresh_runs_only_while_visible(
     assert center.relative_time_clock.isActive()
     center.hide()
     assert not center.relative_time_clock.isActive()
+
+
+def test_signed_out_the_center_holds_nothing_and_says_why(center: NotificationCenter) -> None:
+    center.show_signed_out()
+    assert center.visible_notifications() == []
+    assert center.stack.currentWidget() is center.empty
+    assert center.empty.text() == "Signed out. Sign in to see notifications."
+    assert not center.mark_all_button.isEnabled()
+    center.set_notifications(FEED)
+    assert len(center.visible_notifications()) == len(FEED)
+    center.set_notifications([])
+    assert center.empty.text() == "You're all caught up."

@@ -141,3 +141,23 @@ def test_core_format_gives_colombian_pesos(qtbot: QtBot) -> None:
     window.show_stats(SNAPSHOT)
     assert window.cards["total_revenue_cop"].value.text() == "$ 123.456.789"
     assert window.cards["total_bookings"].trend.text() == "+12.5% vs last month"
+
+
+def test_cards_say_live_only_while_live_and_signed_out_shows_no_figure(
+    window: StatsWindow,
+) -> None:
+    window.show_stats(SNAPSHOT)
+    window.show_presence(PresenceActivity(online_users=3, active_sessions=4))
+    window.show_connection(ConnectionState(ConnectionPhase.LIVE))
+    card = window.cards["total_revenue_cop"]
+    assert (card.live_text.text(), card.live_dot.isVisibleTo(window)) == ("Live", True)
+    window.show_connection(ConnectionState(ConnectionPhase.RECONNECTING, attempt=1))
+    assert (card.live_text.text(), card.live_dot.isVisibleTo(window)) == ("Not live", False)
+
+    window.show_connection(ConnectionState(ConnectionPhase.SIGNED_OUT))
+    window.clear()
+    assert window.connection_text.text() == "Signed out"
+    assert {c.value.text() for c in window.cards.values()} == {"—"}
+    assert window.activity.online.text() == "–"
+    assert window.updated_label.text() == ""
+    assert sum(window.chart.bars.at(i) for i in range(24)) == 0

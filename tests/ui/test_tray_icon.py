@@ -112,6 +112,7 @@ def test_tooltip_and_icon_follow_state(controller: TrayController) -> None:
         ("Do not disturb until tomorrow", "dnd_requested", [DndChoice.UNTIL_TOMORROW]),
         ("Resume notifications", "dnd_requested", [DndChoice.OFF]),
         ("Settings…", "settings_requested", []),
+        ("Sign in…", "sign_in_requested", []),
         ("Sign out", "sign_out_requested", []),
         ("Quit", "quit_requested", []),
     ],
@@ -124,11 +125,27 @@ def test_menu_actions_emit_their_signal(
     assert blocker.args == args
 
 
+def visible(controller: TrayController) -> list[str]:
+    return [text for text, action in controller.menu.by_text.items() if action.isVisible()]
+
+
 def test_resume_is_offered_only_during_dnd(controller: TrayController) -> None:
-    resume = controller.menu.by_text["Resume notifications"]
-    assert not resume.isVisible()
+    controller.set_signed_in(True)
+    assert "Resume notifications" not in visible(controller)
     controller.set_dnd_active(True)
-    assert resume.isVisible()
+    assert "Resume notifications" in visible(controller)
+    assert "Do not disturb for 1 hour" not in visible(controller)
+
+
+def test_signed_out_the_menu_offers_sign_in_and_nothing_that_needs_an_account(
+    controller: TrayController,
+) -> None:
+    controller.set_dnd_active(True)
+    assert visible(controller) == ["Notifications", "Stats", "Settings…", "Sign in…", "Quit"]
+    controller.set_signed_in(True)
+    assert visible(controller) == [
+        "Notifications", "Stats", "Resume notifications", "Settings…", "Sign out", "Quit",
+    ]  # fmt: skip
 
 
 def test_left_click_opens_the_notification_center(qtbot: QtBot, controller: TrayController) -> None:

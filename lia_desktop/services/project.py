@@ -1,0 +1,27 @@
+"""Is this a Supabase project the app can use? Asked before a URL or key is saved.
+
+A new URL or anon key in Settings is checked against the server first: it
+answers, it is a Supabase API, and it accepts the key (an admin RPC refused to
+the anon role for lack of privilege, not for a bad key). Saving an unchecked
+URL left the tray "Live" on the old backend while the settings named another.
+"""
+
+from __future__ import annotations
+
+from lia_desktop.services.auth import AuthSession
+from lia_desktop.services.errors import BadApiKey, NotAdmin, ServerError, SessionExpired
+
+
+async def check_project(url: str, anon_key: str) -> None:
+    """Return when ``url`` answers as Supabase and accepts ``anon_key``; raise the
+    ServiceError that says what is wrong otherwise (BadUrl, NetworkUnreachable, BadApiKey)."""
+    auth = await AuthSession.open(url, anon_key, persist=False)
+    try:
+        await auth.api.unread_count()
+    except NotAdmin:
+        return  # the key was accepted; the anon role is refused admin data, as it must be
+    except SessionExpired as error:
+        raise BadApiKey(f"the server rejected the anon key ({error})") from None
+    finally:
+        await auth.close()
+    raise ServerError("this server answers admin requests from anyone: not a LIA project")

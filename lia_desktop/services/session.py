@@ -1,0 +1,80 @@
+"""One signed-in admin, live: the one place that builds auth + sync + supervisor.
+
+The tray app, ``lia-desktop watch`` and the tests all go live through
+:meth:`LiveSession.start`, so the wiring (which cursor file, which observer,
+how the supervisor is kept running) exists once. A session applies settings
+changes as they come (toast rules, the web admin URL) and ends with
+:meth:`close`, which signs out (this device only) when asked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from lia_desktop import __version__
+from lia_desktop.core.connection import SupervisorPolicy
+from lia_desktop.core.feed import ToastRules
+from lia_desktop.services import logs
+from lia_desktop.services.auth import AuthSession, SignOutOutcome
+from lia_desktop.services.supervisor import RealtimeSupervisor
+from lia_desktop.services.sync import FeedStateStore, Sync, SyncObserver
+
+
+@dataclass
+class LiveSession:
+    """An AuthSession, the Sync of its admin and the supervisor task that feeds it."""
+
+    auth: AuthSession
+    sync: Sync
+    supervisor: RealtimeSupervisor
+    task: asyncio.Task[None]
+
+    @classmethod
+    def start(
+        cls,
+        auth: AuthSession,
+        observer: SyncObserver,
+        *,
+        anon_key: str,
+        web_admin_url: str,
+        rules: ToastRules | None = None,
+        data_dir: Path | None = None,
+        policy: SupervisorPolicy | None = None,
+        sync_class: type[Sync] = Sync,
+    ) -> LiveSession:
+        """Go live for ``auth``'s admin; the supervisor restarts after a crash (reported)."""
+        identity = auth.identity
+        if identity is None:
+            raise ValueError("a live session needs a signed-in AuthSession")
+        store = FeedStateStore.for_admin(auth.url, identity.user_id, data_dir)
+        sync = sync_class(
+            auth.api,
+            store,
+            observer,
+            admin_id=identity.user_id,
+            web_admin_url=web_admin_url,
+            rules=rules,
+        )
+        supervisor = RealtimeSupervisor(auth.url, anon_key, auth, sync, policy=policy)
+        reporter = logs.CrashReporter(logs.log_dir(), __version__)
+        task = asyncio.get_running_loop().create_task(
+            logs.restart_on_crash("realtime", supervisor.run, reporter), name="realtime supervisor"
+        )
+        return cls(auth, sync, supervisor, task)
+
+    def apply(self, rules: ToastRules, web_admin_url: str) -> None:
+        """New settings: the next toast follows them."""
+        self.sync.apply_settings(rules, web_admin_url)
+
+    async def close(self, *, sign_out: bool = False) -> SignOutOutcome | None:
+        """Stop the supervisor and the sync (the cursor is saved), then sign out if asked."""
+        self.supervisor.stop()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self.task
+        await self.sync.close()
+        outcome = await self.auth.sign_out() if sign_out else None
+        await self.auth.close()
+        return outcome

@@ -1,0 +1,130 @@
+"""The app's state as the windows see it: one owner, frozen values, a signal per change.
+
+napari's habit: the model knows nothing of views; the tray, the notification
+center and the stats window *bind* to this object (connect, then render what
+it holds now) and never keep copies. Services (asyncio, no Qt) are handed the
+``publish_*`` methods as callbacks: under qasync they run on the GUI thread
+and emit at once; from another thread (an executor, a library's worker) the
+value is queued to this object's thread first, so widgets are only touched on
+the GUI thread.
+
+Signed out is a state like any other: :meth:`sign_out` drops every figure and
+item of the account, so no window can show the previous admin's data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal
+
+from lia_desktop.core.models import (
+    ConnectionPhase,
+    ConnectionState,
+    DashboardStats,
+    FeedView,
+    Notification,
+    PresenceActivity,
+    Toast,
+)
+
+SIGNED_OUT = ConnectionState(ConnectionPhase.SIGNED_OUT)
+
+
+class AppState(QObject):
+    """What every window shows; each setter emits only when the value changed."""
+
+    connection_changed = Signal(object)  # ConnectionState
+    feed_changed = Signal(object)  # FeedView
+    stats_changed = Signal(object)  # DashboardStats | None (None: nothing to show)
+    presence_changed = Signal(object)  # PresenceActivity
+    account_changed = Signal(object)  # str | None: the signed-in admin's email
+    dnd_changed = Signal(object)  # datetime | None: do not disturb until
+    toast_requested = Signal(object)  # Toast: an event, not state
+    _queued = Signal(object)  # a callable from a foreign thread
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.connection = SIGNED_OUT
+        self.feed = FeedView()
+        self.stats: DashboardStats | None = None
+        self.presence = PresenceActivity()
+        self.account: str | None = None
+        self.dnd_until: datetime | None = None
+        self._queued.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+
+    @property
+    def signed_in(self) -> bool:
+        return self.account is not None
+
+    # --- from the services (any thread) ------------------------------------------------
+
+    def publish_connection(self, state: ConnectionState) -> None:
+        self._on_gui_thread(lambda: self._set_connection(state))
+
+    def publish_feed(self, items: Sequence[Notification], unread: int) -> None:
+        view = FeedView(tuple(items), unread)
+        self._on_gui_thread(lambda: self._set_feed(view))
+
+    def publish_stats(self, stats: DashboardStats) -> None:
+        self._on_gui_thread(lambda: self._set_stats(stats))
+
+    def publish_presence(self, presence: PresenceActivity) -> None:
+        self._on_gui_thread(lambda: self._set_presence(presence))
+
+    def publish_toast(self, toast: Toast) -> None:
+        self._on_gui_thread(lambda: self.toast_requested.emit(toast))
+
+    # --- from the app (GUI thread) ------------------------------------------------------
+
+    def signed_in_as(self, email: str) -> None:
+        if email != self.account:
+            self.account = email
+            self.account_changed.emit(email)
+
+    def sign_out(self) -> None:
+        """No account: every window drops what it showed of the last one."""
+        self._set_connection(SIGNED_OUT)
+        self._set_feed(FeedView())
+        self._set_stats(None)
+        self._set_presence(PresenceActivity())
+        if self.account is not None:
+            self.account = None
+            self.account_changed.emit(None)
+
+    def set_dnd_until(self, until: datetime | None) -> None:
+        if until != self.dnd_until:
+            self.dnd_until = until
+            self.dnd_changed.emit(until)
+
+    # --- internals -----------------------------------------------------------------------
+
+    def _set_connection(self, state: ConnectionState) -> None:
+        if state != self.connection:
+            self.connection = state
+            self.connection_changed.emit(state)
+
+    def _set_feed(self, view: FeedView) -> None:
+        if view != self.feed:
+            self.feed = view
+            self.feed_changed.emit(view)
+
+    def _set_stats(self, stats: DashboardStats | None) -> None:
+        if stats != self.stats:
+            self.stats = stats
+            self.stats_changed.emit(stats)
+
+    def _set_presence(self, presence: PresenceActivity) -> None:
+        if presence != self.presence:
+            self.presence = presence
+            self.presence_changed.emit(presence)
+
+    def _on_gui_thread(self, apply: Callable[[], None]) -> None:
+        if QThread.currentThread() is self.thread():
+            apply()
+        else:
+            self._queued.emit(apply)
+
+    def _deliver(self, apply: Callable[[], None]) -> None:
+        apply()
