@@ -17,6 +17,8 @@ from .filters import Condition, FilterError, parse_filter
 from .protocol import Frame, push, system
 
 ID_SPACE = 2**27 - 1
+#: (topic, private): one namespace of presence and broadcast, see :attr:`Channel.key`.
+TopicKey = tuple[str, bool]
 EVENTS = frozenset({"INSERT", "UPDATE", "DELETE"})
 
 
@@ -94,6 +96,16 @@ class Channel:
     write_allowed: dict[str, bool] = field(default_factory=dict)
     #: extension -> read allowed (private channels; probed at join and on token change)
     read_allowed: dict[str, bool] = field(default_factory=dict)
+
+    @property
+    def key(self) -> TopicKey:
+        """Where presence and broadcast are shared: the topic *and* whether it is private.
+
+        Upstream Realtime's ``tenant_topic(tenant, topic, public?)`` makes the flag part
+        of the key, so a public join of a private channel's topic shares nothing with it
+        (issue 13: it used to read and inject the admins' presence).
+        """
+        return (self.topic, self.private)
 
     @property
     def sub_topic(self) -> str:

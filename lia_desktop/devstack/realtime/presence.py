@@ -1,5 +1,8 @@
 """Presence per topic (wire protocol 2.10): one meta per tracking channel, diffs to every member.
 
+State is kept per :attr:`Channel.key` (topic and private flag), so a private
+channel's presence is never seen or changed through a public join of its topic.
+
 Each tracked meta gets a fresh, unique ``phx_ref`` (realtime-py pops it from
 every meta and breaks its receive loop if it is missing). Several sockets
 tracking under the same key give several metas under that key, which is how
@@ -15,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from .channels import Channel
+from .channels import Channel, TopicKey
 
 _refs = itertools.count(1)
 _node = os.urandom(4)
@@ -43,14 +46,14 @@ def _group(entries: list[Tracked]) -> dict[str, dict[str, list[dict[str, Any]]]]
 
 class PresenceHub:
     def __init__(self) -> None:
-        self._tracked: dict[str, dict[Channel, Tracked]] = defaultdict(dict)
+        self._tracked: dict[TopicKey, dict[Channel, Tracked]] = defaultdict(dict)
 
-    def state(self, topic: str) -> dict[str, dict[str, list[dict[str, Any]]]]:
-        return _group(list(self._tracked.get(topic, {}).values()))
+    def state(self, key: TopicKey) -> dict[str, dict[str, list[dict[str, Any]]]]:
+        return _group(list(self._tracked.get(key, {}).values()))
 
     def track(self, channel: Channel, payload: dict[str, Any]) -> Diff | None:
         """Track (or update) the channel's meta; None when nothing changed."""
-        members = self._tracked[channel.topic]
+        members = self._tracked[channel.key]
         previous = members.get(channel)
         if (
             previous is not None
@@ -65,10 +68,10 @@ class PresenceHub:
         return {"joins": _group([entry]), "leaves": _group([previous] if previous else [])}
 
     def untrack(self, channel: Channel) -> Diff | None:
-        members = self._tracked.get(channel.topic)
+        members = self._tracked.get(channel.key)
         entry = members.pop(channel, None) if members is not None else None
         if members is not None and not members:
-            del self._tracked[channel.topic]
+            del self._tracked[channel.key]
         if entry is None:
             return None
         return {"joins": {}, "leaves": _group([entry])}

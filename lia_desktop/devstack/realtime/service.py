@@ -5,7 +5,8 @@
 in order, as a Phoenix channel process would) and writes through its own
 outbox, so one slow client never holds up capture or the other sockets.
 A frame that cannot be handled is answered or closes that socket with a
-reason; it never reaches the other sockets or the server.
+reason; it never reaches the other sockets or the server. Presence and
+broadcast are shared per (topic, private flag), never across the two.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from aiohttp import WSCloseCode, WSMsgType, web
 
 from . import authorization
 from .capture import ChangeCapture
-from .channels import Binding, Channel, binding_id
+from .channels import Binding, Channel, TopicKey, binding_id
 from .claims import TokenError, verify
 from .db import Database
 from .delivery import Dispatcher, SubscriptionError
@@ -56,7 +57,7 @@ class RealtimeService:
         self.dispatcher = Dispatcher(conninfo, catalog)
         self.control = Database(conninfo)
         self.presence = PresenceHub()
-        self.topics: dict[str, set[Channel]] = defaultdict(set)
+        self.topics: dict[TopicKey, set[Channel]] = defaultdict(set)
         self._sockets: set[Socket] = set()
         self._delivery: asyncio.Task[None] | None = None
 
@@ -106,10 +107,10 @@ class RealtimeService:
             self._sockets.discard(socket)
         return ws
 
-    def broadcast_presence(self, topic: str, diff: Diff) -> None:
-        for member in self.topics.get(topic, ()):
+    def broadcast_presence(self, key: TopicKey, diff: Diff) -> None:
+        for member in self.topics.get(key, ()):
             if member.presence_enabled and member.reads("presence"):
-                member.send(push(topic, "presence_diff", dict(diff)))
+                member.send(push(member.topic, "presence_diff", dict(diff)))
 
 
 class Socket:
@@ -258,7 +259,7 @@ class Socket:
                 self.send(reply(frame, "error", {"reason": _no_read(channel)}))
                 return
         self.channels[frame.topic] = channel
-        self.service.topics[frame.topic].add(channel)
+        self.service.topics[channel.key].add(channel)
         self.send(
             reply(
                 frame,
@@ -267,7 +268,7 @@ class Socket:
             )
         )
         if channel.presence_enabled and channel.reads("presence"):
-            channel.push("presence_state", self.service.presence.state(frame.topic))
+            channel.push("presence_state", self.service.presence.state(channel.key))
         if raw_bindings:
             try:
                 channel.bindings = tuple(Binding.parse(b) for b in raw_bindings)
@@ -336,7 +337,7 @@ class Socket:
             return
         self.send(reply(frame, "ok"))
         if diff is not None:
-            self.service.broadcast_presence(channel.topic, diff)
+            self.service.broadcast_presence(channel.key, diff)
 
     async def broadcast(self, channel: Channel, frame: Frame) -> None:
         if not await self._may_write(channel, "broadcast"):
@@ -347,7 +348,7 @@ class Socket:
         broadcast = push(
             channel.topic, "broadcast", frame.payload, user_broadcast=frame.user_broadcast
         )
-        for member in self.service.topics.get(channel.topic, ()):
+        for member in self.service.topics.get(channel.key, ()):
             if (member is not channel or channel.broadcast_self) and member.reads("broadcast"):
                 member.send(broadcast)
         if channel.broadcast_ack:
@@ -396,18 +397,18 @@ class Socket:
         """Forget the channel: subscriptions, presence (telling the others), token checks."""
         if self.channels.get(channel.topic) is channel:
             del self.channels[channel.topic]
-        members = self.service.topics.get(channel.topic)
+        members = self.service.topics.get(channel.key)
         if members is not None:
             members.discard(channel)
             if not members:
-                del self.service.topics[channel.topic]
+                del self.service.topics[channel.key]
         self.service.dispatcher.unsubscribe(channel)
         check = self._token_checks.pop(channel, None)
         if check is not None and check is not asyncio.current_task():
             check.cancel()
         diff = self.service.presence.untrack(channel)
         if diff is not None:
-            self.service.broadcast_presence(channel.topic, diff)
+            self.service.broadcast_presence(channel.key, diff)
 
 
 def _no_read(channel: Channel) -> str:
