@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-#: realtime-py (websockets 15 defaults) closes the socket on frames over 1 MiB.
+#: realtime-py (websockets 15 defaults) closes the socket on frames over 1 MiB (bytes, encoded).
 MAX_FRAME_BYTES = 1_048_576
 
 USER_BROADCAST_PUSH = 3
@@ -96,13 +96,30 @@ def _frame(topic: Any, event: Any, payload: Any, ref: Any, join_ref: Any) -> Fra
     )
 
 
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+_ESCAPED_SURROGATE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
 def _json(data: str | bytes) -> Any:
     try:
-        return json.loads(data)
+        value = json.loads(data)
     except ValueError as err:  # UnicodeDecodeError included
         raise ProtocolError(f"malformed JSON: {err}") from err
     except RecursionError:  # "[[[[..." deeper than the parser's stack: found by tests/fuzz
         raise ProtocolError("malformed JSON: nested too deeply") from None
+    # An escaped lone surrogate ("\\ud800") parses, but no UTF-8 frame can carry it on:
+    # refused here, as Phoenix's JSON decoder refuses it, so it never reaches a subscriber.
+    escaped = (
+        _ESCAPED_SURROGATE_BYTES.search(data)
+        if isinstance(data, bytes)
+        else _ESCAPED_SURROGATE.search(data)
+    )
+    if escaped:
+        try:
+            _dumps(value).encode()
+        except UnicodeEncodeError:
+            raise ProtocolError("malformed JSON: a string holds a lone UTF-16 surrogate") from None
+    return value
 
 
 def _dumps(value: Any) -> str:

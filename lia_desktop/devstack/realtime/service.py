@@ -7,6 +7,14 @@ outbox, so one slow client never holds up capture or the other sockets.
 A frame that cannot be handled is answered or closes that socket with a
 reason; it never reaches the other sockets or the server. Presence and
 broadcast are shared per (topic, private flag), never across the two.
+
+What one client can cost the server is bounded (issue 13): the outbox holds at
+most :data:`MAX_OUTBOX_BYTES` / :data:`MAX_OUTBOX_FRAMES`, and a socket whose
+client does not read fast enough to stay under them is closed, as hosted
+Realtime disconnects slow consumers; a frame over :data:`MAX_FRAME_BYTES`
+(encoded) or that cannot be encoded is dropped for that subscriber with a log
+line, never sent to make the client close with 1009; and the writer survives
+any one frame.
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ import contextlib
 import logging
 import time
 import uuid
-from collections import defaultdict
+from collections import defaultdict, deque
 from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
@@ -43,6 +51,15 @@ from .values import TypeCatalog
 log = logging.getLogger(__name__)
 
 MAX_CHANNELS = 100
+#: Unsent data one socket may hold before it is closed as a slow consumer. Generous: the
+#: app taking a 10,000-booking burst in one transaction peaked under 13 MB (bench_ui,
+#: bench_realtime), so a client that reads at all is not cut off.
+MAX_OUTBOX_BYTES = 32 * 1024 * 1024
+#: ... and unsent frames (bounds the per-frame overhead of a flood of tiny ones).
+MAX_OUTBOX_FRAMES = 100_000
+#: A close handshake with a client that does not read cannot finish; it gets this long.
+CLOSE_TIMEOUT_S = 2.0
+SLOW_CONSUMER = "Slow consumer: too much unsent data"
 TOKEN_RECHECK_MAX_S = 300.0
 SUBSCRIBED = "Subscribed to PostgreSQL"
 
@@ -99,7 +116,7 @@ class RealtimeService:
             return web.json_response({"error": err.message}, status=401)
         ws = web.WebSocketResponse(max_msg_size=MAX_FRAME_BYTES, autoping=True)
         await ws.prepare(request)
-        socket = Socket(self, ws, serializer, token, claims)
+        socket = Socket(self, ws, serializer, token, claims, transport=request.transport)
         self._sockets.add(socket)
         try:
             await socket.run()
@@ -113,6 +130,52 @@ class RealtimeService:
                 member.send(push(member.topic, "presence_diff", dict(diff)))
 
 
+class Outbox:
+    """Encoded frames waiting for one socket's writer, bounded in bytes and in frames."""
+
+    def __init__(
+        self, max_bytes: int = MAX_OUTBOX_BYTES, max_frames: int = MAX_OUTBOX_FRAMES
+    ) -> None:
+        self.max_bytes = max_bytes
+        self.max_frames = max_frames
+        self.bytes = 0
+        self._frames: deque[tuple[str | bytes, int]] = deque()
+        self._ready = asyncio.Event()
+        self._closed = False
+
+    def __len__(self) -> int:
+        return len(self._frames)
+
+    def put(self, data: str | bytes, size: int) -> bool:
+        """Queue a frame of ``size`` bytes; False (nothing queued) when it would not fit."""
+        if self._closed:
+            return True  # the socket is going away: nothing more is sent, nothing to report
+        if self.bytes + size > self.max_bytes or len(self._frames) >= self.max_frames:
+            return False
+        self._frames.append((data, size))
+        self.bytes += size
+        self._ready.set()
+        return True
+
+    async def get(self) -> str | bytes | None:
+        """The next frame, or None once closed (frames still queued then are dropped)."""
+        while not self._frames and not self._closed:
+            self._ready.clear()
+            await self._ready.wait()
+        if self._closed:
+            return None
+        data, size = self._frames.popleft()
+        self.bytes -= size
+        return data
+
+    def close(self) -> None:
+        """Drop what is queued and end the writer; later frames are discarded."""
+        self._closed = True
+        self._frames.clear()
+        self.bytes = 0
+        self._ready.set()
+
+
 class Socket:
     def __init__(
         self,
@@ -121,6 +184,8 @@ class Socket:
         serializer: Serializer,
         token: str,
         claims: dict[str, Any],
+        *,
+        transport: asyncio.Transport | None = None,
     ) -> None:
         self.service = service
         self.ws = ws
@@ -128,19 +193,48 @@ class Socket:
         self.token = token
         self.claims = claims
         self.channels: dict[str, Channel] = {}
-        self._outbox: asyncio.Queue[str | bytes | None] = asyncio.Queue()
+        self._outbox = Outbox()
+        self._transport = transport
+        self._closer: asyncio.Task[None] | None = None
         self._token_checks: dict[Channel, asyncio.Task[None]] = {}
 
     # -- transport -------------------------------------------------------
 
     def send(self, frame: Frame) -> None:
+        """Encode for this socket and queue; never raises, never blocks, never grows unbounded."""
+        if self._closer is not None:
+            return
         data = self.serializer.encode(frame)
         if data is None:
             return  # this socket's protocol version cannot carry it (a binary-only broadcast)
-        if len(data) > MAX_FRAME_BYTES:
-            log.warning("not sending a %d-byte %s frame on %s", len(data), frame.event, frame.topic)
+        if isinstance(data, str):
+            try:
+                size = len(data.encode())
+            except (
+                UnicodeEncodeError
+            ):  # a lone surrogate (the decoder refuses them; belt and braces)
+                log.warning("dropped a %s frame on %s: not valid Unicode", frame.event, frame.topic)
+                return
+        else:
+            size = len(data)
+        if size > MAX_FRAME_BYTES:
+            # Sent, it would make the client close with 1009 (and reconnect, and get the next
+            # one): hosted Realtime trims or drops such messages per subscriber instead.
+            log.warning("dropped a %d-byte %s frame on %s", size, frame.event, frame.topic)
             return
-        self._outbox.put_nowait(data)
+        if not self._outbox.put(data, size):
+            self._shut_slow_consumer()
+
+    def _shut_slow_consumer(self) -> None:
+        log.warning(
+            "closing a realtime socket whose client is not reading (%d frames, %d bytes unsent)",
+            len(self._outbox),
+            self._outbox.bytes,
+        )
+        self._outbox.close()
+        self._closer = asyncio.create_task(
+            self.close(SLOW_CONSUMER, WSCloseCode.POLICY_VIOLATION), name="realtime-slow-consumer"
+        )
 
     async def _write(self) -> None:
         while (data := await self._outbox.get()) is not None:
@@ -150,10 +244,22 @@ class Socket:
                 else:
                     await self.ws.send_str(data)
             except (ConnectionError, RuntimeError):
+                return  # the connection is gone: run() ends too
+            except Exception:
+                # Never a silently dead writer behind an open socket: say why, and close it.
+                log.exception("realtime writer failed; closing the socket")
+                self._outbox.close()
+                await self.close("Internal error", WSCloseCode.INTERNAL_ERROR)
                 return
 
     async def close(self, reason: str, code: int = WSCloseCode.GOING_AWAY) -> None:
-        await self.ws.close(code=code, message=reason.encode()[:120])
+        """Close with a reason; a client that does not take the close frame is cut off."""
+        try:
+            async with asyncio.timeout(CLOSE_TIMEOUT_S):
+                await self.ws.close(code=code, message=reason.encode()[:120])
+        except TimeoutError:
+            if self._transport is not None:
+                self._transport.abort()
 
     async def run(self) -> None:
         writer = asyncio.create_task(self._write())
@@ -175,8 +281,10 @@ class Socket:
         finally:
             for channel in list(self.channels.values()):
                 self.drop(channel)
-            self._outbox.put_nowait(None)
+            self._outbox.close()
             await writer
+            if self._closer is not None:
+                await self._closer
 
     # -- frames ------------------------------------------------------------
 
