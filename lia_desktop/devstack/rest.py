@@ -266,7 +266,8 @@ class RestService:
         try:
             body = await read_json(request)
         except BodyNotJson as err:
-            raise RestError(400, "PGRST102", "Empty or invalid json", details=str(err)) from err
+            # PostgREST's body for any unparsable payload: the parser's words are not given.
+            raise RestError(400, "PGRST102", "Empty or invalid json") from err
         return {} if body is None else body
 
     async def _resolve(

@@ -6,6 +6,12 @@ connection pools and serves ``/auth/v1``, ``/rest/v1`` and
 ``/realtime/v1`` on 127.0.0.1, like the Supabase CLI's gateway. The project
 JWT secret is created once and kept in the data dir (mode 0600), so a second
 start on the same dir serves the same keys.
+
+Slow or stalled clients are cut off (issue 13): request headers must arrive
+within ``web.HEADER_TIMEOUT_S`` of their first byte (a new connection has
+``web.FIRST_BYTE_TIMEOUT_S`` to begin) and bodies within ``web.BODY_TIMEOUT_S``, and
+the open-files limit is raised to its hard limit at start, so a flood of
+half-open requests cannot keep an admin from signing in.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from .database import PrepareReport, default_migrations_dir, default_seed_file, 
 from .postgres import PostgresCluster
 from .realtime import RealtimeService
 from .rest import RestService
-from .web import json_response
+from .web import BodyTimeout, SlowClientGuard, json_response, read_body
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +46,9 @@ MAX_BODY_BYTES = 1024 * 1024
 #: Paths the gateway lets through without an API key (as Kong does for GoTrue).
 _KEYLESS = ("/auth/v1/verify", "/auth/v1/callback", "/auth/v1/authorize")
 _GATED = ("/auth/v1/", "/rest/v1/")
+#: Idle keep-alive connections are closed after this (aiohttp's own default is an hour); it
+#: outlasts the network stalls the fault tests inject, so pooled connections survive them.
+KEEPALIVE_TIMEOUT_S = 300.0
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -50,6 +59,28 @@ class Component(Protocol):
     async def start(self) -> None: ...
 
     async def stop(self) -> None: ...
+
+
+def raise_open_files_limit() -> int | None:
+    """Raise the soft ``RLIMIT_NOFILE`` to the hard limit; the new soft limit, or None.
+
+    Every websocket, pooled connection and (until the header timeout) half-open
+    request is a descriptor; 1024, a common soft default, is soon reached.
+    """
+    try:
+        import resource
+    except ImportError:  # Windows: no such limit
+        return None
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = hard if hard != resource.RLIM_INFINITY else max(soft, 1 << 20)
+    if soft == resource.RLIM_INFINITY or soft >= target:
+        return soft
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    except (ValueError, OSError) as err:  # e.g. macOS caps it below an infinite hard limit
+        log.debug("could not raise the open files limit to %d: %s", target, err)
+        return soft
+    return target
 
 
 def load_or_create_secret(data_dir: Path) -> str:
@@ -92,6 +123,8 @@ class Devstack:
         self._started: list[Component] = []
         self._pools: list[psycopg_pool.AsyncConnectionPool] = []
         self._runner: web.AppRunner | None = None
+        self._listener: asyncio.Server | None = None
+        self.guard = SlowClientGuard()
 
     @property
     def api_url(self) -> str:
@@ -110,6 +143,7 @@ class Devstack:
         }
 
     async def start(self) -> None:
+        raise_open_files_limit()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         keys = tokens.ProjectKeys.from_secret(load_or_create_secret(self.data_dir))
         # Bound first: fail fast on a busy port, and the token issuer URL needs the port.
@@ -125,9 +159,19 @@ class Devstack:
             for component in self.components:
                 await component.start()
                 self._started.append(component)
-            self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
+            self._runner = web.AppRunner(
+                app,
+                access_log=None,
+                shutdown_timeout=2.0,
+                keepalive_timeout=KEEPALIVE_TIMEOUT_S,
+            )
             await self._runner.setup()
-            await web.SockSite(self._runner, sock).start()
+            server = self._runner.server
+            assert server is not None  # set by setup()
+            # Not a SockSite: the guard wraps each connection's protocol (header deadline).
+            self._listener = await asyncio.get_running_loop().create_server(
+                self.guard.protocol_factory(server), sock=sock, backlog=1024
+            )
         except BaseException:
             sock.close()
             await self.stop()
@@ -162,7 +206,9 @@ class Devstack:
         return pool
 
     async def _build_app(self, keys: tokens.ProjectKeys) -> web.Application:
-        app = web.Application(middlewares=[_gateway(keys)], client_max_size=MAX_BODY_BYTES)
+        app = web.Application(
+            middlewares=[self.guard.middleware(), _gateway(keys)], client_max_size=MAX_BODY_BYTES
+        )
         # GoTrue owns the auth schema; the superuser stands in for supabase_auth_admin
         # so triggers on auth.users written for hosted Supabase run unchanged.
         auth_pool = await self._open_pool("postgres", max_size=4)
@@ -177,6 +223,9 @@ class Devstack:
 
     async def stop(self) -> None:
         """Stop listening, then the components, the pools and Postgres (fast shutdown)."""
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
         if self._runner is not None:
             await self._runner.cleanup()  # runs on_shutdown: the components stop there
             self._runner = None
@@ -197,7 +246,11 @@ class Devstack:
 
 
 def _gateway(keys: tokens.ProjectKeys) -> Middleware:
-    """Kong's part: API-key check on Auth and REST, JSON bodies for every error, no crash."""
+    """Kong's part: API-key check on Auth and REST, JSON bodies for every error, no crash.
+
+    A body is read here, within ``BODY_TIMEOUT_S`` (cached for the handler), so a
+    client that stalls mid-body gets 408 and its connection closed.
+    """
     known_keys = {keys.anon_key, keys.service_role_key}
 
     @web.middleware
@@ -209,7 +262,13 @@ def _gateway(keys: tokens.ProjectKeys) -> Middleware:
             if key not in known_keys:
                 return json_response({"message": "Invalid authentication credentials"}, status=401)
         try:
+            if request.body_exists:
+                await read_body(request)
             return await handler(request)
+        except BodyTimeout as err:
+            response = json_response({"message": str(err)}, status=408)
+            response.force_close()
+            return response
         except web.HTTPNotFound:
             return json_response({"message": "no Route matched with those values"}, status=404)
         except web.HTTPException as exc:
