@@ -24,6 +24,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Protocol
 
+import psycopg
 import psycopg_pool
 from aiohttp import web
 from aiohttp.typedefs import Middleware
@@ -32,7 +33,7 @@ from psycopg.conninfo import make_conninfo
 from . import tokens
 from .auth import AuthService
 from .database import PrepareReport, default_migrations_dir, default_seed_file, prepare_database
-from .postgres import PostgresCluster
+from .postgres import PostgresCluster, set_password
 from .realtime import RealtimeService
 from .rest import RestService
 from .web import BodyTimeout, SlowClientGuard, json_response, read_body
@@ -46,6 +47,9 @@ MAX_BODY_BYTES = 1024 * 1024
 #: Paths the gateway lets through without an API key (as Kong does for GoTrue).
 _KEYLESS = ("/auth/v1/verify", "/auth/v1/callback", "/auth/v1/authorize")
 _GATED = ("/auth/v1/", "/rest/v1/")
+#: Roles the devstack itself logs in as besides the superuser; they get its password, as
+#: self-hosted Supabase gives ``POSTGRES_PASSWORD`` to each (the others cannot log in).
+LOGIN_ROLES = ("authenticator",)
 #: Idle keep-alive connections are closed after this (aiohttp's own default is an hour); it
 #: outlasts the network stalls the fault tests inject, so pooled connections survive them.
 KEEPALIVE_TIMEOUT_S = 300.0
@@ -185,11 +189,16 @@ class Devstack:
             if not seed_file.exists():
                 log.warning("no seed file at %s: serving an unseeded database", seed_file)
                 seed_file = None
-        return prepare_database(
+        report = prepare_database(
             self.cluster.conninfo,
             migrations_dir=self._migrations_dir or default_migrations_dir(),
             seed_file=seed_file,
         )
+        # After the scaffold (which creates them): the server logs in as these roles too.
+        with psycopg.connect(self.cluster.conninfo, autocommit=True) as conn:
+            for role in LOGIN_ROLES:
+                conn.execute(set_password(role, self.cluster.password))
+        return report
 
     async def _open_pool(self, user: str, max_size: int) -> psycopg_pool.AsyncConnectionPool:
         pool = psycopg_pool.AsyncConnectionPool(

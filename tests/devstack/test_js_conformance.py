@@ -12,7 +12,7 @@ import os
 import re
 import shutil
 import subprocess
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
@@ -66,6 +66,8 @@ def test_supabase_js_suite_passes_against_the_devstack(devstack: DevstackProcess
         "LIA_ANON_KEY": devstack.anon_key,
         "LIA_SERVICE_ROLE_KEY": devstack.service_role_key,
         "LIA_DB_HOST": parse_qs(urlsplit(devstack.db_url).query)["host"][0],
+        # node-postgres reads libpq's variable; the cluster requires the password (issue 13)
+        "PGPASSWORD": unquote(urlsplit(devstack.db_url).password or ""),
     }
     run = subprocess.run(
         [node, "--test", "--test-concurrency=1", "--test-reporter=tap", "tests/js/"],

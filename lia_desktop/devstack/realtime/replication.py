@@ -2,9 +2,10 @@
 
 psycopg 3 cannot drive COPY BOTH, and polling the slot functions adds latency,
 so this speaks the frontend/backend protocol directly: a ``replication=database``
-session (trust authentication, as in the devstack's private cluster), a
-TEMPORARY pgoutput slot (dropped by the server when the session ends, even
-after a crash), then START_REPLICATION. The walsender pushes each transaction
+session (SCRAM-SHA-256 password authentication, which the devstack's cluster
+requires of every connection, see ``..scram``), a TEMPORARY pgoutput slot
+(dropped by the server when the session ends, even after a crash), then
+START_REPLICATION. The walsender pushes each transaction
 as soon as its commit is flushed, so there is no polling at all.
 """
 
@@ -18,6 +19,11 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from psycopg.conninfo import conninfo_to_dict
+
+from ..scram import MECHANISM, ScramClient, ScramError
+
+#: Authentication request codes (``R`` messages) this client answers.
+_AUTH_OK, _AUTH_CLEARTEXT, _AUTH_SASL, _AUTH_SASL_CONTINUE, _AUTH_SASL_FINAL = 0, 3, 10, 11, 12
 
 #: Microseconds between the Unix epoch and the PostgreSQL epoch (2000-01-01).
 _PG_EPOCH_OFFSET_US = 946_684_800_000_000
@@ -53,10 +59,14 @@ def _error_text(body: bytes) -> str:
 class ReplicationSession:
     """One replication connection; use :meth:`connect`, then the commands, then :meth:`close`."""
 
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    def __init__(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, password: str = ""
+    ) -> None:
         self._reader = reader
         self._writer = writer
         self._flushed_lsn = 0
+        self._password = password
+        self._scram: ScramClient | None = None
 
     @classmethod
     async def connect(cls, conninfo: str, application_name: str) -> ReplicationSession:
@@ -67,7 +77,7 @@ class ReplicationSession:
             reader, writer = await asyncio.open_unix_connection(f"{host}/.s.PGSQL.{port}")
         else:
             reader, writer = await asyncio.open_connection(host, port)
-        session = cls(reader, writer)
+        session = cls(reader, writer, str(params.get("password") or ""))
         startup = {
             "user": str(params.get("user") or "postgres"),
             "database": str(params.get("dbname") or "postgres"),
@@ -99,11 +109,7 @@ class ReplicationSession:
         while True:
             tag, body = await self._message()
             if tag == b"R" and expect_auth:
-                (code,) = struct.unpack("!i", body[:4])
-                if code != 0:
-                    raise ReplicationError(
-                        f"authentication method {code} requested; the devstack cluster uses trust"
-                    )
+                await self._authenticate(body)
             elif tag == b"E":
                 error = _error_text(body)
             elif tag == b"D":
@@ -112,6 +118,39 @@ class ReplicationSession:
                 if error is not None:
                     raise ReplicationError(error)
                 return rows
+
+    async def _authenticate(self, body: bytes) -> None:
+        """Answer one authentication request: SCRAM-SHA-256, or a plain password, or done."""
+        (code,) = struct.unpack("!i", body[:4])
+        data = body[4:]
+        if code == _AUTH_OK:
+            return
+        if code == _AUTH_CLEARTEXT:
+            self._send(b"p", self._password.encode() + b"\0")
+        elif code == _AUTH_SASL:
+            mechanisms = [m.decode() for m in data.split(b"\0") if m]
+            if MECHANISM not in mechanisms:
+                raise ReplicationError(f"the server offers no usable SASL mechanism: {mechanisms}")
+            self._scram = ScramClient(self._password)
+            first = self._scram.first()
+            self._send(b"p", MECHANISM.encode() + b"\0" + struct.pack("!i", len(first)) + first)
+        elif code == _AUTH_SASL_CONTINUE and self._scram is not None:
+            try:
+                self._send(b"p", self._scram.final(data))
+            except ScramError as err:
+                raise ReplicationError(str(err)) from err
+        elif code == _AUTH_SASL_FINAL and self._scram is not None:
+            try:
+                self._scram.verify(data)
+            except ScramError as err:
+                raise ReplicationError(str(err)) from err
+            return
+        else:
+            raise ReplicationError(f"authentication method {code} is not supported")
+        await self._writer.drain()
+
+    def _send(self, tag: bytes, payload: bytes) -> None:
+        self._writer.write(tag + struct.pack("!i", len(payload) + 4) + payload)
 
     async def _command(self, sql: str) -> list[list[bytes | None]]:
         payload = sql.encode() + b"\0"
