@@ -66,13 +66,10 @@ class Truth:
                 del buckets[bucket]
         return StatsSnapshot(
             counters={},
-            new_professionals_30d=sum(self.professionals.values()),
-            bookings_24h=sum(self.bookings.values()),
             trends={},
             bookings_recent=tuple(sorted(self.bookings.items())),
             professionals_recent=tuple(sorted(self.professionals.items())),
             cursor=cursor,
-            server_time=now,
         )
 
 

@@ -326,9 +326,6 @@ class DesktopApp(QObject):
     async def start(self) -> None:
         self.tray.show()
         self._tasks.spawn(self._sleep_watcher.start(), "sleep watcher")
-        self._tasks.spawn(
-            power.watch_clock(lambda _delta: self._on_wake(), read=self._clocks), "clock watch"
-        )
         if self._demo is not None:
             await self._start_demo(self._demo)
             return
@@ -389,6 +386,7 @@ class DesktopApp(QObject):
             web_admin_url=settings.web_admin_url,
             rules=settings.toast_rules(),
             data_dir=self._data_dir,
+            clocks=self._clocks,
         )
 
     async def _end_live(self, *, sign_out: bool) -> None:

@@ -10,7 +10,7 @@
   ``(now - span, now]``, so figures have bucket resolution (a minute for
   bookings, an hour for professionals) and age out as ``now`` moves.
 - A DELETE of a booking or professional cannot be placed in a bucket (the
-  record holds only the key): ``needs_snapshot`` says refetch.
+  record holds only the key): ``wire.EntityRemoved`` says refetch.
 """
 
 from __future__ import annotations
@@ -59,11 +59,6 @@ class _Window:
 
 
 _KINDS = {NotificationType.BOOKING_CREATED: 0, NotificationType.PROFESSIONAL_APPLIED: 1}
-
-
-def needs_snapshot(table: str, change_type: str) -> bool:
-    """A realtime change that only a fresh snapshot can account for."""
-    return change_type == "DELETE" and table in ("bookings", "professionals")
 
 
 class LiveStats:

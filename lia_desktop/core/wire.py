@@ -50,13 +50,11 @@ class StatsSnapshot:
     """``admin_dashboard_stats()`` as typed data."""
 
     counters: Mapping[str, CounterUpdate]
-    new_professionals_30d: int
-    bookings_24h: int
     trends: Mapping[str, float | None]
+    #: (bucket epoch, count): the window figures are counted from these, and aged here
     bookings_recent: tuple[tuple[int, int], ...]
     professionals_recent: tuple[tuple[int, int], ...]
     cursor: int
-    server_time: datetime
 
 
 def _obj(value: object, what: str) -> Mapping[str, Any]:
@@ -154,6 +152,82 @@ def parse_unread(old_record: object) -> ReadKey:
     return ReadKey(admin, _int(obj, "notification_id", "unread"))
 
 
+# --- realtime changes, typed once ------------------------------------------------------
+
+#: The ``postgres_changes`` the app subscribes to, ``(table, event)`` with event INSERT,
+#: DELETE or ``*``: the notification queue, the counters, read state from the admin's other
+#: sessions, and the deletes only a fresh snapshot can account for. Every other marketplace
+#: change reaches the app as a notification or a counter already; subscribing to it would
+#: double the work of a burst for nothing. The supervisor binds exactly these.
+SUBSCRIPTIONS: tuple[tuple[str, str], ...] = (
+    ("admin_notifications", "INSERT"),
+    ("admin_stats_counters", "*"),
+    ("admin_notification_reads", "*"),
+    ("bookings", "DELETE"),
+    ("professionals", "DELETE"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationAdded:
+    notification: Notification
+
+
+@dataclass(frozen=True, slots=True)
+class CounterChanged:
+    counter: CounterUpdate
+
+
+@dataclass(frozen=True, slots=True)
+class ReadAdded:
+    """This admin (another of their sessions) read a notification."""
+
+    notification_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReadRemoved:
+    """Some admin took a read back; only the owner's own apply (see ``parse_unread``)."""
+
+    key: ReadKey
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRemoved:
+    """A booking or professional was deleted: the window figures need a fresh snapshot
+    (a DELETE's record holds only the key, so it cannot be counted)."""
+
+    table: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unused:
+    """A delivery of a subscribed table the app has no use for (a counter row deleted)."""
+
+    table: str
+    change_type: str
+
+
+Change = NotificationAdded | CounterChanged | ReadAdded | ReadRemoved | EntityRemoved | Unused
+
+
+def parse_change(table: str, change_type: str, record: object, old_record: object) -> Change:
+    """One realtime delivery as the typed change it is; WireError if its data is malformed."""
+    match (table, change_type):
+        case ("admin_notifications", "INSERT"):
+            return NotificationAdded(parse_notification(record))
+        case ("admin_stats_counters", "INSERT" | "UPDATE"):
+            return CounterChanged(parse_counter(record))
+        case ("admin_notification_reads", "INSERT"):
+            return ReadAdded(parse_read(record))
+        case ("admin_notification_reads", "DELETE"):
+            return ReadRemoved(parse_unread(old_record))
+        case ("bookings" | "professionals", "DELETE"):
+            return EntityRemoved(table)
+        case _:
+            return Unused(table, change_type)
+
+
 def _buckets(value: object, what: str) -> tuple[tuple[int, int], ...]:
     if not isinstance(value, list):
         raise WireError(f"{what}: expected a list of [epoch, count], got {value!r}")
@@ -190,13 +264,10 @@ def parse_stats_snapshot(data: object) -> StatsSnapshot:
             m: CounterUpdate(m, _int(obj, m, what), _int(seqs, m, f"{what}.counter_seq"))
             for m in COUNTER_METRICS
         },
-        new_professionals_30d=_int(obj, "new_professionals_30d", what),
-        bookings_24h=_int(obj, "bookings_24h", what),
         trends=trends,
         bookings_recent=_buckets(obj.get("bookings_recent"), f"{what}.bookings_recent"),
         professionals_recent=_buckets(
             obj.get("professionals_recent"), f"{what}.professionals_recent"
         ),
         cursor=_int(obj, "cursor", what),
-        server_time=parse_datetime(obj.get("server_time"), f"{what}.server_time"),
     )

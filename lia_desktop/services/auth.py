@@ -2,9 +2,9 @@
 
 Refresh is driven here, not by supabase-auth's timer (``auto_refresh_token``
 off): its timer stops silently on a non-retryable error and runs on the
-monotonic clock, which does not advance while a laptop sleeps (wire protocol
-4.7). Expiry is a wall-clock fact (the JWT ``exp``), so ``ensure_fresh`` compares
-with the wall clock and is called before every (re)join and after a wake.
+monotonic clock, which does not advance while a laptop sleeps. Expiry is a
+wall-clock fact (the JWT ``exp``, ``expires_at``): the realtime supervisor
+refreshes ahead of it, and first thing after a wake.
 
 The desktop app's refresh token lives in the OS keyring only (service
 ``lia-desktop``, one entry per Supabase URL and email); it rotates on every
@@ -216,15 +216,6 @@ class AuthSession:
             session = await self._refresh_with(self._session.refresh_token)
             self._store(session)
             return session.access_token
-
-    async def ensure_fresh(self) -> str:
-        """The access token, refreshed first if it expires within the margin (e.g. after a sleep)."""
-        expires_at = self.expires_at
-        if expires_at is None or self._session is None:
-            raise SessionExpired("not signed in")
-        if expires_at - self._wall_clock() > self.refresh_margin:
-            return self._session.access_token
-        return await self.refresh()
 
     async def sign_out(self) -> SignOutOutcome:
         """End this session on the server, then forget it locally; never raises.

@@ -10,14 +10,14 @@ changes as they come (toast rules, the web admin URL) and ends with
 from __future__ import annotations
 
 import asyncio
-import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from lia_desktop import __version__
 from lia_desktop.core.connection import SupervisorPolicy
 from lia_desktop.core.feed import ToastRules
-from lia_desktop.services import logs
+from lia_desktop.services import logs, power
 from lia_desktop.services.auth import AuthSession, SignOutOutcome
 from lia_desktop.services.supervisor import RealtimeSupervisor
 from lia_desktop.services.sync import FeedStateStore, Sync, SyncObserver
@@ -31,6 +31,7 @@ class LiveSession:
     sync: Sync
     supervisor: RealtimeSupervisor
     task: asyncio.Task[None]
+    clock_watch: asyncio.Task[None]
 
     @classmethod
     def start(
@@ -44,8 +45,10 @@ class LiveSession:
         data_dir: Path | None = None,
         policy: SupervisorPolicy | None = None,
         sync_class: type[Sync] = Sync,
+        clocks: Callable[[], power.ClockReading] = power.read_clocks,
     ) -> LiveSession:
-        """Go live for ``auth``'s admin; the supervisor restarts after a crash (reported)."""
+        """Go live for ``auth``'s admin; the supervisor restarts after a crash (reported),
+        and a clock jump (a sleep the OS did not announce, an NTP step) rebuilds the socket."""
         identity = auth.identity
         if identity is None:
             raise ValueError("a live session needs a signed-in AuthSession")
@@ -60,10 +63,15 @@ class LiveSession:
         )
         supervisor = RealtimeSupervisor(auth.url, anon_key, auth, sync, policy=policy)
         reporter = logs.CrashReporter(logs.log_dir(), __version__)
-        task = asyncio.get_running_loop().create_task(
+        loop = asyncio.get_running_loop()
+        task = loop.create_task(
             logs.restart_on_crash("realtime", supervisor.run, reporter), name="realtime supervisor"
         )
-        return cls(auth, sync, supervisor, task)
+        clock_watch = loop.create_task(
+            power.watch_clock(lambda _delta: supervisor.clock_jumped(), read=clocks),
+            name="clock watch",
+        )
+        return cls(auth, sync, supervisor, task, clock_watch)
 
     def apply(self, rules: ToastRules, web_admin_url: str) -> None:
         """New settings: the next toast follows them."""
@@ -71,9 +79,9 @@ class LiveSession:
 
     async def close(self, *, sign_out: bool = False) -> SignOutOutcome | None:
         """Stop the supervisor and the sync (the cursor is saved), then sign out if asked."""
+        self.clock_watch.cancel()
         self.supervisor.stop()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self.task
+        await asyncio.gather(self.task, self.clock_watch, return_exceptions=True)
         await self.sync.close()
         outcome = await self.auth.sign_out() if sign_out else None
         await self.auth.close()

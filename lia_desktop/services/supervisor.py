@@ -23,10 +23,9 @@ websockets API; the connection object itself is realtime-py's private
 time-sliced view of the connection so that a burst never freezes the UI: the two
 places this module reaches inside the library (re-check them on upgrade).
 
-Sleep: the monotonic clock stops while a laptop sleeps; every timer fire
-compares wall-clock and monotonic progress, and a difference above
-``clock_jump_threshold`` is fed as ``ClockJumped`` (the platform's own
-``wake()`` signal, when available, is faster).
+Sleep: the monotonic clock stops while a laptop sleeps, so the platform tells
+(``wake()`` from logind, ``clock_jumped()`` from ``power.watch_clock``, which
+the live session runs beside the supervisor).
 """
 
 from __future__ import annotations
@@ -45,6 +44,7 @@ from realtime.message import SuccessSystemPayload
 from realtime.types import PostgresChangesPayload, RealtimePostgresChangesListenEvent
 
 from lia_desktop.core import connection as conn
+from lia_desktop.core import wire
 from lia_desktop.core.models import ConnectionPhase, ConnectionState
 from lia_desktop.services.errors import (
     NetworkUnreachable,
@@ -52,23 +52,22 @@ from lia_desktop.services.errors import (
     ServiceError,
     SessionExpired,
 )
+from lia_desktop.services.tasks import BackgroundTasks
 
 log = logging.getLogger(__name__)
 
 DB_CHANNEL = "db"
 PRESENCE_CHANNEL = "online_users"
 
-#: (table, event) bindings of the db channel, in join order. Only what the app uses: the
-#: notification queue, the counters, read state from the admin's other sessions, and the
-#: deletes that only a fresh snapshot can account for (core.stats.needs_snapshot). Every
-#: other marketplace change already reaches the app as a notification or a counter, so
-#: subscribing to it would double the work of a burst for nothing.
-BINDINGS: tuple[tuple[str, RealtimePostgresChangesListenEvent], ...] = (
-    ("admin_notifications", RealtimePostgresChangesListenEvent.Insert),
-    ("admin_stats_counters", RealtimePostgresChangesListenEvent.All),
-    ("admin_notification_reads", RealtimePostgresChangesListenEvent.All),
-    ("bookings", RealtimePostgresChangesListenEvent.Delete),
-    ("professionals", RealtimePostgresChangesListenEvent.Delete),
+_LISTEN_EVENTS = {
+    "INSERT": RealtimePostgresChangesListenEvent.Insert,
+    "DELETE": RealtimePostgresChangesListenEvent.Delete,
+    "*": RealtimePostgresChangesListenEvent.All,
+}
+#: (table, event) bindings of the db channel, in join order: core.wire.SUBSCRIPTIONS, the
+#: one list of what the app subscribes to (and types, in ``wire.parse_change``).
+BINDINGS: tuple[tuple[str, RealtimePostgresChangesListenEvent], ...] = tuple(
+    (table, _LISTEN_EVENTS[event]) for table, event in wire.SUBSCRIPTIONS
 )
 
 #: longest run of back-to-back frames handled before yielding to the event loop (the UI's)
@@ -153,7 +152,6 @@ class RealtimeSupervisor:
         *,
         policy: conn.SupervisorPolicy | None = None,
         seed: int | None = None,
-        clock_jump_threshold: float = 10.0,
         join_timeout: int = 10,
     ) -> None:
         self._realtime_url = url.rstrip("/") + "/realtime/v1"
@@ -161,7 +159,6 @@ class RealtimeSupervisor:
         self._tokens = tokens
         self._listener = listener
         self._join_timeout = join_timeout
-        self._clock_jump_threshold = clock_jump_threshold
         self._sup = conn.Supervisor(
             policy or conn.SupervisorPolicy(),
             seed=random.getrandbits(32) if seed is None else seed,
@@ -169,8 +166,7 @@ class RealtimeSupervisor:
         self._generation: _Generation | None = None
         self._generations = 0
         self._timer: asyncio.TimerHandle | None = None
-        self._clocks = (time.time(), time.monotonic())
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = BackgroundTasks("realtime")
         self._closing: set[asyncio.Task[None]] = set()
         self._catch_up_lock = asyncio.Lock()
         self._stopped = asyncio.Event()
@@ -203,10 +199,7 @@ class RealtimeSupervisor:
     async def _shutdown(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await self._tasks.close()
         # Closes are never cancelled (they are not in ``_tasks``): a cancelled close would
         # leave a socket (e.g. the dead one replaced on wake) and its realtime-py tasks open.
         self._close_socket()
@@ -272,18 +265,12 @@ class RealtimeSupervisor:
 
     def _on_timer(self) -> None:
         self._timer = None
-        wall, mono = time.time(), time.monotonic()
-        last_wall, last_mono = self._clocks
-        self._clocks = (wall, mono)
-        if abs((wall - last_wall) - (mono - last_mono)) > self._clock_jump_threshold:
-            self._feed(conn.ClockJumped())
-        else:
-            self._feed(conn.Tick())
+        self._feed(conn.Tick())
 
     def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.get_running_loop().create_task(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        """Each job catches what it expects and feeds it as an event; anything else is a bug
+        and is logged at ERROR (services.tasks)."""
+        self._tasks.spawn(coroutine, getattr(coroutine, "__qualname__", "job"))
 
     def _feed_from(self, generation: _Generation | None, event: conn.Event) -> None:
         """Feed an event caused by ``generation`` only while it is still the current socket."""

@@ -33,7 +33,7 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Se
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, assert_never
 
 import platformdirs
 
@@ -45,7 +45,7 @@ from lia_desktop.core.models import (
     Notification,
     PresenceActivity,
 )
-from lia_desktop.core.stats import LiveStats, needs_snapshot
+from lia_desktop.core.stats import LiveStats
 from lia_desktop.services.api import PAGE_SIZE, AdminApi
 from lia_desktop.services.errors import ServiceError
 from lia_desktop.services.files import write_json_atomic
@@ -202,7 +202,7 @@ class Sync:
         self._unconfirmed: Counter[int] = Counter()
         #: ids a running reconcile must leave alone (None: no reconcile running)
         self._toggled_meanwhile: set[int] | None = None
-        self._buffer: list[ChangeEvent] | None = None  # not None while a catch-up runs
+        self._buffer: list[wire.Change] | None = None  # not None while a catch-up runs
         self._tasks = BackgroundTasks("sync", expected=(ServiceError,))
         #: feed updates not yet told to the observer: saved first, then told (end of loop turn)
         self._untold: list[FeedUpdate] = []
@@ -220,15 +220,18 @@ class Sync:
         await self.catch_up()
 
     def on_change(self, event: ChangeEvent) -> None:
-        if self._buffer is not None:
-            self._buffer.append(event)
-            return
+        """Type the delivery once (core.wire), then apply it, or buffer it during a catch-up."""
         try:
-            self._apply(event)
+            change = wire.parse_change(event.table, event.type, event.record, event.old_record)
         except wire.WireError as exc:
             log.warning("skipping a malformed %s event: %s", event.table, exc)
             if exc.notification_id is not None:
                 self.feed.skip(exc.notification_id)
+            return
+        if self._buffer is not None:
+            self._buffer.append(change)
+        else:
+            self._apply(change)
 
     def on_presence(self, state: Mapping[str, list[Mapping[str, Any]]]) -> None:
         self._observer.activity_changed(presence_activity(state))
@@ -248,8 +251,8 @@ class Sync:
                 await self._fetch_backlog()
             finally:
                 buffered, self._buffer = self._buffer, None
-                for event in buffered:
-                    self.on_change(event)
+                for change in buffered:
+                    self._apply(change)
             self.catch_ups += 1
             self.save_now()
             # the state after a catch-up is the server's: say it even when nothing changed
@@ -337,32 +340,35 @@ class Sync:
 
     # --- live events -------------------------------------------------------
 
-    def _apply(self, event: ChangeEvent) -> None:
-        if event.table == "admin_notifications" and event.type == "INSERT":
-            notification = wire.parse_notification(event.record)
-            now = _now()
-            update = self.feed.receive_live(notification, now)
-            self._feed_updated(update)
-            if self._live_stats.apply_notification(notification, now):
-                self._publish_stats()
-            if update.gap:
-                self._tasks.spawn(self.catch_up(), "catch-up after a gap")
-        elif event.table == "admin_stats_counters" and event.type in ("INSERT", "UPDATE"):
-            if self._live_stats.apply_counter(wire.parse_counter(event.record), _now()):
-                self._publish_stats()
-        elif event.table == "admin_notification_reads" and event.type == "INSERT":
-            if self.feed.apply_remote_reads([wire.parse_read(event.record)]):
-                self._observer.feed_changed(FeedUpdate(), self.feed)
-        elif event.table == "admin_notification_reads" and event.type == "DELETE":
-            unread = wire.parse_unread(event.old_record)
-            if unread.admin_id != self._admin_id:
-                return
-            if self.feed.apply_remote_unreads([unread.notification_id]):
-                self._observer.feed_changed(FeedUpdate(), self.feed)
-            elif self.feed.get(unread.notification_id) is None:
-                self._request_backlog()  # an item this app no longer holds is unread again
-        elif needs_snapshot(event.table, event.type):
-            self._request_snapshot()
+    def _apply(self, change: wire.Change) -> None:
+        match change:
+            case wire.NotificationAdded(notification):
+                now = _now()
+                update = self.feed.receive_live(notification, now)
+                self._feed_updated(update)
+                if self._live_stats.apply_notification(notification, now):
+                    self._publish_stats()
+                if update.gap:
+                    self._tasks.spawn(self.catch_up(), "catch-up after a gap")
+            case wire.CounterChanged(counter):
+                if self._live_stats.apply_counter(counter, _now()):
+                    self._publish_stats()
+            case wire.ReadAdded(notification_id):
+                if self.feed.apply_remote_reads([notification_id]):
+                    self._observer.feed_changed(FeedUpdate(), self.feed)
+            case wire.ReadRemoved(key):
+                if key.admin_id != self._admin_id:
+                    return  # another admin's: every admin receives every unread
+                if self.feed.apply_remote_unreads([key.notification_id]):
+                    self._observer.feed_changed(FeedUpdate(), self.feed)
+                elif self.feed.get(key.notification_id) is None:
+                    self._request_backlog()  # an item this app no longer holds is unread again
+            case wire.EntityRemoved():
+                self._request_snapshot()
+            case wire.Unused():
+                pass
+            case _:
+                assert_never(change)
 
     def _feed_updated(self, update: FeedUpdate) -> None:
         """Tell the observer (saved first), and make sure held toasts are released."""

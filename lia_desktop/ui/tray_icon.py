@@ -162,7 +162,7 @@ class TrayMenu(QMenu):
         self._refresh()
 
     def set_signed_in(self, signed_in: bool) -> None:
-        """Signed out, the menu offers "Sign in…" and nothing that needs an account."""
+        """Signed out, the menu offers "Sign in…" instead of "Sign out"."""
         self._signed_in = signed_in
         self._refresh()
 
@@ -171,8 +171,8 @@ class TrayMenu(QMenu):
         self.by_text["Sign in…"].setVisible(not signed_in)
         self.by_text["Sign out"].setVisible(signed_in)
         for text in ("Do not disturb for 1 hour", "Do not disturb until tomorrow"):
-            self.by_text[text].setVisible(signed_in and not self._dnd)
-        self.by_text["Resume notifications"].setVisible(signed_in and self._dnd)
+            self.by_text[text].setVisible(not self._dnd)
+        self.by_text["Resume notifications"].setVisible(self._dnd)
 
 
 class FallbackWindow(QWidget):

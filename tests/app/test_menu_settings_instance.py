@@ -49,7 +49,9 @@ def test_menu_opens_the_notification_center_and_the_stats_window(
         menu(app, "Stats")
         assert isinstance(app.stats_window, StatsWindow)
         assert app.stats_window.isVisible()
-        assert app.stats_window.loading  # skeleton until a first snapshot
+        assert not app.stats_window.loading  # signed out: no skeleton, no figure
+        assert {c.value.text() for c in app.stats_window.cards.values()} == {"—"}
+        assert app.stats_window.connection_text.text() == "Signed out"
         menu(app, "Quit")
         assert app.quit_requested.is_set()
         await make_app.stop(app)
@@ -133,7 +135,7 @@ def test_settings_errors_are_shown_per_field_and_valid_settings_are_saved(
         dialog.min_priority.setCurrentIndex(dialog.min_priority.findData(Priority.HIGH))
         dialog.sounds.setChecked(False)
         dialog.save_button.click()
-        await until(lambda: not dialog.isVisible())
+        await until(lambda: app.settings_dialog is None)  # accepted, then deleted
         saved = settings_store.load()
         assert saved is not None
         assert saved.web_admin_url == "https://admin.lia.example.co"

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lia_desktop.core.models import DashboardStats, Notification, NotificationType, Priority
-from lia_desktop.core.stats import DAY, HOUR, LiveStats, needs_snapshot
+from lia_desktop.core.stats import DAY, HOUR, LiveStats
 from lia_desktop.core.wire import COUNTER_METRICS, CounterUpdate, StatsSnapshot
 
 T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -54,13 +54,10 @@ class Db:
 
         return StatsSnapshot(
             counters=dict(self.counters),
-            new_professionals_30d=0,
-            bookings_24h=0,
             trends={"total_bookings": 1.5},
             bookings_recent=buckets(self.bookings, 60, DAY),
             professionals_recent=buckets(self.professionals, HOUR, 30 * DAY),
             cursor=self.next_id - 1,
-            server_time=T0,
         )
 
     def truth(self, now: int) -> tuple[int, int, dict[str, int]]:
@@ -170,10 +167,3 @@ def test_counters_apply_only_with_a_higher_seq_and_known_metric() -> None:
     assert not stats.apply_counter(CounterUpdate("mystery", 4, 9), T0)
     assert stats.view(T0).total_users == 5
     assert LiveStats().view(T0) == DashboardStats(bookings_per_hour=(0,) * 24, trends={})
-
-
-def test_deletes_of_window_entities_ask_for_a_snapshot() -> None:
-    assert needs_snapshot("bookings", "DELETE")
-    assert needs_snapshot("professionals", "DELETE")
-    assert not needs_snapshot("bookings", "UPDATE")
-    assert not needs_snapshot("users", "DELETE")

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lia_desktop.core import wire
 from lia_desktop.core.models import NotificationType, Priority
 from lia_desktop.core.wire import (
     CounterUpdate,
@@ -188,3 +189,49 @@ def test_arbitrary_json_is_parsed_or_refused_never_crashes(junk: dict[str, Any])
         for data in (junk, base | junk):
             with contextlib.suppress(WireError):
                 parse(data)
+
+
+ADMIN = "00000000-0000-4000-a000-000000000001"
+
+
+@pytest.mark.parametrize(
+    ("table", "change", "record", "old", "expected"),
+    [
+        ("admin_notifications", "INSERT", ROW, {}, wire.NotificationAdded(parse_notification(ROW))),
+        (
+            "admin_stats_counters",
+            "UPDATE",
+            {"metric": "total_users", "value": 5, "seq": 9},
+            {},
+            wire.CounterChanged(CounterUpdate("total_users", 5, 9)),
+        ),
+        (
+            "admin_stats_counters",
+            "INSERT",
+            {"metric": "total_users", "value": 1, "seq": 1},
+            {},
+            wire.CounterChanged(CounterUpdate("total_users", 1, 1)),
+        ),
+        ("admin_notification_reads", "INSERT", {"notification_id": 4}, {}, wire.ReadAdded(4)),
+        (
+            "admin_notification_reads",
+            "DELETE",
+            {},
+            {"admin_id": ADMIN, "notification_id": 4},
+            wire.ReadRemoved(ReadKey(uuid.UUID(ADMIN), 4)),
+        ),
+        ("bookings", "DELETE", {}, {"id": 3}, wire.EntityRemoved("bookings")),
+        ("professionals", "DELETE", {}, {"id": 3}, wire.EntityRemoved("professionals")),
+        ("admin_stats_counters", "DELETE", {}, {}, wire.Unused("admin_stats_counters", "DELETE")),
+    ],
+)
+def test_each_subscribed_change_is_typed_once(
+    table: str, change: str, record: object, old: object, expected: wire.Change
+) -> None:
+    assert wire.parse_change(table, change, record, old) == expected
+
+
+def test_a_malformed_change_is_a_wire_error_naming_the_notification() -> None:
+    with pytest.raises(WireError) as raised:
+        wire.parse_change("admin_notifications", "INSERT", ROW | {"priority": "huge"}, {})
+    assert raised.value.notification_id == 42

@@ -137,11 +137,13 @@ def test_resume_is_offered_only_during_dnd(controller: TrayController) -> None:
     assert "Do not disturb for 1 hour" not in visible(controller)
 
 
-def test_signed_out_the_menu_offers_sign_in_and_nothing_that_needs_an_account(
+def test_signed_out_the_menu_offers_sign_in_instead_of_sign_out(
     controller: TrayController,
 ) -> None:
     controller.set_dnd_active(True)
-    assert visible(controller) == ["Notifications", "Stats", "Settings…", "Sign in…", "Quit"]
+    assert visible(controller) == [
+        "Notifications", "Stats", "Resume notifications", "Settings…", "Sign in…", "Quit",
+    ]  # fmt: skip
     controller.set_signed_in(True)
     assert visible(controller) == [
         "Notifications", "Stats", "Resume notifications", "Settings…", "Sign out", "Quit",

@@ -1,4 +1,4 @@
-"""Display text and presence counting."""
+"""Display text decided in core: money, trends, relative times, tooltip and badge."""
 
 from __future__ import annotations
 
@@ -6,10 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from lia_desktop.core.activity import Debouncer, Presence
 from lia_desktop.core.format import badge_text, cop, relative_time, tooltip, trend
 from lia_desktop.core.models import ConnectionPhase as P
-from lia_desktop.core.models import ConnectionState, PresenceActivity
+from lia_desktop.core.models import ConnectionState
 
 
 @pytest.mark.parametrize(
@@ -58,32 +57,3 @@ def test_tooltips_say_the_state_in_words() -> None:
 @pytest.mark.parametrize(("n", "text"), [(0, ""), (1, "1"), (9, "9"), (10, "9+"), (250, "9+")])
 def test_badge(n: int, text: str) -> None:
     assert badge_text(n) == text
-
-
-def test_presence_counts_distinct_keys_and_metas() -> None:
-    p = Presence()
-    state = {
-        "admin-1": [{"presence_ref": "a"}, {"presence_ref": "b"}],
-        "admin-2": [{"phx_ref": "c"}],
-        "bad": "x",
-    }
-    assert p.apply_state(state) == PresenceActivity(online_users=2, active_sessions=3)
-    assert p.apply_diff(
-        {"admin-3": [{"presence_ref": "d"}, 7]},
-        {"admin-1": [{"presence_ref": "a"}, {"presence_ref": "b"}]},
-    ) == PresenceActivity(2, 2)
-    assert p.apply_diff({}, {"ghost": [{"presence_ref": "z"}]}) == PresenceActivity(2, 2)
-    assert p.apply_state({}) == PresenceActivity(0, 0)
-
-
-def test_debounce_emits_at_most_once_per_interval_and_the_last_value_wins() -> None:
-    d = Debouncer(interval=1.0)
-    assert d.offer(PresenceActivity(1, 1), 0.0) == PresenceActivity(1, 1)
-    assert d.offer(PresenceActivity(1, 1), 0.1) is None  # unchanged
-    assert d.wakeup_at is None
-    assert d.offer(PresenceActivity(2, 2), 0.2) is None
-    assert d.offer(PresenceActivity(3, 3), 0.5) is None
-    assert d.wakeup_at == 1.0
-    assert d.tick(0.9) is None
-    assert d.tick(1.0) == PresenceActivity(3, 3)
-    assert d.tick(5.0) is None
