@@ -105,8 +105,11 @@ class Watch:
         self.stderr += (await self.process.stderr.read()).decode()
         raise AssertionError(f"watch ended first; events {self.events[-5:]}, {self.stderr}")
 
-    async def until_live(self, within: float = 60) -> None:
+    async def until_live(self, within: float = 60) -> dict[str, Any]:
+        """Live and caught up: the first catch-up's ``feed`` line (what commits before it, on a
+        first run, is the backlog it lists rather than news it prints)."""
         await self.until(lambda e: e["kind"] == "connection" and e["phase"] == "live", within)
+        return await self.until(lambda e: e["kind"] == "feed", within)
 
     async def stop(self, within: float = 30) -> int:
         """SIGTERM (what ``systemctl stop`` or ``kill`` sends), then the rest of the output."""
