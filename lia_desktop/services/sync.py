@@ -255,6 +255,7 @@ class Sync:
                     self._apply(change)
             self.catch_ups += 1
             self.save_now()
+            log.info("caught up: cursor %d, %d unread", self.feed.cursor, self.feed.unread_count)
             # the state after a catch-up is the server's: say it even when nothing changed
             # (``watch`` prints its feed line; the app's state ignores an equal view)
             self._observer.feed_changed(FeedUpdate(), self.feed)

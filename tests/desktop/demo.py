@@ -57,7 +57,7 @@ class DemoRun:
     @property
     def devstack_dir(self) -> Path:
         """Where ``run_gui`` puts the demo's backend (platformdirs' user data dir)."""
-        return self.xdg["DATA"] / "lia-desktop" / "demo-devstack"
+        return self.xdg["DATA"] / "lia-desktop" / "demo" / "devstack"
 
     @property
     def output(self) -> Path:
@@ -65,7 +65,7 @@ class DemoRun:
         return self.root / "output.log"
 
     def settings(self) -> dict[str, Any]:
-        path = self.xdg["CONFIG"] / "lia-desktop" / "settings.json"
+        path = self.xdg["CONFIG"] / "lia-desktop" / "demo" / "settings.json"
         return json.loads(path.read_text())  # type: ignore[no-any-return]
 
     def cleanup(self) -> None:
