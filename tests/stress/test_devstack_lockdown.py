@@ -11,11 +11,13 @@ import asyncio
 import contextlib
 import json
 import os
+import pwd
 import resource
 import secrets
 import socket
 import struct
 import subprocess
+import tempfile
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
@@ -29,7 +31,7 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from lia_desktop.devstack.postgres import BIN_DIR, PASSWORD_FILE
+from lia_desktop.devstack.postgres import BIN_DIR, PASSWORD_FILE, PG_HBA, PostgresCluster
 from lia_desktop.devstack.realtime.service import MAX_OUTBOX_BYTES
 from lia_desktop.devstack.web import HEADER_TIMEOUT_S
 from tests.devstack.realtime_clients import new_booking, one, user_token
@@ -165,7 +167,7 @@ def psql_as_nobody(
             "select 1",
         ],
         user="nobody",
-        group="nogroup",
+        group=pwd.getpwnam("nobody").pw_gid,  # "nogroup" on Debian, "nobody" elsewhere
         extra_groups=[],
         env=env,
         capture_output=True,
@@ -222,6 +224,33 @@ def test_the_server_runs_without_root_group(devstack: DevstackProcess) -> None:
     assert 0 not in status_ids(pid, "Uid")
     assert 0 not in status_ids(pid, "Gid")
     assert 0 not in status_ids(pid, "Groups")
+
+
+def test_a_cluster_made_with_trust_is_locked_down_on_start() -> None:
+    """A data dir from before issue 13: initdb --auth=trust, no password file."""
+    cluster = PostgresCluster(Path(tempfile.mkdtemp(prefix="lia-test-trust-", dir="/tmp")))
+    try:
+        cluster._prepare_dirs()
+        cluster._run("initdb", ["--auth=trust", "--encoding=UTF8", "--locale=C", "-U", "postgres"])
+        cluster._run(
+            "pg_ctl", ["-w", "-l", str(cluster.log_file), "-o", f"-k {cluster.socket_dir}", "start"]
+        )
+        trusted = f"host={cluster.socket_dir} user=postgres dbname=postgres connect_timeout=5"
+        with psycopg.connect(trusted, autocommit=True) as conn:  # control: trust let anyone in
+            conn.execute("create table kept (n int); insert into kept values (7)")
+
+        cluster.start()  # the running old server is stopped, locked down and started again
+        assert (cluster.pgdata / "pg_hba.conf").read_text() == PG_HBA
+        assert oct(cluster.socket_dir.stat().st_mode & 0o777) == "0o700"
+        with pytest.raises(psycopg.OperationalError, match="password"):
+            psycopg.connect(trusted).close()
+        with psycopg.connect(cluster.conninfo) as conn:
+            assert conn.execute("select n from kept").fetchall() == [(7,)]
+        cluster.restart()  # and it stays so
+        with psycopg.connect(cluster.conninfo) as conn:
+            assert conn.execute("select n from kept").fetchall() == [(7,)]
+    finally:
+        cluster.destroy()
 
 
 # --------------------------------------------------------------------- 2. topic namespaces
