@@ -7,10 +7,12 @@ loop dying (realtime-py stops the whole socket on a callback exception).
 
 from __future__ import annotations
 
+import sys
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any
 
 from lia_desktop.core import text
@@ -57,6 +59,10 @@ class StatsSnapshot:
     cursor: int
 
 
+#: one shared empty mapping for the rows without metadata (the backlog's: thousands of them)
+_NO_METADATA: Mapping[str, Any] = MappingProxyType({})
+
+
 def _obj(value: object, what: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise WireError(f"{what}: expected an object, got {type(value).__name__}")
@@ -96,7 +102,7 @@ def parse_notification(row: object) -> Notification:
     nid = _int(obj, "id", "notification")
     what = f"notification {nid}"
     try:
-        metadata = obj.get("metadata") or {}
+        metadata = obj.get("metadata") or _NO_METADATA
         read = obj.get("read", False)
         if not isinstance(read, bool):
             raise WireError(f"{what}.read: expected a boolean, got {read!r}")
@@ -109,9 +115,12 @@ def parse_notification(row: object) -> Notification:
             id=nid,
             type=kind,
             priority=priority,
-            title=text.plain(_str(obj, "title", what), text.MAX_TITLE_CHARS, one_line=True),
+            # a handful of distinct titles and tables among thousands of rows: shared strings
+            title=sys.intern(
+                text.plain(_str(obj, "title", what), text.MAX_TITLE_CHARS, one_line=True)
+            ),
             body=text.plain(_str(obj, "body", what)),
-            entity_table=_str(obj, "entity_table", what),
+            entity_table=sys.intern(_str(obj, "entity_table", what)),
             entity_id=str(obj.get("entity_id", "")),
             action_path=_str(obj, "action_path", what),
             created_at=parse_datetime(obj.get("created_at"), f"{what}.created_at"),

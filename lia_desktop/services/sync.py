@@ -307,24 +307,23 @@ class Sync:
         """
         up_to = self.feed.cursor
         keep = self._toggled_meanwhile = set(self._unconfirmed)
-        try:
-            rows = list(await self._api.notifications_before(up_to + 1, HISTORY_PAGE))
-            unread: list[Mapping[str, Any]] = []
-            before, down_to = up_to + 1, 0
+        try:  # each page parsed as it comes: the raw rows of 10,000 never coexist
+            rows = self._parse_rows(await self._api.notifications_before(up_to + 1, HISTORY_PAGE))
+            before, down_to, held = up_to + 1, 0, 0
             while True:
                 page = await self._api.notifications_before(before, PAGE_SIZE, unread_only=True)
-                unread += page
+                rows += self._parse_rows(page)
+                held += len(page)
                 if len(page) < PAGE_SIZE:
                     break
                 before = int(page[-1]["id"])
-                if len(unread) >= MAX_BACKLOG:
+                if held >= MAX_BACKLOG:
                     down_to = before
                     log.warning("more than %d unread: older ones stay on the server", MAX_BACKLOG)
                     break
         finally:
             self._toggled_meanwhile = None
-        parsed = self._parse_rows([*unread, *rows])
-        return self.feed.receive_backlog(parsed, up_to=up_to, down_to=down_to, except_ids=keep)
+        return self.feed.receive_backlog(rows, up_to=up_to, down_to=down_to, except_ids=keep)
 
     def _request_backlog(self) -> None:
         """Refetch the backlog (an item not held here was made unread elsewhere); coalesced."""

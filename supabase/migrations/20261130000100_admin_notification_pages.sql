@@ -7,7 +7,8 @@
 -- page is an index range scan, whatever the depth, and pages never skip or repeat
 -- a row when new notifications commit meanwhile (they have larger ids). The read
 -- flag is a probe of admin_notification_reads' primary key (admin_id, notification_id).
--- The first page of a backlog passes before_id = null (newest).
+-- The first page of a backlog passes before_id = null (newest). Rows leave out metadata:
+-- the list does not show it, and it is most of a row (10,000 unread held in the app).
 
 create or replace function public.admin_notifications_before(
   before_id bigint default null, max_rows integer default 200, unread_only boolean default false)
@@ -22,7 +23,7 @@ begin
   select coalesce(json_agg(row_to_json(n) order by n.id desc), '[]')
     into v_rows
     from (select a.id, a.type, a.priority, a.title, a.body, a.entity_table, a.entity_id,
-                 a.action_path, a.created_at, a.metadata, r.notification_id is not null as read
+                 a.action_path, a.created_at, r.notification_id is not null as read
             from public.admin_notifications a
             left join public.admin_notification_reads r
               on r.admin_id = v_admin and r.notification_id = a.id
