@@ -91,6 +91,22 @@ async def test_killed_at_random_moments_during_3000_bookings_it_shows_nothing_tw
     admin = devstack.create_user(admin=True)
     rng = random.Random(20261130)
     runs: list[Watch] = []
+    try:
+        await kill_and_restart_during_a_stream(devstack, admin, tmp_path, rng, runs)
+    finally:  # a failed run must not leave a watch behind
+        for run in runs:
+            if run.process.returncode is None:
+                run.process.kill()
+                await run.process.wait()
+
+
+async def kill_and_restart_during_a_stream(
+    devstack: DevstackProcess,
+    admin: DevstackUser,
+    tmp_path: Path,
+    rng: random.Random,
+    runs: list[Watch],
+) -> None:
     watch = await start_watch(devstack, admin, tmp_path)
     runs.append(watch)
     await watch.until_live()
