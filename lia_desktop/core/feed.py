@@ -251,6 +251,29 @@ class NotificationFeed:
                 self._recent_toasts.extend(now for _ in toasts)
         return FeedUpdate(added=tuple(a for a in added if a.id in self._items), toasts=toasts)
 
+    @property
+    def arrived(self) -> int:
+        """The highest id seen here: the cursor, or an id that arrived above a gap."""
+        return max(self._above, default=self._cursor)
+
+    def reset_to(self, cursor: int) -> None:
+        """The server went back (a reset or a restore): forget the ids above ``cursor``, which
+        it no longer has and will reuse, and count from its newest id again."""
+        self._cursor = cursor
+        self._above = set()
+        self._early_reads = set()
+        for i in [i for i in self._ids if i > cursor]:
+            item = self._items.pop(i)
+            self._ids.pop(bisect.bisect_left(self._ids, i))
+            if item.read:
+                self._read_ids.pop(bisect.bisect_left(self._read_ids, i))
+            else:
+                self._unread -= 1
+        self._held = [i for i in self._held if i <= cursor]
+        if not self._held:
+            self._held_since = None
+        self._catch_up = []
+
     def start_at(self, cursor: int) -> None:
         """A fresh feed starts at the server's newest id: what came before is the backlog's,
         shown if unread and never toasted (a first run toasts nothing old)."""

@@ -59,6 +59,11 @@ class AdminApi:
         )
         return _rows("admin_notifications_before", data)
 
+    async def newest_id(self) -> int:
+        """The server's newest notification id (0 when there is none): one indexed row."""
+        rows = await self.notifications_before(None, 1)
+        return int(rows[0]["id"]) if rows else 0
+
     async def mark_read(self, ids: Sequence[int]) -> int:
         return int(await self._call("admin_mark_read", {"ids": list(ids)}))
 

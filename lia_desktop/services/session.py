@@ -17,8 +17,10 @@ from pathlib import Path
 from lia_desktop import __version__
 from lia_desktop.core.connection import SupervisorPolicy
 from lia_desktop.core.feed import ToastRules
+from lia_desktop.core.liveness import ProbePolicy
 from lia_desktop.services import logs, power
 from lia_desktop.services.auth import AuthSession, SignOutOutcome
+from lia_desktop.services.liveness import probe_data_path
 from lia_desktop.services.supervisor import RealtimeSupervisor
 from lia_desktop.services.sync import FeedStateStore, Sync, SyncObserver
 
@@ -32,6 +34,7 @@ class LiveSession:
     supervisor: RealtimeSupervisor
     task: asyncio.Task[None]
     clock_watch: asyncio.Task[None]
+    probe: asyncio.Task[None]
 
     @classmethod
     def start(
@@ -46,6 +49,7 @@ class LiveSession:
         policy: SupervisorPolicy | None = None,
         sync_class: type[Sync] = Sync,
         clocks: Callable[[], power.ClockReading] = power.read_clocks,
+        probe: ProbePolicy | None = None,
     ) -> LiveSession:
         """Go live for ``auth``'s admin; the supervisor restarts after a crash (reported),
         and a clock jump (a sleep the OS did not announce, an NTP step) rebuilds the socket."""
@@ -71,7 +75,11 @@ class LiveSession:
             power.watch_clock(lambda _delta: supervisor.clock_jumped(), read=clocks),
             name="clock watch",
         )
-        return cls(auth, sync, supervisor, task, clock_watch)
+        probe_task = loop.create_task(
+            probe_data_path(auth.api, sync, supervisor, probe or ProbePolicy()),
+            name="data-path probe",
+        )
+        return cls(auth, sync, supervisor, task, clock_watch, probe_task)
 
     def apply(self, rules: ToastRules, web_admin_url: str) -> None:
         """New settings: the next toast follows them."""
@@ -80,8 +88,9 @@ class LiveSession:
     async def close(self, *, sign_out: bool = False) -> SignOutOutcome | None:
         """Stop the supervisor and the sync (the cursor is saved), then sign out if asked."""
         self.clock_watch.cancel()
+        self.probe.cancel()
         self.supervisor.stop()
-        await asyncio.gather(self.task, self.clock_watch, return_exceptions=True)
+        await asyncio.gather(self.task, self.clock_watch, self.probe, return_exceptions=True)
         await self.sync.close()
         outcome = await self.auth.sign_out() if sign_out else None
         await self.auth.close()

@@ -4,15 +4,17 @@ The rules (when to reconnect, back off, refresh, call the socket dead) live in
 the pure state machine ``core.connection.step``; this class feeds it what
 happened, carries out the commands it returns, and arms its single timer.
 
-Why the socket handling looks like this (wire protocol 2.14): realtime-py
+Why the socket handling looks like this: realtime-py
 2.34.1 gives up after five reconnects, never checks heartbeat replies, forgets
 a channel on ``phx_close`` and lets an exception raised in an application
 callback stop its receive loop. So every connection *generation* gets a fresh
 ``AsyncRealtimeClient`` with ``auto_reconnect=False`` holding both channels
-(``db`` with every ``postgres_changes`` binding, and the private presence
-channel ``online_users``); any trouble on either is reported as a loss and the
-next generation starts when core says so. Every callback handed to
-realtime-py is ``guarded``.
+(the private ``admin_feed`` with every ``postgres_changes`` binding, and the
+private presence channel ``online_users``: RLS on ``realtime.messages`` lets
+admins join them and nobody broadcast into them); any trouble on either is
+reported as a loss and the next generation starts when core says so. Every
+callback handed to realtime-py is ``guarded``, and its receive loop is watched:
+a loop that ended (hostile input can end it) is a lost socket.
 
 Heartbeat: realtime-py drops the server's ``phoenix`` replies (no channel has
 that topic), so ``SendHeartbeat`` is carried out as a websocket PING on the
@@ -56,7 +58,7 @@ from lia_desktop.services.tasks import BackgroundTasks
 
 log = logging.getLogger(__name__)
 
-DB_CHANNEL = "db"
+DB_CHANNEL = "admin_feed"
 PRESENCE_CHANNEL = "online_users"
 
 _LISTEN_EVENTS = {
@@ -221,6 +223,12 @@ class RealtimeSupervisor:
     def network_down(self) -> None:
         self._feed(conn.NetworkDown())
 
+    def data_path_stalled(self, reason: str) -> None:
+        """Committed notifications are not arriving (the liveness probe): a new socket, whose
+        resubscribe catches up. Only while live: otherwise a rebuild is under way already."""
+        if self._sup.state.phase is ConnectionPhase.LIVE:
+            self._feed(conn.SocketLost(reason))
+
     # --- the state machine driver -----------------------------------------
 
     def _feed(self, event: conn.Event) -> None:
@@ -326,7 +334,16 @@ class RealtimeSupervisor:
             await client.set_auth(self._tokens.access_token)
             await client.connect()
             self._feed_from(generation, conn.SocketOpened())
-            db = client.channel(DB_CHANNEL)
+            db = client.channel(
+                DB_CHANNEL,
+                {
+                    "config": {
+                        "private": True,
+                        "presence": {"key": "", "enabled": False},
+                        "broadcast": {"ack": False, "self": False},
+                    }
+                },
+            )
             for table, event in BINDINGS:
                 db.on_postgres_changes(event, guarded(self._deliver), table=table)
             db.on_system(guarded(lambda payload: self._on_system(generation, payload)))
@@ -354,7 +371,14 @@ class RealtimeSupervisor:
 
     async def _heartbeat(self, generation: _Generation | None) -> None:
         connection = generation.client._ws_connection if generation else None
-        if connection is None:
+        if generation is None or connection is None:
+            return
+        listener = generation.client._listen_task
+        if listener is not None and listener.done():
+            stopped = "cancelled" if listener.cancelled() else repr(listener.exception())
+            self._feed_from(
+                generation, conn.SocketLost(f"the realtime listener stopped: {stopped}")
+            )
             return
         try:
             pong = await connection.ping()

@@ -224,9 +224,11 @@ class Sync:
         try:
             change = wire.parse_change(event.table, event.type, event.record, event.old_record)
         except wire.WireError as exc:
-            log.warning("skipping a malformed %s event: %s", event.table, exc)
-            if exc.notification_id is not None:
-                self.feed.skip(exc.notification_id)
+            if exc.notification_id is None:
+                log.warning("skipping a malformed %s event: %s", event.table, exc)
+            else:  # e.g. a record Realtime trimmed for size: the RPC has it whole
+                log.warning("fetching notification %d again: %s", exc.notification_id, exc)
+                self._tasks.spawn(self.catch_up(), "catch-up for an incomplete record")
             return
         if self._buffer is not None:
             self._buffer.append(change)
@@ -238,6 +240,20 @@ class Sync:
 
     # --- catch-up ----------------------------------------------------------
 
+    @property
+    def catching_up(self) -> bool:
+        return self._buffer is not None
+
+    @property
+    def arrived(self) -> int:
+        """The highest notification id that reached this app (the liveness probe's measure)."""
+        return self.feed.arrived
+
+    def request_catch_up(self, why: str) -> None:
+        """A catch-up in the background (e.g. the probe saw the server go back)."""
+        log.info("catch-up: %s", why)
+        self._tasks.spawn(self.catch_up(), f"catch-up: {why}")
+
     async def catch_up(self) -> None:
         """Snapshot, every notification after the cursor, the held items' read flags, then the
         events buffered meanwhile."""
@@ -247,6 +263,14 @@ class Sync:
                 self._snapshot_wanted = self._backlog_wanted = False
                 snapshot = await self._refresh_snapshot()
                 self.feed.start_at(snapshot.cursor)
+                if snapshot.cursor < self.feed.arrived:
+                    log.warning(
+                        "the server's newest notification is %d, below this app's %d: its "
+                        "database was reset or restored; counting from its newest id again",
+                        snapshot.cursor,
+                        self.feed.arrived,
+                    )
+                    self.feed.reset_to(snapshot.cursor)
                 await self._fetch_missed()
                 await self._fetch_backlog()
             finally:

@@ -25,6 +25,7 @@ import pytest
 from lia_desktop.core.backoff import BackoffPolicy
 from lia_desktop.core.connection import SupervisorPolicy
 from lia_desktop.core.feed import FeedUpdate, NotificationFeed
+from lia_desktop.core.liveness import ProbePolicy
 from lia_desktop.core.models import (
     ConnectionPhase,
     ConnectionState,
@@ -106,9 +107,14 @@ class TappedSync(Sync):
 
     live_ids: list[int]
     subscribed_in: list[ConnectionPhase | None]
+    #: drop every notification delivery: the data path broken between commit and app while
+    #: the socket stays open and answers pings (the route does not matter to the defense)
+    deaf = False
 
     def on_change(self, event: ChangeEvent) -> None:
         if event.table == "admin_notifications":
+            if self.deaf:
+                return
             self.live_ids.append(int(event.record["id"]))
         super().on_change(event)
 
@@ -156,6 +162,7 @@ async def services_app(
     *,
     data_dir: Path | None = None,
     policy: SupervisorPolicy = FAST_POLICY,
+    probe: ProbePolicy | None = None,
 ) -> AsyncIterator[ServicesApp]:
     """Sign in and start the supervisor; the cursor file lives in ``data_dir`` (fresh by default)."""
     session = await AuthSession.open(devstack.api_url, devstack.anon_key)
@@ -169,6 +176,7 @@ async def services_app(
         data_dir=data_dir or Path(tempfile.mkdtemp(prefix="lia-feed-")),
         policy=policy,
         sync_class=TappedSync,
+        probe=probe,
     )
     sync = live.sync
     assert isinstance(sync, TappedSync)

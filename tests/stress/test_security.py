@@ -258,6 +258,39 @@ async def test_private_presence_is_for_admins_only(
         assert "nauthorized" in json.dumps(replies[who])
 
 
+async def test_the_apps_data_channel_is_for_admins_only_and_nobody_broadcasts_into_it(
+    devstack: DevstackProcess, admin_token: str, customer_token: str
+) -> None:
+    """``admin_feed`` is private: customers and the anon key cannot join it, and even an
+    admin cannot broadcast into it (no INSERT policy), so no frame of theirs reaches the apps."""
+    config = {
+        **postgres_changes("admin_notifications"),
+        "broadcast": {"ack": True, "self": True},
+        "private": True,
+    }
+    replies = {}
+    for who, token in (
+        ("admin", admin_token),
+        ("customer", customer_token),
+        ("anon", devstack.anon_key),
+    ):
+        async with channel(devstack, "admin_feed") as chan:
+            replies[who] = (await chan.join(config, token))["payload"]
+            if who == "admin":
+                await chan.subscribed()
+                sent = await chan.send(
+                    "broadcast",
+                    {"type": "broadcast", "event": "x", "payload": {"text": "fake alert"}},
+                    "2",
+                )
+                replies["admin broadcast"] = sent["payload"]
+    assert replies["admin"]["status"] == "ok"
+    for who in ("customer", "anon"):
+        assert replies[who]["status"] == "error", replies[who]
+        assert "nauthorized" in json.dumps(replies[who])
+    assert replies["admin broadcast"]["status"] == "error", replies["admin broadcast"]
+
+
 # --------------------------------------------------------------------- injection
 
 
