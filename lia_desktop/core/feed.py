@@ -242,7 +242,7 @@ class NotificationFeed:
         self._expire(now)
         toasts: tuple[Toast, ...] = ()
         if last:
-            pending = [i for i in self._catch_up if self._is_unread(i)]
+            pending = [i for i in self._catch_up if self._still_toastable(i, now)]
             self._catch_up = []
             if len(pending) > self.storm.catch_up_max:
                 toasts = (self._summary(pending, WHILE_AWAY),)
@@ -324,7 +324,8 @@ class NotificationFeed:
         wakeup = self.wakeup_at
         if wakeup is None or now < wakeup:
             return _NOTHING
-        held = [i for i in self._held if self._is_unread(i)]
+        # the rules of *now*: a toast held before do-not-disturb began stays quiet
+        held = [i for i in self._held if self._still_toastable(i, now)]
         self._held, self._held_since = [], None
         if not held:
             return _NOTHING
@@ -419,10 +420,6 @@ class NotificationFeed:
         self._read_ids.pop(bisect.bisect_left(self._read_ids, notification_id))
         del self._items[notification_id]
 
-    def _is_unread(self, notification_id: int) -> bool:
-        item = self._items.get(notification_id)
-        return item is not None and not item.read
-
     def _set_read(self, notification_id: int, *, read: bool = True) -> bool:
         item = self._items.get(notification_id)
         if item is None or item.read is read:
@@ -437,6 +434,12 @@ class NotificationFeed:
 
     def _toastable(self, n: Notification, now: datetime) -> bool:
         return not n.read and self.rules.allows(n.priority, now)
+
+    def _still_toastable(self, notification_id: int, now: datetime) -> bool:
+        """A toast decided earlier (held, or waiting for the catch-up's end) under the rules
+        and read state of now."""
+        item = self._items.get(notification_id)
+        return item is not None and self._toastable(item, now)
 
     def _toast_or_hold(self, notification_id: int, now: datetime) -> tuple[Toast, ...]:
         if self._held:

@@ -548,3 +548,22 @@ def test_each_item_ends_as_its_last_read_or_unread_left_it(ops: list[tuple[str, 
         f.receive_live(note(i), T0)
     assert {n.id: n.read for n in f.items()} == {i: read.get(i, False) for i in range(1, 7)}
     assert f.unread_count == sum(not n.read for n in f.items())
+
+
+def test_toasts_held_before_do_not_disturb_stay_quiet_when_released() -> None:
+    """Regression: a summary held by storm control came out 4.5 s after DND was turned on."""
+    f = feed(storm=StormPolicy(max_toasts=1, hold=timedelta(seconds=15)))
+    assert f.receive_live(note(1), T0).toasts  # the one toast of the window
+    f.receive_live(note(2), T0)
+    f.receive_live(note(3, NotificationType.DISPUTE_OPENED, Priority.URGENT), T0)  # both held
+    f.rules = ToastRules(dnd_until=T0 + timedelta(hours=1))
+    assert f.tick(T0 + timedelta(seconds=16)) == FeedUpdate()
+    assert f.wakeup_at is None  # released as nothing: their items stay in the list, unread
+    assert f.unread_count == 3
+
+
+def test_a_catch_up_decides_its_toasts_under_the_rules_at_its_end() -> None:
+    f = feed()
+    f.receive_page(0, [note(1), note(2)], last=False, now=T0)
+    f.rules = ToastRules(dnd_until=T0 + timedelta(hours=1))
+    assert f.receive_page(2, [note(3)], last=True, now=T0).toasts == ()
