@@ -81,6 +81,7 @@ def root_logging() -> Iterator[None]:
     logging.captureWarnings(False)
 
 
+@pytest.mark.expect_errors(r"sign in failed")
 def test_log_file_holds_no_secret_from_any_logger(tmp_path: Path, root_logging: None) -> None:
     path = configure_logging(tmp_path, level=logging.DEBUG)
     assert path == tmp_path / "lia-desktop.log"
@@ -119,6 +120,7 @@ def test_log_file_rotates_at_a_megabyte(tmp_path: Path, root_logging: None) -> N
     assert all((tmp_path / f).stat().st_size <= logs.MAX_BYTES for f in files)
 
 
+@pytest.mark.expect_errors(r"^unhandled ")
 def test_crash_report_is_written_redacted(tmp_path: Path) -> None:
     reporter = CrashReporter(tmp_path, "1.2.3", clock=lambda: 0.0)
     try:
@@ -134,6 +136,7 @@ def test_crash_report_is_written_redacted(tmp_path: Path) -> None:
     assert JWT not in text
 
 
+@pytest.mark.expect_errors(r"^unhandled ")
 def test_crash_reports_are_pruned(tmp_path: Path) -> None:
     reporter = CrashReporter(tmp_path, "1")
     for _ in range(logs.KEEP_CRASH_REPORTS + 3):
@@ -158,6 +161,7 @@ def test_unhandled_exception_in_main_thread_leaves_a_report(tmp_path: Path) -> N
     assert "SystemError: password=[REDACTED]" in text
 
 
+@pytest.mark.expect_errors(r"^unhandled ")
 def test_unhandled_exception_in_a_thread_leaves_a_report(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -179,6 +183,7 @@ def crash_reports(folder: Path) -> list[str]:
     return [p.read_text() for p in sorted(folder.glob("crash-*.txt"))]
 
 
+@pytest.mark.expect_errors(r"^unhandled ")
 async def test_asyncio_callback_exception_leaves_a_report(tmp_path: Path) -> None:
     reporter = CrashReporter(tmp_path, "1")
     loop = asyncio.get_running_loop()
@@ -206,6 +211,7 @@ class FakeTime:
         self.now += seconds
 
 
+@pytest.mark.expect_errors(r"^unhandled ")
 async def test_a_crashing_service_restarts_with_backoff_and_reports_each_crash(
     tmp_path: Path,
 ) -> None:

@@ -105,6 +105,7 @@ async def test_other_signals_of_logind_are_ignored(private_bus: str) -> None:
     assert seen == []
 
 
+@pytest.mark.expect_errors(r"sleep callback failed")
 async def test_a_failing_callback_does_not_stop_the_listener(private_bus: str) -> None:
     woke = asyncio.Event()
 

@@ -12,10 +12,10 @@ import asyncio
 import logging
 import os
 import signal
-import subprocess
 import time
 from pathlib import Path
 
+import psutil
 import psycopg
 import pytest
 
@@ -120,14 +120,13 @@ async def test_an_oversized_record_is_fetched_whole_through_the_rpc(
 
 
 def postgres_backends(devstack: DevstackProcess) -> list[int]:
-    """The PIDs of the cluster's client backends (its postmaster's children serving clients)."""
-    out = subprocess.run(
-        ["ps", "-eo", "pid,args"], capture_output=True, text=True, check=True
-    ).stdout
+    """The client backends of *this* devstack's cluster (children of its postmaster), never
+    another cluster's on the machine."""
+    postmaster = int((devstack.data_dir / "pgdata" / "postmaster.pid").read_text().split()[0])
     return [
-        int(line.split()[0])
-        for line in out.splitlines()
-        if "postgres: " in line and "[local]" in line and "walsender" not in line
+        child.pid
+        for child in psutil.Process(postmaster).children()
+        if "[local]" in " ".join(child.cmdline()) and "walsender" not in " ".join(child.cmdline())
     ]
 
 
