@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Never deaf: the time from a fault on the data path to an urgent dispute shown, per route,
-with the app's default data-path probe (one newest-id request per 20 s, 5 s grace).
+with the app's default data-path probe (one newest-id request per 15 s, 3 s grace).
 
 The app's services (the live session the tray app and ``watch`` use) run in this process
 against a private devstack. For each route the fault is made, an urgent dispute is committed
@@ -28,6 +28,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import signal
 import statistics
 import sys
@@ -69,6 +70,8 @@ async def route(devstack: DevstackProcess, name: str, data_dir: Path) -> float:
         devstack, admin, data_dir=data_dir, policy=SupervisorPolicy(), probe=ProbePolicy()
     ) as app:  # the app's own defaults: heartbeat, backoff and probe
         await app.until_live()
+        # faults come at any moment, not just after a probe: a random phase of its period
+        await asyncio.sleep(random.uniform(0, ProbePolicy().interval))
         began = time.monotonic()
         reason = "the professional never came"
         if name == "deaf_socket":
