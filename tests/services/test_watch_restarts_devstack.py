@@ -140,3 +140,29 @@ async def kill_and_restart_during_a_stream(
     # nothing lost: after the stream the list is the server's unread set (the few whose
     # line a kill cut between saving the cursor and printing are listed, unread)
     assert expected >= 3000
+
+
+async def test_watch_with_a_cursor_above_a_restored_server_still_prints_an_urgent_dispute(
+    devstack: DevstackProcess, tmp_path: Path
+) -> None:
+    """The route of a point-in-time restore, through the real ``watch`` process."""
+    from lia_desktop.services.sync import FeedState, FeedStateStore
+    from tests.services.test_never_deaf_devstack import urgent_dispute
+
+    admin = devstack.create_user(admin=True)
+    FeedStateStore.for_admin(devstack.api_url, admin.id, tmp_path).save(FeedState(10**6))
+    watch = await start_watch(devstack, admin, tmp_path)
+    try:
+        await watch.until_live()
+        ids = await asyncio.to_thread(urgent_dispute, devstack.db_url)
+        await watch.until(lambda e: e["kind"] == "notification" and e["id"] == ids[-1], 30)
+        assert "reset or restored" in (await asyncio.wait_for(_stop_and_stderr(watch), 60))
+    finally:
+        if watch.process.returncode is None:
+            watch.process.kill()
+            await watch.process.wait()
+
+
+async def _stop_and_stderr(watch: Watch) -> str:
+    assert await watch.stop() == 0
+    return watch.stderr
