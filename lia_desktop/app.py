@@ -302,7 +302,7 @@ class DesktopApp(QObject):
         notifier = DesktopNotifier(app_name=NOTIFIER_APP_ID, app_icon=Icon(path=_app_icon_file()))
         return [
             NativeToasts(notifier, self._on_toast_action, lambda _toast: None),
-            TrayBalloonToasts(self.tray.tray, self._on_toast_action),
+            TrayBalloonToasts(self.tray.tray_icon, self._on_toast_action),
             InAppToasts(lambda toast: log.info("toast (in-app only): %s", toast.title)),
         ]
 
@@ -418,21 +418,17 @@ class DesktopApp(QObject):
 
     def _tell(self, text: str) -> None:
         """A sentence for the admin, once (app messages, not notifications)."""
-        self.tray.tray.showMessage(APP_NAME, text)
+        self.tray.say(APP_NAME, text)
 
     # --- platform signals ---------------------------------------------------
 
     def _on_wake(self) -> None:
         if self.live is not None:
-            self.live.supervisor.wake()
+            self.live.wake()
 
     def _on_reachability(self, reachable: bool) -> None:
-        if self.live is None:
-            return
-        if reachable:
-            self.live.supervisor.network_changed()
-        else:
-            self.live.supervisor.network_down()
+        if self.live is not None:
+            self.live.network_changed(reachable)
 
     # --- toasts --------------------------------------------------------------
 
@@ -470,7 +466,11 @@ class DesktopApp(QObject):
             new.supabase_url,
             new.anon_key,
         )
-        if moved and self.live is not None and self.live.auth.url != new.supabase_url.rstrip("/"):
+        if (
+            moved
+            and self.live is not None
+            and self.live.project_url != new.supabase_url.rstrip("/")
+        ):
             self._tasks.spawn(self._switch_project(new), "switch project")
 
     async def _switch_project(self, settings: Settings) -> None:
@@ -601,15 +601,15 @@ class DesktopApp(QObject):
 
     def _mark_read(self, ids: list[int]) -> None:
         if self.live is not None:
-            self._tasks.spawn(self.live.sync.mark_read(ids), "mark read")
+            self._tasks.spawn(self.live.mark_read(ids), "mark read")
 
     def _mark_unread(self, ids: list[int]) -> None:
         if self.live is not None:
-            self._tasks.spawn(self.live.sync.mark_unread(ids), "mark unread")
+            self._tasks.spawn(self.live.mark_unread(ids), "mark unread")
 
     def _mark_all_read(self, *_args: object) -> None:
         if self.live is not None:
-            self._tasks.spawn(self.live.sync.mark_all_read(), "mark all read")
+            self._tasks.spawn(self.live.mark_all_read(), "mark all read")
 
     def activate(self) -> None:
         """A second launch asked the running app to show itself."""

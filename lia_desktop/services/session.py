@@ -81,6 +81,30 @@ class LiveSession:
         )
         return cls(auth, sync, supervisor, task, clock_watch, probe_task)
 
+    @property
+    def project_url(self) -> str:
+        return self.auth.url
+
+    # --- what the app asks of a live session (it reaches no further in) -----------------
+
+    def wake(self) -> None:
+        self.supervisor.wake()
+
+    def network_changed(self, reachable: bool) -> None:
+        if reachable:
+            self.supervisor.network_changed()
+        else:
+            self.supervisor.network_down()
+
+    async def mark_read(self, ids: list[int]) -> None:
+        await self.sync.mark_read(ids)
+
+    async def mark_unread(self, ids: list[int]) -> None:
+        await self.sync.mark_unread(ids)
+
+    async def mark_all_read(self) -> None:
+        await self.sync.mark_all_read()
+
     def apply(self, rules: ToastRules, web_admin_url: str) -> None:
         """New settings: the next toast follows them."""
         self.sync.apply_settings(rules, web_admin_url)

@@ -252,6 +252,19 @@ class TrayController(QObject):
         return self.tray.icon()
 
     @property
+    def tray_icon(self) -> QSystemTrayIcon:
+        """The QSystemTrayIcon, for the toast ladder's balloon rung (it shows messages on it)."""
+        return self.tray
+
+    def say(self, title: str, text: str) -> None:
+        """A sentence about the app itself (settings reset, a sign-out problem): a balloon,
+        or the fallback window's status line where there is no tray."""
+        if self.fallback is not None:
+            self.fallback.status_label.setText(text)
+        else:
+            self.tray.showMessage(title, text)
+
+    @property
     def badge(self) -> str:
         """The badge text painted now ("" when there is none)."""
         return self._badge
