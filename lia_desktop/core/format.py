@@ -68,9 +68,15 @@ def connection_text(state: ConnectionState, now: float) -> str:
     return words
 
 
-def tooltip(unread: int, state: ConnectionState, now: float) -> str:
-    """``LIA Admin — 3 unread — Live``."""
-    return f"LIA Admin — {unread} unread — {connection_text(state, now)}"
+def tooltip(
+    unread: int, state: ConnectionState, now: float, dnd_until: datetime | None = None
+) -> str:
+    """``LIA Admin — 3 unread — Live``, and ``— Do not disturb until 14:30`` while it is on
+    (``dnd_until`` local time, given only while it lies ahead)."""
+    text = f"LIA Admin — {unread} unread — {connection_text(state, now)}"
+    if dnd_until is not None:
+        text += f" — Do not disturb until {dnd_until:%H:%M}"
+    return text
 
 
 def badge_text(unread: int) -> str:

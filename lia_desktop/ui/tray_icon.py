@@ -314,13 +314,16 @@ class TrayController(QObject):
             return
         now = self._monotonic()
         connection = state.connection
+        until = state.dnd_until
+        dnd = until is not None and until > datetime.now(UTC)
         self.update_state(
             badge=core_format.badge_text(state.feed.unread),
-            tooltip=core_format.tooltip(state.feed.unread, connection, now),
+            tooltip=core_format.tooltip(
+                state.feed.unread, connection, now, until.astimezone() if dnd and until else None
+            ),
             phase=connection.phase,
         )
-        until = state.dnd_until
-        self.set_dnd_active(until is not None and until > datetime.now(UTC))
+        self.set_dnd_active(dnd)
         self.set_signed_in(state.signed_in)
         if connection.next_retry_at is None:
             self._countdown.stop()

@@ -57,3 +57,10 @@ def test_tooltips_say_the_state_in_words() -> None:
 @pytest.mark.parametrize(("n", "text"), [(0, ""), (1, "1"), (9, "9"), (10, "9+"), (250, "9+")])
 def test_badge(n: int, text: str) -> None:
     assert badge_text(n) == text
+
+
+def test_the_tooltip_says_until_when_do_not_disturb_is_on() -> None:
+    live = ConnectionState(P.LIVE)
+    until = datetime(2026, 11, 30, 14, 30, tzinfo=UTC)
+    assert tooltip(3, live, 0, until) == "LIA Admin — 3 unread — Live — Do not disturb until 14:30"
+    assert tooltip(3, live, 0) == "LIA Admin — 3 unread — Live"
