@@ -8,6 +8,14 @@ subscriptions in Python (event, typed filters), then ONE database transaction
 answers, per subscriber identity, which rows of RLS tables that identity can
 SELECT right now, and which columns each role may read. DELETE is never RLS
 checked and carries only the primary key on RLS tables, as on Supabase.
+
+A batch whose database work fails (a crashed backend takes the RLS check's
+connection with it) is retried on a new connection, with backoff, for up to
+:data:`RETRY_FOR_S`: nothing is sent before that work succeeds, so a retry never
+sends a change twice. Only a batch that still fails then is given up, and each
+subscriber it concerned gets a ``postgres_changes`` system error (as hosted
+Realtime sends), so its client knows to resubscribe and catch up. Either way
+the batch's end is reported to ``delivered`` so capture may confirm it.
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ import asyncio
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +47,14 @@ SHORT_VALUE_BYTES = 64
 #: how long a delivery waits for a decoded commit to become visible to the RLS check
 VISIBILITY_WAIT_S = 2.0
 XID_MASK = 0xFFFFFFFF
+#: how long a failing delivery batch is retried before it is given up (subscribers told)
+RETRY_FOR_S = 30.0
+RETRY_FIRST_DELAY_S = 0.05
+RETRY_MAX_DELAY_S = 1.0
+UNDELIVERED_MESSAGE = (
+    "Realtime could not deliver some changes (the project database failed);"
+    " resubscribe and fetch what changed"
+)
 
 
 class SubscriptionError(Exception):
@@ -155,18 +171,76 @@ class Dispatcher:
 
     # -- delivery ------------------------------------------------------------
 
-    async def run(self, transactions: asyncio.Queue[Transaction]) -> None:
-        """Deliver captured transactions forever, batching whatever queued up meanwhile."""
+    async def run(
+        self,
+        transactions: asyncio.Queue[Transaction],
+        delivered: Callable[[int], None] | None = None,
+    ) -> None:
+        """Deliver captured transactions forever, batching whatever queued up meanwhile.
+
+        ``delivered(end_lsn)`` is told after each batch: everything up to there is done.
+        """
         while True:
             batch = [await transactions.get()]
             size = len(batch[0].changes)
             while size < BATCH_CHANGES and not transactions.empty():
                 batch.append(transactions.get_nowait())
                 size += len(batch[-1].changes)
+            await self.deliver_with_retry(batch)
+            if delivered is not None:
+                delivered(max(txn.end_lsn for txn in batch))
+
+    async def deliver_with_retry(self, batch: list[Transaction]) -> bool:
+        """Deliver a batch, retrying failures for :data:`RETRY_FOR_S`; False if given up."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + RETRY_FOR_S
+        delay = RETRY_FIRST_DELAY_S
+        attempts = 0
+        while True:
+            attempts += 1
             try:
                 await self.deliver(batch)
             except (psycopg.Error, OSError) as err:
-                log.warning("dropped a batch of %d changes: %s", size, err)
+                # a lost connection heals on the next one; anything else gets a few tries only
+                transient = isinstance(
+                    err, (psycopg.OperationalError, psycopg.InterfaceError, OSError)
+                )
+                if loop.time() + delay > deadline or (not transient and attempts >= 3):
+                    self._give_up(batch, attempts, err)
+                    return False
+                log.warning(
+                    "delivery of %d changes failed (%s); retrying in %.2f s",
+                    sum(len(txn.changes) for txn in batch),
+                    err,
+                    delay,
+                )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, RETRY_MAX_DELAY_S)
+            else:
+                if attempts > 1:
+                    log.info("delivered a batch after %d attempts", attempts)
+                return True
+
+    def _give_up(self, batch: list[Transaction], attempts: int, err: BaseException) -> None:
+        channels = {
+            subscription.channel
+            for txn in batch
+            for change in txn.changes
+            for subscription in self._candidates(txn, change)
+        }
+        log.error(
+            "gave up a batch of %d changes after %d attempts (%s); telling %d subscribers",
+            sum(len(txn.changes) for txn in batch),
+            attempts,
+            err,
+            len(channels),
+        )
+        for channel in channels:
+            channel.system("postgres_changes", "error", UNDELIVERED_MESSAGE)
+
+    def channels(self) -> list[Channel]:
+        """Every channel with postgres_changes subscriptions."""
+        return list(self._by_channel)
 
     def _candidates(self, txn: Transaction, change: Change) -> list[Subscription]:
         subscriptions = self._by_table.get(change.table.relation_id)

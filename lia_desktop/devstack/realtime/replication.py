@@ -3,10 +3,13 @@
 psycopg 3 cannot drive COPY BOTH, and polling the slot functions adds latency,
 so this speaks the frontend/backend protocol directly: a ``replication=database``
 session (SCRAM-SHA-256 password authentication, which the devstack's cluster
-requires of every connection, see ``..scram``), a TEMPORARY pgoutput slot
-(dropped by the server when the session ends, even after a crash), then
-START_REPLICATION. The walsender pushes each transaction
+requires of every connection, see ``..scram``), a pgoutput slot, then
+START_REPLICATION from a given position. The walsender pushes each transaction
 as soon as its commit is flushed, so there is no polling at all.
+
+The client confirms (standby status update) only what its owner says is
+processed: keepalives that ask for a reply are answered with ``confirm(wal_end)``,
+so a permanent slot never moves past a change that was not yet delivered.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import asyncio
 import contextlib
 import struct
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 from psycopg.conninfo import conninfo_to_dict
@@ -38,6 +41,11 @@ class XLogData:
     start_lsn: int
     wal_end: int
     payload: bytes
+
+
+def parse_lsn(text: str) -> int:
+    high, low = text.split("/")
+    return (int(high, 16) << 32) | int(low, 16)
 
 
 def format_lsn(lsn: int) -> str:
@@ -65,6 +73,8 @@ class ReplicationSession:
         self._reader = reader
         self._writer = writer
         self._flushed_lsn = 0
+        #: the server's sent position, from its latest keepalive (0 until one came)
+        self.server_wal_end = 0
         self._password = password
         self._scram: ScramClient | None = None
 
@@ -158,19 +168,38 @@ class ReplicationSession:
         await self._writer.drain()
         return await self._until_ready()
 
-    async def create_temporary_slot(self, slot: str) -> int:
-        """Create a temporary pgoutput slot; returns its consistent point (LSN)."""
-        rows = await self._command(
-            f"CREATE_REPLICATION_SLOT {slot} TEMPORARY LOGICAL pgoutput (SNAPSHOT 'nothing')"
-        )
-        point = (rows[0][1] or b"0/0").decode()
-        high, low = point.split("/")
-        return (int(high, 16) << 32) | int(low, 16)
+    async def create_slot(self, slot: str, *, temporary: bool = False) -> int:
+        """Create a pgoutput slot; returns its consistent point (LSN).
 
-    async def stream(self, slot: str, publication: str) -> AsyncIterator[XLogData]:
-        """START_REPLICATION and yield XLogData; keepalives are answered here."""
+        A permanent slot survives the session and a crash of the server's backends;
+        its owner must drop it (see ``capture``).
+        """
+        kind = "TEMPORARY LOGICAL" if temporary else "LOGICAL"
+        rows = await self._command(
+            f"CREATE_REPLICATION_SLOT {slot} {kind} pgoutput (SNAPSHOT 'nothing')"
+        )
+        return parse_lsn((rows[0][1] or b"0/0").decode())
+
+    async def create_temporary_slot(self, slot: str) -> int:
+        """Create a temporary pgoutput slot (dropped by the server when the session ends)."""
+        return await self.create_slot(slot, temporary=True)
+
+    async def stream(
+        self,
+        slot: str,
+        publication: str,
+        *,
+        start_lsn: int = 0,
+        confirm: Callable[[int], int] | None = None,
+    ) -> AsyncIterator[XLogData]:
+        """START_REPLICATION at ``start_lsn`` and yield XLogData; keepalives are answered here.
+
+        The server skips every transaction whose commit precedes ``start_lsn`` (or the
+        slot's confirmed position, whichever is later). A keepalive asking for a reply
+        is answered with ``confirm(wal_end)`` (default: ``wal_end``, everything sent).
+        """
         sql = (
-            f"START_REPLICATION SLOT {slot} LOGICAL 0/0 "
+            f"START_REPLICATION SLOT {slot} LOGICAL {format_lsn(start_lsn)} "
             f"(proto_version '1', publication_names '{publication}')"
         )
         payload = sql.encode() + b"\0"
@@ -191,18 +220,22 @@ class ReplicationSession:
                     yield XLogData(start, end, body[25:])
                 elif kind == b"k":
                     wal_end, _sent, reply = struct.unpack_from("!QqB", body, 1)
+                    self.server_wal_end = max(self.server_wal_end, wal_end)
                     if reply:
-                        # Everything up to wal_end was sent to us; confirming it is what lets
-                        # a shutting-down walsender exit (it waits for flush == sent), and a
-                        # temporary slot is never resumed, so nothing can be skipped by it.
-                        await self.acknowledge(wal_end)
+                        # A shutting-down walsender waits for flush == sent; the owner
+                        # confirms wal_end once everything it was sent is processed.
+                        lsn = confirm(wal_end) if confirm is not None else wal_end
+                        await self.acknowledge(lsn)
             elif tag == b"E":
                 raise ReplicationError(_error_text(body))
             elif tag in (b"c", b"C", b"Z"):
                 raise ReplicationError("the server ended the replication stream")
 
     async def acknowledge(self, lsn: int) -> None:
-        """Standby status update: everything up to ``lsn`` is processed (lets WAL be recycled)."""
+        """Standby status update: everything up to ``lsn`` is processed (lets WAL be recycled).
+
+        Never moves backwards within a session.
+        """
         self._flushed_lsn = max(self._flushed_lsn, lsn)
         flushed = self._flushed_lsn
         body = b"r" + struct.pack("!QQQqB", flushed, flushed, flushed, _now_pg_us(), 0)
@@ -210,7 +243,7 @@ class ReplicationSession:
         await self._writer.drain()
 
     async def close(self) -> None:
-        """Terminate the session; the server drops the temporary slot with it."""
+        """Terminate the session; the server drops a temporary slot with it."""
         if self._writer.is_closing():
             return
         with contextlib.suppress(ConnectionError, RuntimeError):

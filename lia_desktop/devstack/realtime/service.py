@@ -27,6 +27,7 @@ import uuid
 from collections import defaultdict, deque
 from typing import Any
 
+import psycopg
 from aiohttp import WSCloseCode, WSMsgType, web
 
 from . import authorization
@@ -62,6 +63,9 @@ CLOSE_TIMEOUT_S = 2.0
 SLOW_CONSUMER = "Slow consumer: too much unsent data"
 TOKEN_RECHECK_MAX_S = 300.0
 SUBSCRIBED = "Subscribed to PostgreSQL"
+UNREACHABLE = "Realtime was unable to connect to the project database"
+#: how long a join retries its database work (the database may be restarting its backends)
+JOIN_RETRY_S = 10.0
 
 
 class RealtimeService:
@@ -70,7 +74,7 @@ class RealtimeService:
     def __init__(self, conninfo: str, jwt_secret: str) -> None:
         self.jwt_secret = jwt_secret
         catalog = TypeCatalog()
-        self.capture = ChangeCapture(conninfo, catalog)
+        self.capture = ChangeCapture(conninfo, catalog, on_loss=self._changes_lost)
         self.dispatcher = Dispatcher(conninfo, catalog)
         self.control = Database(conninfo)
         self.presence = PresenceHub()
@@ -81,8 +85,14 @@ class RealtimeService:
     async def start(self) -> None:
         await self.capture.start()
         self._delivery = asyncio.create_task(
-            self.dispatcher.run(self.capture.transactions), name="realtime-delivery"
+            self.dispatcher.run(self.capture.transactions, self.capture.delivered),
+            name="realtime-delivery",
         )
+
+    def _changes_lost(self, message: str) -> None:
+        """Capture could not recover some changes: every postgres_changes subscriber is told."""
+        for channel in self.dispatcher.channels():
+            channel.system("postgres_changes", "error", message)
 
     async def stop(self) -> None:
         """Close every socket with a reason, stop capture (dropping the slot), close connections."""
@@ -387,20 +397,39 @@ class Socket:
         self._arm_token_check(channel)
 
     async def subscribe(self, channel: Channel) -> None:
-        """Create the CDC subscriptions, then say so once capture is live."""
-        try:
-            await self.service.dispatcher.subscribe(channel, self.service.control)
-            await asyncio.wait_for(self.service.capture.live.wait(), timeout=10)
-        except SubscriptionError as err:
-            channel.system("postgres_changes", "error", str(err))
-        except TimeoutError:
-            channel.system(
-                "postgres_changes",
-                "error",
-                "Realtime was unable to connect to the project database",
-            )
-        else:
-            channel.system("postgres_changes", "ok", SUBSCRIBED)
+        """Create the CDC subscriptions, then say so once capture is live.
+
+        Runs after the join's ok reply, so it never raises: the database work is
+        retried for :data:`JOIN_RETRY_S` (a crashed backend takes the control
+        connection with it) and what still fails becomes a ``system`` error.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + JOIN_RETRY_S
+        delay = 0.05
+        while True:
+            try:
+                await self.service.dispatcher.subscribe(channel, self.service.control)
+                await asyncio.wait_for(
+                    self.service.capture.live.wait(), timeout=max(0.1, deadline - loop.time())
+                )
+            except SubscriptionError as err:
+                channel.system("postgres_changes", "error", str(err))
+                return
+            except TimeoutError:
+                channel.system("postgres_changes", "error", UNREACHABLE)
+                return
+            except (psycopg.Error, OSError) as err:
+                if loop.time() + delay > deadline:
+                    log.warning("subscribing %s failed: %s", channel.topic, err)
+                    channel.system("postgres_changes", "error", UNREACHABLE)
+                    return
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 1.0)
+                if self.channels.get(channel.topic) is not channel:
+                    return  # left (or replaced) meanwhile
+            else:
+                channel.system("postgres_changes", "ok", SUBSCRIBED)
+                return
 
     async def refresh_token(self, channel: Channel, token: object) -> None:
         if not isinstance(token, str) or token == channel.token or token.startswith("sb_"):
