@@ -29,7 +29,7 @@ import websockets
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from lia_desktop.devstack.realtime import RealtimeService
+from lia_desktop.devstack.realtime import RealtimeService, delivery
 from tests.devstack.realtime_clients import Inbox, realtime_client, user_token
 from tests.fixtures import DevstackProcess, DevstackUser
 
@@ -162,11 +162,13 @@ async def service_on(devstack: DevstackProcess) -> AsyncIterator[tuple[RealtimeS
         await service.stop()
 
 
-async def join_notifications(ws: websockets.ClientConnection, token: str) -> None:
+async def join_notifications(
+    ws: websockets.ClientConnection, token: str, topic: str = "realtime:feed"
+) -> None:
     await ws.send(
         json.dumps(
             {
-                "topic": "realtime:feed",
+                "topic": topic,
                 "event": "phx_join",
                 "payload": {
                     "access_token": token,
@@ -176,13 +178,15 @@ async def join_notifications(ws: websockets.ClientConnection, token: str) -> Non
                         ]
                     },
                 },
-                "ref": "1",
-                "join_ref": "1",
+                "ref": topic,
+                "join_ref": topic,
             }
         )
     )
-    await next_frame(ws, lambda f: f["event"] == "phx_reply" and f["payload"]["status"] == "ok")
-    system = await next_frame(ws, lambda f: f["event"] == "system")
+    joined = await next_frame(ws, lambda f: f["event"] == "phx_reply" and f["ref"] == topic)
+    assert joined["payload"]["status"] == "ok"
+    system = await next_frame(ws, lambda f: f["event"] in ("system", "phx_reply"))
+    assert system["event"] == "system", system
     assert system["payload"]["message"] == SUBSCRIBED
 
 
@@ -262,3 +266,42 @@ async def test_a_leftover_slot_of_a_dead_process_is_dropped_at_start(
             assert admin.execute(query, (leftover,)).fetchone() == (0,)
             assert admin.execute(query, (service.capture.slot_name,)).fetchone() == (1,)
         assert admin.execute(query, (service.capture.slot_name,)).fetchone() == (0,)
+
+
+async def test_a_join_whose_control_connection_died_still_subscribes(
+    devstack: DevstackProcess, admin_user: DevstackUser
+) -> None:
+    token = user_token(devstack, admin_user.id, admin=True)
+    async with service_on(devstack) as (service, endpoint), websockets.connect(endpoint) as ws:
+        await join_notifications(ws, token)  # the control connection is open
+        control = service.control._conn
+        assert control is not None
+        with psycopg.connect(devstack.db_url, autocommit=True) as admin:
+            admin.execute("select pg_terminate_backend(%s, 5000)", (control.info.backend_pid,))
+        # a second join on the same socket: ok, then subscribed (never an error after the ok)
+        await join_notifications(ws, token, topic="realtime:again")
+        later = await book(devstack)
+        await next_frame(ws, lambda f: is_notification(f, later) and f["topic"] == "realtime:again")
+
+
+@pytest.mark.expect_errors(r"gave up a batch")
+async def test_a_batch_that_keeps_failing_ends_in_a_system_error_and_delivery_goes_on(
+    devstack: DevstackProcess, admin_user: DevstackUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = user_token(devstack, admin_user.id, admin=True)
+    monkeypatch.setattr(delivery, "RETRY_FOR_S", 0.5)
+    async with service_on(devstack) as (service, endpoint), websockets.connect(endpoint) as ws:
+        await join_notifications(ws, token)
+        deliver = service.dispatcher.deliver
+
+        async def failing(batch: list[Any]) -> None:
+            raise psycopg.OperationalError("the database is gone")
+
+        monkeypatch.setattr(service.dispatcher, "deliver", failing)
+        await book(devstack)
+        frame = await next_frame(ws, lambda f: f["event"] == "system")
+        assert frame["payload"]["status"] == "error"
+        assert frame["payload"]["extension"] == "postgres_changes"
+        monkeypatch.setattr(service.dispatcher, "deliver", deliver)
+        later = await book(devstack)
+        await next_frame(ws, lambda f: is_notification(f, later))

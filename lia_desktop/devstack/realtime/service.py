@@ -370,9 +370,15 @@ class Socket:
             send=self.send,
         )
         if channel.private:
-            channel.read_allowed = await authorization.readable_extensions(
-                self.service.control, channel.sub_topic, claims
-            )
+            try:
+                channel.read_allowed = await authorization.readable_extensions(
+                    self.service.control, channel.sub_topic, claims
+                )
+            except (psycopg.OperationalError, OSError):
+                # the control connection died (a crashed backend): once more, on a new one
+                channel.read_allowed = await authorization.readable_extensions(
+                    self.service.control, channel.sub_topic, claims
+                )
             if not any(channel.read_allowed.values()):
                 self.send(reply(frame, "error", {"reason": _no_read(channel)}))
                 return
