@@ -12,8 +12,8 @@ re-established with backoff and streams again from the last commit already
 handed to delivery; everything committed meanwhile, even while capture was
 down, is decoded from the slot, and nothing is decoded twice. The slot is
 confirmed (standby status updates) only up to what delivery has finished
-(:meth:`ChangeCapture.delivered`), so even a crash of this process's peer
-cannot make the server forget an undelivered change. A temporary slot cannot
+(:meth:`ChangeCapture.delivered`): the server never lets go of the WAL of a
+change that delivery has not finished with. A temporary slot cannot
 do this: the server drops it with its session, and its successor starts at the
 current position, after the commits made in between.
 
