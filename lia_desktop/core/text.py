@@ -38,6 +38,14 @@ ELLIPSIS = "…"
 #: characters) changes how text *looks* without being visible, so it is dropped.
 _KEPT_FORMAT = frozenset("\u200c\u200d")
 _LINE_BREAKS = frozenset("\n\u2028\u2029")
+#: Characters that are not format characters (Cf) yet show as nothing: Hangul fillers, the
+#: braille blank, the combining grapheme joiner, variation selectors. A name made of them
+#: pads a sign-up with blank space before "LIA Support Team".
+_BLANKS = frozenset(
+    "\u115f\u1160\u3164\uffa0\u2800\u034f"
+    + "".join(map(chr, range(0xFE00, 0xFE10)))
+    + "".join(map(chr, range(0xE0100, 0xE01F0)))
+)
 
 _T = NotificationType
 _ID = r"[1-9][0-9]{0,18}"
@@ -71,7 +79,7 @@ def plain(text: str, limit: int = MAX_BODY_CHARS, *, one_line: bool = False) -> 
             out.append("\ufffd")
         elif category == "Cc":
             out.append(" ")
-        elif category != "Cf" or char in _KEPT_FORMAT:
+        elif (category != "Cf" or char in _KEPT_FORMAT) and char not in _BLANKS:
             out.append(char)
     cleaned = "".join(out).strip()
     if len(cleaned) > limit:
@@ -93,7 +101,10 @@ def web_admin_base(url: str) -> str | None:
 
     http(s) only, a host, no user info (``https://admin.lia.co@evil.example``
     shows one host and opens another), no query or fragment; a base path
-    (``https://lia.co/panel``) is allowed.
+    (``https://lia.co/panel``) is allowed. ASCII only: an ideographic or
+    full-width dot (``admin.lia.co\u3002evil.example``), a fraction slash or a
+    Cyrillic "а" reads as one host and is normalised by the browser into
+    another, so an international host is given in its punycode form.
     """
     try:
         parts = urlsplit(url.strip())
@@ -107,7 +118,7 @@ def web_admin_base(url: str) -> str | None:
         or parts.query
         or parts.fragment
         or not port_ok
-        or any(ord(c) <= 0x20 or c in "\\" for c in url.strip())
+        or any(ord(c) <= 0x20 or ord(c) >= 0x7F or c in "\\" for c in url.strip())
     ):
         return None
     return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"

@@ -119,7 +119,8 @@ def parse_notification(row: object) -> Notification:
             title=sys.intern(
                 text.plain(_str(obj, "title", what), text.MAX_TITLE_CHARS, one_line=True)
             ),
-            body=text.plain(_str(obj, "body", what)),
+            # one line: a customer's line break could open an official-looking second line
+            body=text.plain(_str(obj, "body", what), one_line=True),
             entity_table=sys.intern(_str(obj, "entity_table", what)),
             entity_id=str(obj.get("entity_id", "")),
             action_path=_str(obj, "action_path", what),

@@ -265,8 +265,9 @@ class Sync:
                 self.feed.start_at(snapshot.cursor)
                 if snapshot.cursor < self.feed.arrived:
                     log.warning(
-                        "the server's newest notification is %d, below this app's %d: its "
-                        "database was reset or restored; counting from its newest id again",
+                        "the server's newest notification is %d, below this app's %d (its "
+                        "database was reset or restored, or its newest rows were deleted): "
+                        "counting from its newest id again",
                         snapshot.cursor,
                         self.feed.arrived,
                     )

@@ -35,6 +35,11 @@ def test_bidi_overrides_and_invisible_characters_are_removed() -> None:
     assert text.plain("\U0001f468\u200d\U0001f527 plumber") == "\U0001f468\u200d\U0001f527 plumber"
 
 
+def test_characters_that_show_as_nothing_are_removed() -> None:
+    padded = "\u3164\u3164\u115f \u2800\u2800\u034f LIA Support\ufe0f Team"
+    assert text.plain(padded) == "LIA Support Team"
+
+
 def test_controls_become_spaces_and_line_breaks_are_kept_or_flattened() -> None:
     assert text.plain("a\tb\x00c\x1b[31md") == "a b c [31md"
     assert text.plain("line 1\nline 2\u2028line 3") == "line 1\nline 2\nline 3"
@@ -126,6 +131,11 @@ def test_other_paths_are_refused(path: str) -> None:
         "http://[::1",
         "https://admin.lia.co/a b",
         "https://admin.lia.co\\@evil.example",
+        "https://admin.lia.co\u3002evil.example",  # ideographic full stop: becomes a dot
+        "https://admin.lia.co\uff0eevil.example",  # full-width full stop
+        "https://admin.lia.co\u2044\u2044evil.example",  # fraction slashes
+        "https://adm\u200bin.lia.co",  # a zero-width space, dropped by the browser
+        "https://\u0430dmin.lia.co",  # a Cyrillic a
     ],
 )
 def test_web_admin_bases_that_could_open_another_host_are_refused(base: str) -> None:
@@ -158,7 +168,7 @@ def test_notifications_are_made_plain_when_parsed() -> None:
     assert "\n" not in parsed.title
     assert "\u202e" not in parsed.title
     assert len(parsed.title) == text.MAX_TITLE_CHARS
-    assert parsed.body.startswith("visit https://evil.com now\nyyy")
+    assert parsed.body.startswith("visit https://evil.com now yyy")  # one line
     assert len(parsed.body) == text.MAX_BODY_CHARS
 
 
