@@ -74,7 +74,7 @@ def server_unread(devstack: DevstackProcess, admin_id: str) -> int:
         row = db.execute(
             "select count(*) from public.admin_notifications a where not exists"
             " (select 1 from public.admin_notification_reads r"
-            "   where r.admin_id = %s and r.notification_id = a.id)",
+            "   where r.admin_id = %s and r.notification_id = a.id and r.read_at is not null)",
             (admin_id,),
         ).fetchone()
     assert row is not None

@@ -348,7 +348,7 @@ class NotificationFeed:
         return top or None
 
     def apply_remote_reads(self, ids: Iterable[int]) -> bool:
-        """Reads made in another session (``admin_notification_reads`` inserts); True if anything changed."""
+        """Reads made in another session (``admin_notification_reads`` rows read); True if anything changed."""
         changed = False
         for i in ids:
             if i in self._items:
@@ -362,7 +362,7 @@ class NotificationFeed:
         return tuple(i for i in ids if self._set_read(i, read=False))
 
     def apply_remote_unreads(self, ids: Iterable[int]) -> bool:
-        """Unreads made in another session (``admin_notification_reads`` deletes); True if anything changed.
+        """Unreads made in another session (``read_at`` set to null); True if anything changed.
 
         An unread of an item not here yet cancels the read that arrived before it.
         """

@@ -41,7 +41,7 @@ class CounterUpdate:
 
 @dataclass(frozen=True, slots=True)
 class ReadKey:
-    """The primary key of an ``admin_notification_reads`` row: all that its DELETE event carries."""
+    """Whose read of which notification: an ``admin_notification_reads`` row's key."""
 
     admin_id: uuid.UUID
     notification_id: int
@@ -147,13 +147,12 @@ def parse_read(record: object) -> int:
     return _int(_obj(record, "read"), "notification_id", "read")
 
 
-def parse_unread(old_record: object) -> ReadKey:
-    """The ``old_record`` of an ``admin_notification_reads`` DELETE (a read taken back).
-
-    Realtime cannot RLS-check a deleted row, so every admin's unreads arrive:
-    the caller applies only those whose ``admin_id`` is its own.
-    """
-    obj = _obj(old_record, "unread")
+def parse_unread(record: object) -> ReadKey:
+    """The ``record`` of an ``admin_notification_reads`` UPDATE that set ``read_at`` to null
+    (a read taken back). RLS sends each admin only their own rows; the caller still
+    compares ``admin_id`` with its own (an old server deleted the row instead, and Realtime
+    sends a DELETE to every subscriber)."""
+    obj = _obj(record, "unread")
     admin_id = _str(obj, "admin_id", "unread")
     try:
         admin = uuid.UUID(admin_id)
@@ -221,17 +220,17 @@ class Unused:
 Change = NotificationAdded | CounterChanged | ReadAdded | ReadRemoved | EntityRemoved | Unused
 
 
-def parse_change(table: str, change_type: str, record: object, old_record: object) -> Change:
+def parse_change(table: str, change_type: str, record: object) -> Change:
     """One realtime delivery as the typed change it is; WireError if its data is malformed."""
     match (table, change_type):
         case ("admin_notifications", "INSERT"):
             return NotificationAdded(parse_notification(record))
         case ("admin_stats_counters", "INSERT" | "UPDATE"):
             return CounterChanged(parse_counter(record))
-        case ("admin_notification_reads", "INSERT"):
+        case ("admin_notification_reads", "INSERT" | "UPDATE"):
+            if _obj(record, "read").get("read_at") is None:
+                return ReadRemoved(parse_unread(record))
             return ReadAdded(parse_read(record))
-        case ("admin_notification_reads", "DELETE"):
-            return ReadRemoved(parse_unread(old_record))
         case ("bookings" | "professionals", "DELETE"):
             return EntityRemoved(table)
         case _:

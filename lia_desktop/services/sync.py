@@ -222,7 +222,7 @@ class Sync:
     def on_change(self, event: ChangeEvent) -> None:
         """Type the delivery once (core.wire), then apply it, or buffer it during a catch-up."""
         try:
-            change = wire.parse_change(event.table, event.type, event.record, event.old_record)
+            change = wire.parse_change(event.table, event.type, event.record)
         except wire.WireError as exc:
             if exc.notification_id is None:
                 log.warning("skipping a malformed %s event: %s", event.table, exc)

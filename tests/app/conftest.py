@@ -185,7 +185,8 @@ def insert_bookings(devstack: DevstackProcess, count: int) -> None:
 def read_rows(devstack: DevstackProcess, admin_id: str) -> set[int]:
     with psycopg.connect(devstack.db_url) as db:
         rows = db.execute(
-            "select notification_id from public.admin_notification_reads where admin_id = %s",
+            "select notification_id from public.admin_notification_reads"
+            " where admin_id = %s and read_at is not null",
             (admin_id,),
         ).fetchall()
     return {row[0] for row in rows}

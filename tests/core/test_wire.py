@@ -194,44 +194,61 @@ def test_arbitrary_json_is_parsed_or_refused_never_crashes(junk: dict[str, Any])
 ADMIN = "00000000-0000-4000-a000-000000000001"
 
 
+READ_AT = "2026-11-30T12:00:00+00:00"
+
+
 @pytest.mark.parametrize(
-    ("table", "change", "record", "old", "expected"),
+    ("table", "change", "record", "expected"),
     [
-        ("admin_notifications", "INSERT", ROW, {}, wire.NotificationAdded(parse_notification(ROW))),
+        ("admin_notifications", "INSERT", ROW, wire.NotificationAdded(parse_notification(ROW))),
         (
             "admin_stats_counters",
             "UPDATE",
             {"metric": "total_users", "value": 5, "seq": 9},
-            {},
             wire.CounterChanged(CounterUpdate("total_users", 5, 9)),
         ),
         (
             "admin_stats_counters",
             "INSERT",
             {"metric": "total_users", "value": 1, "seq": 1},
-            {},
             wire.CounterChanged(CounterUpdate("total_users", 1, 1)),
         ),
-        ("admin_notification_reads", "INSERT", {"notification_id": 4}, {}, wire.ReadAdded(4)),
         (
+            "admin_notification_reads",
+            "INSERT",
+            {"admin_id": ADMIN, "notification_id": 4, "read_at": READ_AT},
+            wire.ReadAdded(4),
+        ),
+        (
+            "admin_notification_reads",
+            "UPDATE",
+            {"admin_id": ADMIN, "notification_id": 4, "read_at": READ_AT},
+            wire.ReadAdded(4),
+        ),
+        (
+            "admin_notification_reads",
+            "UPDATE",
+            {"admin_id": ADMIN, "notification_id": 4, "read_at": None},
+            wire.ReadRemoved(ReadKey(uuid.UUID(ADMIN), 4)),
+        ),
+        (  # a cascade when a notification is deleted: nothing to apply
             "admin_notification_reads",
             "DELETE",
             {},
-            {"admin_id": ADMIN, "notification_id": 4},
-            wire.ReadRemoved(ReadKey(uuid.UUID(ADMIN), 4)),
+            wire.Unused("admin_notification_reads", "DELETE"),
         ),
-        ("bookings", "DELETE", {}, {"id": 3}, wire.EntityRemoved("bookings")),
-        ("professionals", "DELETE", {}, {"id": 3}, wire.EntityRemoved("professionals")),
-        ("admin_stats_counters", "DELETE", {}, {}, wire.Unused("admin_stats_counters", "DELETE")),
+        ("bookings", "DELETE", {}, wire.EntityRemoved("bookings")),
+        ("professionals", "DELETE", {}, wire.EntityRemoved("professionals")),
+        ("admin_stats_counters", "DELETE", {}, wire.Unused("admin_stats_counters", "DELETE")),
     ],
 )
 def test_each_subscribed_change_is_typed_once(
-    table: str, change: str, record: object, old: object, expected: wire.Change
+    table: str, change: str, record: object, expected: wire.Change
 ) -> None:
-    assert wire.parse_change(table, change, record, old) == expected
+    assert wire.parse_change(table, change, record) == expected
 
 
 def test_a_malformed_change_is_a_wire_error_naming_the_notification() -> None:
     with pytest.raises(WireError) as raised:
-        wire.parse_change("admin_notifications", "INSERT", ROW | {"priority": "huge"}, {})
+        wire.parse_change("admin_notifications", "INSERT", ROW | {"priority": "huge"})
     assert raised.value.notification_id == 42

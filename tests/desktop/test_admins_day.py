@@ -51,7 +51,7 @@ def sql_unread(devstack: DevstackProcess, admin_id: str) -> set[int]:
         rows = db.execute(
             "select a.id from public.admin_notifications a where not exists"
             " (select 1 from public.admin_notification_reads r"
-            "   where r.admin_id = %s and r.notification_id = a.id)",
+            "   where r.admin_id = %s and r.notification_id = a.id and r.read_at is not null)",
             (admin_id,),
         ).fetchall()
     return {int(r[0]) for r in rows}

@@ -2,11 +2,12 @@
 
 The SQL half runs on the session's migrated cluster in rolled-back
 transactions, like test_schema.py; the realtime half commits on the devstack
-and watches what each subscriber's socket receives for the DELETE.
+and watches what each subscriber's socket receives for the UPDATE (20261130000300).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -106,31 +107,26 @@ def test_mark_unread_is_definer_with_a_fixed_search_path_like_the_other_rpcs(
     assert shape["admin_mark_unread"] == shape["admin_mark_read"] == (True, ['search_path=""'])
 
 
-def test_read_rows_are_published_with_their_primary_key_as_identity(
+def test_read_rows_are_rls_protected_published_and_closed_to_anon(
     migrated_conninfo: str,
 ) -> None:
-    """What a DELETE event can carry: the replica identity (the key), on an RLS table."""
+    """A read taken back is an UPDATE (RLS-checked per subscriber), and anon cannot even
+    subscribe: before, the DELETE of a read row reached every subscriber, anon included."""
     with rolled_back(migrated_conninfo) as conn:
         table = conn.execute(
-            "select c.relreplident, c.relrowsecurity,"
-            " (select array_agg(a.attname::text order by a.attnum) from pg_index i"
-            "  join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any (i.indkey)"
-            "  where i.indrelid = c.oid and i.indisprimary) as key,"
-            " (select pubdelete from pg_publication where pubname = 'supabase_realtime') as pub"
+            "select c.relrowsecurity,"
+            " (select pubupdate from pg_publication where pubname = 'supabase_realtime') as pub,"
+            " has_table_privilege('anon', c.oid, 'select') as anon_reads,"
+            " (select attnotnull from pg_attribute where attrelid = c.oid"
+            "  and attname = 'read_at') as read_at_required"
             " from pg_class c where c.oid = 'public.admin_notification_reads'::regclass"
         ).fetchone()
-        readable = conn.execute(
-            "select has_column_privilege('authenticated', 'public.admin_notification_reads',"
-            " 'admin_id', 'select') and has_column_privilege('authenticated',"
-            " 'public.admin_notification_reads', 'notification_id', 'select') as ok"
-        ).fetchone()
     assert table == {
-        "relreplident": "d",
         "relrowsecurity": True,
-        "key": ["admin_id", "notification_id"],
         "pub": True,
+        "anon_reads": False,
+        "read_at_required": False,
     }
-    assert readable == {"ok": True}
 
 
 def _rpc_as(db_url: str, admin_id: str, call: str, *args: Any) -> Any:
@@ -147,43 +143,49 @@ def _rpc_as(db_url: str, admin_id: str, call: str, *args: Any) -> Any:
     return row[0]
 
 
-def _deleted_read(admin_id: str, notification_id: int) -> Any:
+def _unread(admin_id: str, notification_id: int) -> Any:
     def matches(payload: Any) -> bool:
         data = payload["data"]
+        record = data.get("record") or {}
         return bool(
             data["table"] == "admin_notification_reads"
-            and data["type"] == "DELETE"
-            and data["old_record"].get("notification_id") == notification_id
-            and data["old_record"].get("admin_id") == admin_id
+            and data["type"] == "UPDATE"
+            and record.get("notification_id") == notification_id
+            and record.get("admin_id") == admin_id
+            and record.get("read_at") is None
         )
 
     return matches
 
 
-async def test_an_unread_reaches_every_subscriber_as_the_primary_key_only(
+async def test_an_unread_reaches_only_the_admins_own_sessions(
     devstack: DevstackProcess, admin_user: DevstackUser
 ) -> None:
-    """The DELETE is not RLS-checked: the admin's other session AND other admins get the key.
-
-    So the app must compare ``old_record.admin_id`` with its own id (services.sync does).
-    """
+    """Another admin and a customer subscribed to the same table hear nothing of it."""
     other_admin = devstack.create_user(admin=True)
+    customer = devstack.create_user(admin=False)
     with psycopg.connect(devstack.db_url, autocommit=True) as db:
         row = db.execute("select max(id) from public.admin_notifications").fetchone()
     assert row is not None
     notification_id = int(row[0])
     _rpc_as(devstack.db_url, admin_user.id, "admin_mark_read(%s)", [notification_id])
 
-    inboxes = {"same admin": Inbox(), "other admin": Inbox()}
+    inboxes = {"same admin": Inbox(), "other admin": Inbox(), "customer": Inbox()}
     tokens = {
         "same admin": user_token(devstack, admin_user.id, admin=True),
         "other admin": user_token(devstack, other_admin.id, admin=True),
+        "customer": user_token(devstack, customer.id, admin=False),
     }
     async with (
         realtime_client(devstack, tokens["same admin"]) as mine,
         realtime_client(devstack, tokens["other admin"]) as theirs,
+        realtime_client(devstack, tokens["customer"]) as customers,
     ):
-        for name, client in (("same admin", mine), ("other admin", theirs)):
+        for name, client in (
+            ("same admin", mine),
+            ("other admin", theirs),
+            ("customer", customers),
+        ):
             system = Inbox()
             channel = client.channel("reads")
             channel.on_postgres_changes(
@@ -198,10 +200,7 @@ async def test_an_unread_reaches_every_subscriber_as_the_primary_key_only(
         assert (
             _rpc_as(devstack.db_url, admin_user.id, "admin_mark_unread(%s)", [notification_id]) == 1
         )
-        for inbox in inboxes.values():
-            event = await inbox.wait_for(_deleted_read(admin_user.id, notification_id))
-            assert event["data"]["old_record"] == {
-                "admin_id": admin_user.id,
-                "notification_id": notification_id,
-            }
-            assert "record" not in event["data"] or not event["data"]["record"]
+        await inboxes["same admin"].wait_for(_unread(admin_user.id, notification_id))
+        await asyncio.sleep(1.0)  # time enough for a delivery to the others, if any
+        assert inboxes["other admin"].items == []
+        assert inboxes["customer"].items == []

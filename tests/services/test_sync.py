@@ -270,9 +270,9 @@ async def test_a_malformed_row_is_skipped_not_fatal(tmp_path: Path) -> None:
 
 
 def unread(admin_id: str, notification_id: int) -> ChangeEvent:
-    """A read-state DELETE as Realtime sends it: no record, the primary key as old_record."""
-    key = {"admin_id": admin_id, "notification_id": notification_id}
-    return ChangeEvent("admin_notification_reads", "DELETE", {}, key, "2026-11-24T10:00:00Z")
+    """A read taken back as Realtime sends it: the row's UPDATE with ``read_at`` null."""
+    record = {"admin_id": admin_id, "notification_id": notification_id, "read_at": None}
+    return ChangeEvent("admin_notification_reads", "UPDATE", record, {}, "2026-11-24T10:00:00Z")
 
 
 async def test_only_this_admins_unreads_apply_and_a_malformed_one_is_skipped(
@@ -284,8 +284,8 @@ async def test_only_this_admins_unreads_apply_and_a_malformed_one_is_skipped(
     await sync.catch_up()
     changes = recorder.feed_changes
 
-    sync.on_change(unread(OTHER_ADMIN_ID, 1))  # another admin's: every admin receives it
-    sync.on_change(ChangeEvent("admin_notification_reads", "DELETE", {}, {}, "x"))
+    sync.on_change(unread(OTHER_ADMIN_ID, 1))  # another admin's (RLS keeps them out; still)
+    sync.on_change(ChangeEvent("admin_notification_reads", "UPDATE", {}, {}, "x"))
     sync.on_change(unread(ADMIN_ID, 99))  # not in the feed
     assert recorder.feed_changes == changes
     assert sync.feed.unread_count == 0
