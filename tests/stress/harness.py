@@ -113,7 +113,11 @@ class WatchedApp:
         )
 
     async def live(self, within: float = 30.0) -> float:
-        return await self.lines.until(lambda: self.lines.phase == "live", within)
+        """Live, and past the first catch-up (its ``feed`` line): on a first run what commits
+        before it is the backlog the app lists, not news it prints."""
+        return await self.lines.until(
+            lambda: self.lines.phase == "live" and bool(self.lines.of("feed")), within
+        )
 
     async def stop(self) -> int:
         self._stop.set()

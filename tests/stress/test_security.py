@@ -386,6 +386,14 @@ def test_devstack_and_postgres_listen_on_loopback_only(devstack: DevstackProcess
 # --------------------------------------------------------------------- secrets at rest
 
 
+def refresh_tokens_of(devstack: DevstackProcess, user: DevstackUser) -> list[str]:
+    with psycopg.connect(devstack.db_url) as conn:
+        rows = conn.execute(
+            b"select token from auth.refresh_tokens where user_id = %s", (user.id,)
+        ).fetchall()
+    return [r[0] for r in rows]
+
+
 async def test_no_secret_in_config_data_or_logs_after_a_run(
     devstack: DevstackProcess,
     admin_user: DevstackUser,
@@ -410,6 +418,9 @@ async def test_no_secret_in_config_data_or_logs_after_a_run(
         proxy.reset_all()  # a reconnect: rejoin with the token, catch-up RPCs
         await app.lines.until(lambda: len(app.lines.of("notification")) > 0, 30)
         await app.live()
+        # watch signs its own session out at the end (its tokens are then revoked): collect
+        # the tokens it holds now, to look for them in what it wrote
+        refresh_tokens = refresh_tokens_of(devstack, admin_user)
         assert await app.stop() == 0
     finally:
         root = logging.getLogger()
@@ -417,13 +428,6 @@ async def test_no_secret_in_config_data_or_logs_after_a_run(
             root.removeHandler(handler)
             handler.close()
     assert log_file.stat().st_size > 0  # control: the run did log
-    with psycopg.connect(devstack.db_url) as conn:
-        refresh_tokens = [
-            r[0]
-            for r in conn.execute(
-                b"select token from auth.refresh_tokens where user_id = %s", (admin_user.id,)
-            ).fetchall()
-        ]
     assert refresh_tokens  # control: the run did create sessions
     secrets = [admin_user.password.encode(), *(t.encode() for t in refresh_tokens)]
     assert scan_for_secrets(tmp_path, secrets) == []
