@@ -32,7 +32,6 @@ import keyring
 import psutil
 import psycopg
 import qasync
-from keyring.backend import KeyringBackend
 from PySide6.QtWidgets import QApplication
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -44,48 +43,18 @@ from lia_desktop.app import DesktopApp  # noqa: E402
 from lia_desktop.services.settings_store import SettingsStore  # noqa: E402
 from lia_desktop.ui.sign_in import SignInRequest  # noqa: E402
 from tests.fixtures import DevstackProcess  # noqa: E402
-
-
-class MemoryKeyring(KeyringBackend):
-    """The keyring API on a dict: the benchmark never touches the user's secrets."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.entries.pop((service, username), None)
+from tests.services.keyrings import MemoryKeyring  # noqa: E402
 
 
 def rss_mb() -> float:
     return float(psutil.Process().memory_info().rss) / 2**20
 
 
-def server_unread(devstack: DevstackProcess, admin_id: str) -> int:
-    with psycopg.connect(devstack.db_url) as db:
-        row = db.execute(
-            "select count(*) from public.admin_notifications a where not exists"
-            " (select 1 from public.admin_notification_reads r"
-            "   where r.admin_id = %s and r.notification_id = a.id and r.read_at is not null)",
-            (admin_id,),
-        ).fetchone()
-    assert row is not None
-    return int(row[0])
-
-
 async def bench(qapp: QApplication, devstack: DevstackProcess, unread: int, runs: int) -> Any:
     admin = devstack.create_user(admin=True)
     with psycopg.connect(devstack.db_url, autocommit=True) as db:
         db.execute(INSERT, (unread,))
-    expected = server_unread(devstack, admin.id)
+    expected = len(devstack.unread_ids(admin.id))
     with tempfile.TemporaryDirectory(prefix="lia-bench-backlog-") as folder:
         store = SettingsStore(Path(folder) / "settings.json")
         first = DesktopApp(qapp, store, data_dir=Path(folder))

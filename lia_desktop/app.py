@@ -407,6 +407,7 @@ class DesktopApp(QObject):
             await self.live.close()
             self.live = None
         await self._tasks.close()
+        self.ladder.close()
         await self._sleep_watcher.stop()
         if self._demo is not None:
             await self._demo.stop()

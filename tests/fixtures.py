@@ -33,7 +33,7 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +41,7 @@ from typing import IO, Any
 from urllib.parse import urlsplit
 
 import httpx
+import psycopg
 import pytest
 
 from lia_desktop.devstack.postgres import PostgresCluster
@@ -185,6 +186,29 @@ class DevstackProcess:
         return httpx.request(
             method, f"{self.api_url}/auth/v1/admin/{path}", json=body, headers=headers, timeout=30
         )
+
+    def unread_ids(self, admin_id: str) -> set[int]:
+        """The notifications ``admin_id`` has not read, as the database says: the truth the
+        app's badge and list are compared with."""
+        with psycopg.connect(self.db_url) as db:
+            rows = db.execute(
+                "select a.id from public.admin_notifications a where not exists"
+                " (select 1 from public.admin_notification_reads r where r.admin_id = %s"
+                "  and r.notification_id = a.id and r.read_at is not null)",
+                (admin_id,),
+            ).fetchall()
+        return {int(r[0]) for r in rows}
+
+    def read_as(self, admin_id: str, ids: Iterable[int]) -> None:
+        """``admin_id`` reads ``ids`` elsewhere (another device): the rows, written directly."""
+        with psycopg.connect(self.db_url, autocommit=True) as db:
+            for i in ids:
+                db.execute(
+                    "insert into public.admin_notification_reads (admin_id, notification_id)"
+                    " values (%s, %s)"
+                    " on conflict (admin_id, notification_id) do update set read_at = now()",
+                    (admin_id, i),
+                )
 
     def create_user(
         self, *, admin: bool = False, email: str | None = None, password: str | None = None

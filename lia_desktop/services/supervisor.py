@@ -43,7 +43,11 @@ from typing import Any, Protocol, TypeVar
 
 from realtime import AsyncRealtimeChannel, AsyncRealtimeClient, RealtimeSubscribeStates
 from realtime.message import SuccessSystemPayload
-from realtime.types import PostgresChangesPayload, RealtimePostgresChangesListenEvent
+from realtime.types import (
+    PostgresChangesPayload,
+    RealtimeChannelOptions,
+    RealtimePostgresChangesListenEvent,
+)
 
 from lia_desktop.core import connection as conn
 from lia_desktop.core import wire
@@ -334,30 +338,12 @@ class RealtimeSupervisor:
             await client.set_auth(self._tokens.access_token)
             await client.connect()
             self._feed_from(generation, conn.SocketOpened())
-            db = client.channel(
-                DB_CHANNEL,
-                {
-                    "config": {
-                        "private": True,
-                        "presence": {"key": "", "enabled": False},
-                        "broadcast": {"ack": False, "self": False},
-                    }
-                },
-            )
+            db = client.channel(DB_CHANNEL, _private_channel(presence=False))
             for table, event in BINDINGS:
                 db.on_postgres_changes(event, guarded(self._deliver), table=table)
             db.on_system(guarded(lambda payload: self._on_system(generation, payload)))
             await db.subscribe(guarded(lambda s, e: self._on_status(generation, DB_CHANNEL, s, e)))
-            presence = client.channel(
-                PRESENCE_CHANNEL,
-                {
-                    "config": {
-                        "private": True,
-                        "presence": {"key": "", "enabled": True},
-                        "broadcast": {"ack": False, "self": False},
-                    }
-                },
-            )
+            presence = client.channel(PRESENCE_CHANNEL, _private_channel(presence=True))
             presence.on_presence_sync(
                 guarded(lambda: self._listener.on_presence(_presence_state(presence)))
             )
@@ -463,6 +449,17 @@ class RealtimeSupervisor:
                 commit_timestamp=data["commit_timestamp"],
             )
         )
+
+
+def _private_channel(*, presence: bool) -> RealtimeChannelOptions:
+    """Both channels are private (RLS on ``realtime.messages`` decides who joins)."""
+    return {
+        "config": {
+            "private": True,
+            "presence": {"key": "", "enabled": presence},
+            "broadcast": {"ack": False, "self": False},
+        }
+    }
 
 
 def _presence_state(channel: AsyncRealtimeChannel) -> dict[str, list[Mapping[str, Any]]]:

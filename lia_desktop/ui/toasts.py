@@ -18,6 +18,7 @@ Windows take plain strings.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -88,6 +89,14 @@ class NativeToasts:
 
     async def show(self, toast: Toast) -> None:
         await self._notifier.send_notification(self.native(toast))
+
+    def close(self) -> None:
+        """Close the notifier's session-bus connection. desktop-notifier 6 opens one on first
+        use and has no close of its own (its D-Bus backend keeps it as ``bus``), so an app
+        that stops would leave the socket to the garbage collector."""
+        bus = getattr(getattr(self._notifier, "_backend", None), "bus", None)
+        if bus is not None:
+            bus.disconnect()
 
     def native(self, toast: Toast) -> NativeNotification:
         buttons = tuple(
@@ -160,6 +169,16 @@ class ToastLadder:
             raise ValueError("a toast ladder needs at least one rung")
         self._rungs = list(rungs)
         self._current: int | None = None
+        #: one toast at a time: concurrent first shows each opened a D-Bus connection in
+        #: desktop-notifier (it connects lazily, unguarded) and raced on the rung choice
+        self._one_at_a_time = asyncio.Lock()
+
+    def close(self) -> None:
+        """Release what the rungs hold (the native rung's bus connection)."""
+        for rung in self._rungs:
+            closing = getattr(rung, "close", None)
+            if closing is not None:
+                closing()
 
     @property
     def active(self) -> str | None:
@@ -167,6 +186,10 @@ class ToastLadder:
         return None if self._current is None else self._rungs[self._current].name
 
     async def show(self, toast: Toast) -> None:
+        async with self._one_at_a_time:
+            await self._show(toast)
+
+    async def _show(self, toast: Toast) -> None:
         start = 0 if self._current is None else self._current
         for index in range(start, len(self._rungs)):
             rung = self._rungs[index]

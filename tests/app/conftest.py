@@ -17,16 +17,16 @@ import keyring
 import psycopg
 import pytest
 import qasync
-from keyring.backend import KeyringBackend
 from PySide6.QtWidgets import QApplication
 
 from lia_desktop.app import DesktopApp
 from lia_desktop.core.settings import Settings
 from lia_desktop.services.settings_store import SettingsStore
 from tests.fixtures import DevstackProcess
+from tests.services.keyrings import MemoryKeyring
 from tests.ui.conftest import OFFSCREEN_NOISE, _fail_on_active_timers, _fail_on_leaked_widgets
 
-__all__ = ["_fail_on_active_timers", "_fail_on_leaked_widgets"]
+__all__ = ["MemoryKeyring", "_fail_on_active_timers", "_fail_on_leaked_widgets"]
 
 T = TypeVar("T")
 #: Also the offscreen plugin's, when the app raises a window it shows.
@@ -38,25 +38,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/app/" in item.nodeid:
             item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE, OFFSCREEN_RAISE))
-
-
-class MemoryKeyring(KeyringBackend):
-    """The OS keyring's API on a dict: tests never touch the user's secrets."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.entries.pop((service, username), None)
 
 
 @pytest.fixture(autouse=True)

@@ -20,7 +20,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from PySide6.QtCore import QObject, Qt, QUrl, Slot
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtTest import QTest
 
@@ -28,43 +28,11 @@ from lia_desktop.app import DesktopApp
 from lia_desktop.services.settings_store import SettingsStore
 from tests.app.conftest import AppFactory, Runner, insert_bookings, until
 from tests.app.test_sign_in_and_live import signed_in, submit
+from tests.desktop.test_hostile_text import OpenedUrls
 from tests.desktop.test_tray_and_toasts import _read, displayed, dunstctl, wait_for
 from tests.fixtures import DevstackProcess, DevstackUser
 
 pytestmark = [pytest.mark.devstack, pytest.mark.slow]
-
-
-class Browser(QObject):
-    """Stands in for the browser: every http(s) URL the app opens."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[str] = []
-
-    @Slot(QUrl)
-    def open(self, url: QUrl) -> None:
-        self.urls.append(url.toString())
-
-
-def sql_unread(devstack: DevstackProcess, admin_id: str) -> set[int]:
-    with psycopg.connect(devstack.db_url) as db:
-        rows = db.execute(
-            "select a.id from public.admin_notifications a where not exists"
-            " (select 1 from public.admin_notification_reads r"
-            "   where r.admin_id = %s and r.notification_id = a.id and r.read_at is not null)",
-            (admin_id,),
-        ).fetchall()
-    return {int(r[0]) for r in rows}
-
-
-def read_elsewhere(devstack: DevstackProcess, admin_id: str, ids: set[int]) -> None:
-    with psycopg.connect(devstack.db_url, autocommit=True) as db:
-        for i in ids:
-            db.execute(
-                "insert into public.admin_notification_reads (admin_id, notification_id)"
-                " values (%s, %s) on conflict do nothing",
-                (admin_id, i),
-            )
 
 
 def unread_shown(app: DesktopApp) -> set[int]:
@@ -77,7 +45,7 @@ async def caught_up_to(app: DesktopApp, devstack: DevstackProcess, admin: Devsta
     app.show_notifications()
 
     def agrees() -> bool:
-        truth = sql_unread(devstack, admin.id)
+        truth = devstack.unread_ids(admin.id)
         tooltip = app.tray.tray.toolTip()
         return unread_shown(app) == truth and tooltip.endswith(f"{len(truth)} unread — Live")
 
@@ -140,7 +108,7 @@ def test_an_admins_day(
     settings_store: SettingsStore,
 ) -> None:
     admin = devstack.create_user(admin=True)
-    browser = Browser()
+    browser = OpenedUrls()
     for scheme in ("http", "https"):
         QDesktopServices.setUrlHandler(scheme, browser, "open")
     pick = Path(os.environ["DUNST_PICK_FILE"])
@@ -158,8 +126,8 @@ def test_an_admins_day(
         # Quit; meanwhile more arrive and two are read on another device. Restart.
         await make_app.stop(app)
         insert_bookings(devstack, 4)
-        unread = sorted(sql_unread(devstack, admin.id))
-        read_elsewhere(devstack, admin.id, {unread[0], unread[-1]})
+        unread = sorted(devstack.unread_ids(admin.id))
+        devstack.read_as(admin.id, {unread[0], unread[-1]})
         app = make_app()
         await app.start()  # silent: the keyring holds this device's session
         assert app.sign_in_dialog is None
@@ -189,7 +157,7 @@ def test_an_admins_day(
         await asyncio.to_thread(offered.unlink, missing_ok=True)
         insert_bookings(devstack, 1)
         await wait_for(displayed)
-        newest = max(sql_unread(devstack, admin.id))
+        newest = max(devstack.unread_ids(admin.id))
         await asyncio.to_thread(pick.write_text, "#View booking (New booking)")
         await dunstctl("context")
         await wait_for(lambda: _read(offered))

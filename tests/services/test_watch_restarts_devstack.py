@@ -17,7 +17,6 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 
 from tests.fixtures import DevstackProcess, DevstackUser
@@ -26,28 +25,6 @@ from tests.services.conftest import Marketplace
 from tests.services.test_resilience_devstack import SteadyBookings
 
 pytestmark = pytest.mark.devstack
-
-
-def sql_unread(devstack: DevstackProcess, admin_id: str) -> int:
-    with psycopg.connect(devstack.db_url) as db:
-        row = db.execute(
-            "select count(*) from public.admin_notifications a where not exists"
-            " (select 1 from public.admin_notification_reads r"
-            "   where r.admin_id = %s and r.notification_id = a.id and r.read_at is not null)",
-            (admin_id,),
-        ).fetchone()
-    assert row is not None
-    return int(row[0])
-
-
-def read_on_server(devstack: DevstackProcess, admin_id: str, ids: list[int]) -> None:
-    with psycopg.connect(devstack.db_url, autocommit=True) as db:
-        for i in ids:
-            db.execute(
-                "insert into public.admin_notification_reads (admin_id, notification_id)"
-                " values (%s, %s)",
-                (admin_id, i),
-            )
 
 
 async def start_watch(devstack: DevstackProcess, admin: DevstackUser, data: Path) -> Watch:
@@ -73,8 +50,8 @@ async def test_a_restarted_watch_prints_the_servers_unread_count(
     # while it is off: more bookings, and this admin reads two of them on another device
     later = [await asyncio.to_thread(market.book) for _ in range(5)]
     later_ids = [i for b in later for i in market.notification_for("bookings", b)]
-    read_on_server(devstack, admin.id, [ids[0], later_ids[0]])
-    expected = sql_unread(devstack, admin.id)
+    devstack.read_as(admin.id, [ids[0], later_ids[0]])
+    expected = len(devstack.unread_ids(admin.id))
 
     again = await start_watch(devstack, admin, tmp_path)
     feed = await again.until(lambda e: e["kind"] == "feed" and e["unread"] == expected, 10)
@@ -124,7 +101,7 @@ async def kill_and_restart_during_a_stream(
             await watch.until_live()
     bookings.join()
     assert bookings.error is None
-    expected = sql_unread(devstack, admin.id)
+    expected = len(devstack.unread_ids(admin.id))
     feeds = [e for e in watch.events if e["kind"] == "feed"]  # until_live may have read it
     if not feeds or feeds[-1]["unread"] != expected:
         await watch.until(lambda e: e["kind"] == "feed" and e["unread"] == expected, 60)
