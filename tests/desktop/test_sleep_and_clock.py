@@ -113,11 +113,15 @@ async def sleep_and_wake(
     before = {entry["id"]["data"] for entry in await asyncio.to_thread(dunst_history)}
 
     socket = supervisor._generation.client._ws_connection  # type: ignore[union-attr]
-    socket.transport.pause_reading()  # asleep: nothing the server pushes is read
+    transport = socket.transport
+    transport.pause_reading()  # asleep: nothing the server pushes is read...
+    resume = transport.resume_reading
+    transport.resume_reading = lambda: None  # ...not even when websockets' flow control asks
     await asyncio.to_thread(insert_bookings, devstack, MISSED)
     await asyncio.sleep(0.5)
     assert app.tray.badge == ""  # nothing arrived while asleep
 
+    transport.resume_reading = resume  # the old socket may close cleanly once replaced
     await wake()
     await until(lambda: app.tray.badge == str(MISSED), timeout=30)
     assert supervisor.generations == generations + 1  # a new socket, not the stale one
