@@ -18,8 +18,6 @@ tray app, signed in silently from the keyring. Prints JSON:
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
 import os
 import statistics
 import sys
@@ -31,14 +29,13 @@ from typing import Any
 import keyring
 import psutil
 import psycopg
-import qasync
 from PySide6.QtWidgets import QApplication
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from benchmarks.bench_ui import INSERT, until  # noqa: E402
+from benchmarks.bench_ui import INSERT, run_app_bench, until  # noqa: E402
 from lia_desktop.app import DesktopApp  # noqa: E402
 from lia_desktop.services.settings_store import SettingsStore  # noqa: E402
 from lia_desktop.ui.sign_in import SignInRequest  # noqa: E402
@@ -106,18 +103,9 @@ def main() -> int:
     keyring.set_keyring(MemoryKeyring())
     for name in ("CONFIG", "DATA", "CACHE", "STATE"):  # never the user's own folders
         os.environ[f"XDG_{name}_HOME"] = tempfile.mkdtemp(prefix=f"lia-bench-{name.lower()}-")
-    qapp = QApplication(sys.argv[:1])
-    qapp.setQuitOnLastWindowClosed(False)
-    loop = qasync.QEventLoop(qapp)
-    asyncio.set_event_loop(loop)
-    devstack = DevstackProcess(Path(tempfile.mkdtemp(prefix="lia-devstack-bench-bl-", dir="/tmp")))
-    devstack.start()
-    try:
-        with loop:
-            result = loop.run_until_complete(bench(qapp, devstack, args.unread, args.runs))
-    finally:
-        devstack.destroy()
-    print(json.dumps(result))
+    run_app_bench(
+        "bench-backlog", lambda qapp, devstack: bench(qapp, devstack, args.unread, args.runs)
+    )
     return 0
 
 

@@ -27,6 +27,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -196,23 +197,30 @@ async def bench(
     }
 
 
+def run_app_bench(
+    name: str, measure: Callable[[QApplication, DevstackProcess], Awaitable[dict[str, Any]]]
+) -> None:
+    """Print the JSON of ``measure`` run in a qasync loop against a private devstack."""
+    qapp = QApplication(sys.argv[:1])
+    qapp.setQuitOnLastWindowClosed(False)
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    devstack = DevstackProcess(Path(tempfile.mkdtemp(prefix=f"lia-devstack-{name}-", dir="/tmp")))
+    devstack.start()
+    try:
+        with loop:
+            result = loop.run_until_complete(measure(qapp, devstack))
+    finally:
+        devstack.destroy()
+    print(json.dumps(result))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=200)
     parser.add_argument("--idle", type=float, default=60.0)
     args = parser.parse_args()
-    qapp = QApplication(sys.argv[:1])
-    qapp.setQuitOnLastWindowClosed(False)
-    loop = qasync.QEventLoop(qapp)
-    asyncio.set_event_loop(loop)
-    devstack = DevstackProcess(Path(tempfile.mkdtemp(prefix="lia-devstack-bench-ui-", dir="/tmp")))
-    devstack.start()
-    try:
-        with loop:
-            result = loop.run_until_complete(bench(qapp, devstack, args.events, args.idle))
-    finally:
-        devstack.destroy()
-    print(json.dumps(result))
+    run_app_bench("bench-ui", lambda qapp, devstack: bench(qapp, devstack, args.events, args.idle))
     return 0
 
 

@@ -302,7 +302,7 @@ class DesktopApp(QObject):
         notifier = DesktopNotifier(app_name=NOTIFIER_APP_ID, app_icon=Icon(path=_app_icon_file()))
         return [
             NativeToasts(notifier, self._on_toast_action, lambda _toast: None),
-            TrayBalloonToasts(self.tray.tray_icon, self._on_toast_action),
+            TrayBalloonToasts(self.tray.tray, self._on_toast_action),
             InAppToasts(lambda toast: log.info("toast (in-app only): %s", toast.title)),
         ]
 

@@ -262,13 +262,8 @@ class NotificationFeed:
         self._cursor = cursor
         self._above = set()
         self._early_reads = set()
-        for i in [i for i in self._ids if i > cursor]:
-            item = self._items.pop(i)
-            self._ids.pop(bisect.bisect_left(self._ids, i))
-            if item.read:
-                self._read_ids.pop(bisect.bisect_left(self._read_ids, i))
-            else:
-                self._unread -= 1
+        for i in self._ids[bisect.bisect_right(self._ids, cursor) :]:
+            self._remove(i)
         self._held = [i for i in self._held if i <= cursor]
         if not self._held:
             self._held_since = None
@@ -277,7 +272,7 @@ class NotificationFeed:
     def start_at(self, cursor: int) -> None:
         """A fresh feed starts at the server's newest id: what came before is the backlog's,
         shown if unread and never toasted (a first run toasts nothing old)."""
-        if not self._started:
+        if self.fresh:
             self._started = True
             self._cursor = cursor
 
@@ -400,7 +395,7 @@ class NotificationFeed:
     def _trim(self) -> None:
         """Keep at most ``max_items`` read items (the oldest go); unread ones all stay."""
         while len(self._read_ids) > self.history.max_items:
-            self._evict(self._read_ids[0])
+            self._remove(self._read_ids[0])
 
     def _advance(self) -> None:
         while self._cursor + 1 in self._above:
@@ -412,13 +407,17 @@ class NotificationFeed:
     def _expire(self, now: datetime) -> None:
         horizon = now - self.history.max_age
         while self._read_ids and self._items[self._read_ids[0]].created_at < horizon:
-            self._evict(self._read_ids[0])
+            self._remove(self._read_ids[0])
 
-    def _evict(self, notification_id: int) -> None:
-        """Forget a read item (unread ones are the backlog and stay)."""
+    def _remove(self, notification_id: int) -> None:
+        """Forget a held item: the inverse of ``_insert``. Eviction removes only read ones
+        (unread ones are the backlog and stay); a reset removes ids the server lost."""
+        item = self._items.pop(notification_id)
         self._ids.pop(bisect.bisect_left(self._ids, notification_id))
-        self._read_ids.pop(bisect.bisect_left(self._read_ids, notification_id))
-        del self._items[notification_id]
+        if item.read:
+            self._read_ids.pop(bisect.bisect_left(self._read_ids, notification_id))
+        else:
+            self._unread -= 1
 
     def _set_read(self, notification_id: int, *, read: bool = True) -> bool:
         item = self._items.get(notification_id)

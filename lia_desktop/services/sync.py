@@ -255,8 +255,8 @@ class Sync:
         self._tasks.spawn(self.catch_up(), f"catch-up: {why}")
 
     async def catch_up(self) -> None:
-        """Snapshot, every notification after the cursor, the held items' read flags, then the
-        events buffered meanwhile."""
+        """Snapshot, every notification after the cursor, the unread backlog at or below it,
+        then the events buffered meanwhile."""
         async with self._lock:
             self._buffer = []
             try:
@@ -383,7 +383,7 @@ class Sync:
                     self._observer.feed_changed(FeedUpdate(), self.feed)
             case wire.ReadRemoved(key):
                 if key.admin_id != self._admin_id:
-                    return  # another admin's: every admin receives every unread
+                    return  # RLS sends only this admin's rows; a server that deletes sends all
                 if self.feed.apply_remote_unreads([key.notification_id]):
                     self._observer.feed_changed(FeedUpdate(), self.feed)
                 elif self.feed.get(key.notification_id) is None:

@@ -251,11 +251,6 @@ class TrayController(QObject):
     def icon(self) -> QIcon:
         return self.tray.icon()
 
-    @property
-    def tray_icon(self) -> QSystemTrayIcon:
-        """The QSystemTrayIcon, for the toast ladder's balloon rung (it shows messages on it)."""
-        return self.tray
-
     def say(self, title: str, text: str) -> None:
         """A sentence about the app itself (settings reset, a sign-out problem): a balloon,
         or the fallback window's status line where there is no tray."""
