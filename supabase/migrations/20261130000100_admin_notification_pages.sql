@@ -6,7 +6,8 @@
 -- Keyset pagination on the primary key (id < before_id order by id desc): every
 -- page is an index range scan, whatever the depth, and pages never skip or repeat
 -- a row when new notifications commit meanwhile (they have larger ids). The read
--- flag is a probe of admin_notification_reads' primary key (admin_id, notification_id).
+-- flag is a probe of admin_notification_reads' primary key (admin_id, notification_id);
+-- a row whose read_at is null is a read taken back (20261130000300).
 -- The first page of a backlog passes before_id = null (newest). Rows leave out metadata:
 -- the list does not show it, and it is most of a row (10,000 unread held in the app).
 
@@ -26,7 +27,7 @@ begin
                  a.action_path, a.created_at, r.notification_id is not null as read
             from public.admin_notifications a
             left join public.admin_notification_reads r
-              on r.admin_id = v_admin and r.notification_id = a.id
+              on r.admin_id = v_admin and r.notification_id = a.id and r.read_at is not null
            where a.id < coalesce(before_id, 9223372036854775807)
              and (not coalesce(unread_only, false) or r.notification_id is null)
            order by a.id desc

@@ -9,7 +9,8 @@
 -- needed it, and without it a subscription is refused outright.
 --
 -- Read state is now: a row with read_at not null is read; no row, or read_at null,
--- is unread. Every function that reads or writes it follows.
+-- is unread. Every function that reads or writes it follows (admin_notifications_before,
+-- in 20261130000100, already does).
 
 alter table public.admin_notification_reads alter column read_at drop not null;
 revoke select on public.admin_notification_reads from anon;
@@ -96,31 +97,6 @@ begin
             from public.admin_notifications a
            where a.id > coalesce(after_id, 0)
            order by a.id
-           limit least(greatest(coalesce(max_rows, 200), 0), 1000)) n;
-  return v_rows;
-end
-$$;
-
-create or replace function public.admin_notifications_before(
-  before_id bigint default null, max_rows integer default 200, unread_only boolean default false)
-returns json
-language plpgsql stable security definer
-set search_path = ''
-as $$
-declare
-  v_admin uuid := private.require_admin_id();
-  v_rows json;
-begin
-  select coalesce(json_agg(row_to_json(n) order by n.id desc), '[]')
-    into v_rows
-    from (select a.id, a.type, a.priority, a.title, a.body, a.entity_table, a.entity_id,
-                 a.action_path, a.created_at, r.notification_id is not null as read
-            from public.admin_notifications a
-            left join public.admin_notification_reads r
-              on r.admin_id = v_admin and r.notification_id = a.id and r.read_at is not null
-           where a.id < coalesce(before_id, 9223372036854775807)
-             and (not coalesce(unread_only, false) or r.notification_id is null)
-           order by a.id desc
            limit least(greatest(coalesce(max_rows, 200), 0), 1000)) n;
   return v_rows;
 end
