@@ -21,13 +21,13 @@ import socket
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 import qasync
-from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QIcon
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
@@ -535,7 +535,9 @@ class DesktopApp(QObject):
     def show_notifications(self) -> None:
         if self.center is None:
             self.center = NotificationCenter(
-                lambda then: core_format.relative_time(then, datetime.now(UTC))
+                lambda then: core_format.relative_time(
+                    QCoreApplication.translate, then, datetime.now().astimezone()
+                )
             )
             self.center.open_requested.connect(self._open_notification)
             self.center.mark_read_requested.connect(self._mark_read)

@@ -1,26 +1,28 @@
-"""Display text decided once, in core: COP amounts, trends, relative times, tray tooltip and badge.
+"""Display text decided once, in core: COP amounts, trends, relative times, dates, tray tooltip
+and badge, in the admin's language (``translate``, see core.i18n).
 
 Currency rule: always es-CO (``$ 1.234.567``, dot thousands, no decimals), the
-marketplace's own convention, whatever the system locale.
+marketplace's own convention, whatever the language: it is the money's format,
+not the reader's. Percentages and dates follow the language ("+12,5 %" and
+"30 nov 12:00" in Spanish, "+12.5%" and "30 Nov 12:00" in English).
 """
 
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
+from typing import Literal
 
 from lia_desktop.core import text
+from lia_desktop.core.i18n import Translate
 from lia_desktop.core.models import ConnectionPhase, ConnectionState
 
-_PHASE_WORDS = {
-    ConnectionPhase.CONNECTING: "Connecting",
-    ConnectionPhase.LIVE: "Live",
-    ConnectionPhase.RECONNECTING: "Reconnecting",
-    ConnectionPhase.OFFLINE: "Offline",
-    ConnectionPhase.AUTH_EXPIRED: "Session expired",
-    ConnectionPhase.SIGNED_OUT: "Signed out",
-    ConnectionPhase.ERROR: "Error",
-}
+#: The marketplace's clock (Colombia: UTC-5 all year, no daylight saving since 1993). A
+#: booking's appointment is shown at the time the customer and professional agreed on,
+#: wherever the admin reads it.
+MARKETPLACE_TZ = timezone(timedelta(hours=-5), "COT")
+#: Older than this, a notification shows its date instead of "4 d ago".
+RELATIVE_DAYS = 7
 
 
 def thousands(n: int) -> str:
@@ -33,50 +35,124 @@ def cop(amount: int) -> str:
     return f"{sign}$ {thousands(abs(amount))}"
 
 
-def trend(percent: float | None, period: str = "last month") -> str:
-    """``+12.5% vs last month``; no base to compare with gives ``new vs last month``."""
+def trend(
+    translate: Translate, percent: float | None, period: Literal["month", "day"] = "month"
+) -> str:
+    """``+12.5% vs last month`` (``+12,5 % frente al mes anterior``); no base to compare with
+    gives ``new vs last month``; ``period="day"`` compares with the previous 24 h."""
     if percent is None or not math.isfinite(percent):
-        return f"new vs {period}"
-    return f"{percent:+.1f}% vs {period}"
+        if period == "day":
+            return translate("Format", "new vs previous 24 h")
+        return translate("Format", "new vs last month")
+    number = f"{percent:+.1f}".replace(".", translate("Format", ".", "decimal separator"))
+    if period == "day":
+        return translate("Format", "{percent}% vs previous 24 h").format(percent=number)
+    return translate("Format", "{percent}% vs last month").format(percent=number)
 
 
-def relative_time(then: datetime, now: datetime) -> str:
+def month_abbreviation(translate: Translate, month: int) -> str:
+    """``Nov`` / ``nov``: the month of ``date_time`` (1-12)."""
+    names = (
+        translate("Format", "Jan", "short month"),
+        translate("Format", "Feb", "short month"),
+        translate("Format", "Mar", "short month"),
+        translate("Format", "Apr", "short month"),
+        translate("Format", "May", "short month"),
+        translate("Format", "Jun", "short month"),
+        translate("Format", "Jul", "short month"),
+        translate("Format", "Aug", "short month"),
+        translate("Format", "Sep", "short month"),
+        translate("Format", "Oct", "short month"),
+        translate("Format", "Nov", "short month"),
+        translate("Format", "Dec", "short month"),
+    )
+    return names[month - 1]
+
+
+def date_time(translate: Translate, at: datetime) -> str:
+    """``30 Nov 12:00`` (``30 nov 12:00``): day, month and 24-hour time, as ``at`` reads."""
+    return f"{at.day} {month_abbreviation(translate, at.month)} {at:%H:%M}"
+
+
+def date(translate: Translate, at: datetime) -> str:
+    """``30 Nov`` (``30 nov``)."""
+    return f"{at.day} {month_abbreviation(translate, at.month)}"
+
+
+def relative_time(translate: Translate, then: datetime, now: datetime) -> str:
+    """``just now``, ``5 min ago``, ``3 h ago``, ``yesterday``, ``4 d ago``, then the date
+    (``23 Nov``) in ``now``'s time zone, so the caller decides which zone the admin reads."""
     seconds = (now - then).total_seconds()
     if seconds < 60:
-        return "just now"
+        return translate("Format", "just now")
     minutes = int(seconds // 60)
     if minutes < 60:
-        return f"{minutes} min ago"
+        return translate("Format", "%n min ago", None, minutes)
     hours = minutes // 60
     if hours < 24:
-        return f"{hours} h ago"
+        return translate("Format", "%n h ago", None, hours)
     days = hours // 24
-    return "yesterday" if days == 1 else f"{days} d ago"
+    if days == 1:
+        return translate("Format", "yesterday")
+    if days < RELATIVE_DAYS:
+        return translate("Format", "%n d ago", None, days)
+    return date(translate, then.astimezone(now.tzinfo))
 
 
-def connection_text(state: ConnectionState, now: float) -> str:
+def phase_words(translate: Translate, phase: ConnectionPhase) -> str:
+    """The connection phase in one or two words (``Live``, ``Reconnecting``, ``Signed out``)."""
+    match phase:
+        case ConnectionPhase.CONNECTING:
+            return translate("Format", "Connecting")
+        case ConnectionPhase.LIVE:
+            return translate("Format", "Live")
+        case ConnectionPhase.RECONNECTING:
+            return translate("Format", "Reconnecting")
+        case ConnectionPhase.OFFLINE:
+            return translate("Format", "Offline")
+        case ConnectionPhase.AUTH_EXPIRED:
+            return translate("Format", "Session expired")
+        case ConnectionPhase.SIGNED_OUT:
+            return translate("Format", "Signed out")
+        case _:  # ConnectionPhase.ERROR
+            return translate("Format", "Error")
+
+
+def connection_text(translate: Translate, state: ConnectionState, now: float) -> str:
     """``Live`` / ``Reconnecting (attempt 4, next in 8 s)`` / ``Error: <reason>``; ``now`` monotonic."""
-    words = _PHASE_WORDS[state.phase]
+    words = phase_words(translate, state.phase)
     if state.next_retry_at is not None and state.phase in (
         ConnectionPhase.RECONNECTING,
         ConnectionPhase.OFFLINE,
     ):
         wait = max(0, math.ceil(state.next_retry_at - now))
-        return f"{words} (attempt {state.attempt}, next in {wait} s)"
+        return translate("Format", "{phase} (attempt {attempt}, next in {seconds} s)").format(
+            phase=words, attempt=state.attempt, seconds=wait
+        )
     if state.reason and state.phase in (ConnectionPhase.ERROR, ConnectionPhase.AUTH_EXPIRED):
-        return f"{words}: {text.plain(state.reason, 200, one_line=True)}"
+        return translate("Format", "{phase}: {reason}").format(
+            phase=words, reason=text.plain(state.reason, 200, one_line=True)
+        )
     return words
 
 
 def tooltip(
-    unread: int, state: ConnectionState, now: float, dnd_until: datetime | None = None
+    translate: Translate,
+    unread: int,
+    state: ConnectionState,
+    now: float,
+    dnd_until: datetime | None = None,
 ) -> str:
     """``LIA Admin — 3 unread — Live``, and ``— Do not disturb until 14:30`` while it is on
     (``dnd_until`` local time, given only while it lies ahead)."""
-    text = f"LIA Admin — {unread} unread — {connection_text(state, now)}"
+    words = translate("Format", "LIA Admin — %n unread — {state}", None, unread).format(
+        state=connection_text(translate, state, now)
+    )
     if dnd_until is not None:
-        text += f" — Do not disturb until {dnd_until:%H:%M}"
-    return text
+        words += translate("Format", " — Do not disturb until {time}").format(
+            time=f"{dnd_until:%H:%M}"
+        )
+    return words
 
 
 def badge_text(unread: int) -> str:

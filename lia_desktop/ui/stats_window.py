@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Protocol
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
-from PySide6.QtCore import QMargins, Qt
+from PySide6.QtCore import QCoreApplication, QMargins, Qt
 from PySide6.QtGui import QColor, QHideEvent, QPainter, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -76,10 +76,10 @@ class CoreStatsFormat:
         return core_format.cop(value)
 
     def trend(self, percent: float | None) -> str:
-        return core_format.trend(percent)
+        return core_format.trend(QCoreApplication.translate, percent)
 
     def connection_detail(self, state: ConnectionState) -> str:
-        return core_format.connection_text(state, time.monotonic())
+        return core_format.connection_text(QCoreApplication.translate, state, time.monotonic())
 
     def updated(self, at: datetime) -> str:
         return f"Updated {at.astimezone():%H:%M:%S}"

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPainterPath, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
@@ -314,7 +314,11 @@ class TrayController(QObject):
         self.update_state(
             badge=core_format.badge_text(state.feed.unread),
             tooltip=core_format.tooltip(
-                state.feed.unread, connection, now, until.astimezone() if dnd and until else None
+                QCoreApplication.translate,
+                state.feed.unread,
+                connection,
+                now,
+                until.astimezone() if dnd and until else None,
             ),
             phase=connection.phase,
         )
