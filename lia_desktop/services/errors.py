@@ -4,48 +4,73 @@ The supabase client raises a dozen library exceptions (httpx, postgrest,
 supabase_auth, websockets); the UI and ``lia-desktop doctor`` need to say which
 of "the server is unreachable", "the URL is wrong", "the key is wrong", "the
 password is wrong", "you are not an admin" or "the server failed" happened.
-``translate`` is the single place that decides.
+``translate`` is the single place that decides. Each error's ``kind`` (a
+``core.problems.Problem``) is what the dialogs and ``doctor`` word for the
+admin; ``str(error)`` is the technical detail, for the log.
 """
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 import httpx
 from postgrest.exceptions import APIError
 from supabase_auth.errors import AuthApiError, AuthRetryableError, AuthSessionMissingError
 
+from lia_desktop.core.problems import Problem
 from supabase import AsyncSupabaseException, SyncSupabaseException
 
 
 class ServiceError(Exception):
-    """Base: ``str(error)`` is a sentence an admin can read."""
+    """Base: ``kind`` is what the admin is told; ``str(error)`` the detail for the log."""
+
+    kind: ClassVar[Problem] = Problem.SERVER_FAILED
 
 
 class NetworkUnreachable(ServiceError):
     """No answer from the server (offline, DNS, refused, timeout)."""
 
+    kind = Problem.UNREACHABLE
+
 
 class BadUrl(ServiceError):
     """The Supabase URL is malformed or does not point at a Supabase API."""
+
+    kind = Problem.NOT_SUPABASE
 
 
 class BadApiKey(ServiceError):
     """The anon key was rejected by the server."""
 
+    kind = Problem.KEY_REJECTED
+
 
 class BadCredentials(ServiceError):
     """Email or password wrong (or the account is not confirmed)."""
+
+    kind = Problem.WRONG_PASSWORD
 
 
 class NotAdmin(ServiceError):
     """Signed in, but the account's JWT does not carry ``app_metadata.role = admin``."""
 
+    kind = Problem.NOT_ADMIN
+
 
 class SessionExpired(ServiceError):
     """The stored session can no longer be refreshed: sign in again."""
 
+    kind = Problem.SESSION_ENDED
+
 
 class ServerError(ServiceError):
     """The server answered with an error the app cannot fix by itself."""
+
+
+class NotLiaProject(ServerError):
+    """A Supabase project that answers admin requests from anyone: not set up for LIA."""
+
+    kind = Problem.NOT_LIA_PROJECT
 
 
 _JWT_CODES = {"PGRST301", "PGRST302", "PGRST303"}

@@ -9,12 +9,13 @@ URL left the tray "Live" on the old backend while the settings named another.
 from __future__ import annotations
 
 from lia_desktop.services.auth import AuthSession
-from lia_desktop.services.errors import BadApiKey, NotAdmin, ServerError, SessionExpired
+from lia_desktop.services.errors import BadApiKey, NotAdmin, NotLiaProject, SessionExpired
 
 
 async def check_project(url: str, anon_key: str) -> None:
     """Return when ``url`` answers as Supabase and accepts ``anon_key``; raise the
-    ServiceError that says what is wrong otherwise (BadUrl, NetworkUnreachable, BadApiKey)."""
+    ServiceError that says what is wrong otherwise (BadUrl, NetworkUnreachable, BadApiKey,
+    NotLiaProject)."""
     auth = await AuthSession.open(url, anon_key, persist=False)
     try:
         await auth.api.unread_count()
@@ -24,4 +25,4 @@ async def check_project(url: str, anon_key: str) -> None:
         raise BadApiKey(f"the server rejected the anon key ({error})") from None
     finally:
         await auth.close()
-    raise ServerError("this server answers admin requests from anyone: not a LIA project")
+    raise NotLiaProject("this server answers admin requests from anyone: not a LIA project")

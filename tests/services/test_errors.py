@@ -8,6 +8,7 @@ import pytest
 from postgrest.exceptions import APIError
 from supabase_auth.errors import AuthApiError, AuthRetryableError
 
+from lia_desktop.core.problems import Problem
 from lia_desktop.services.auth import admin_role
 from lia_desktop.services.errors import (
     BadApiKey,
@@ -15,6 +16,7 @@ from lia_desktop.services.errors import (
     BadUrl,
     NetworkUnreachable,
     NotAdmin,
+    NotLiaProject,
     ServerError,
     ServiceError,
     SessionExpired,
@@ -46,7 +48,29 @@ from supabase import SupabaseException
 def test_translate_names_the_cause(raised: Exception, expected: type[ServiceError]) -> None:
     error = translate(raised)
     assert type(error) is expected
-    assert str(error)
+    assert str(error)  # the detail, for the log
+
+
+@pytest.mark.parametrize(
+    ("error", "kind"),
+    [
+        (NetworkUnreachable, Problem.UNREACHABLE),
+        (BadUrl, Problem.NOT_SUPABASE),
+        (BadApiKey, Problem.KEY_REJECTED),
+        (BadCredentials, Problem.WRONG_PASSWORD),
+        (NotAdmin, Problem.NOT_ADMIN),
+        (SessionExpired, Problem.SESSION_ENDED),
+        (ServerError, Problem.SERVER_FAILED),
+        (NotLiaProject, Problem.NOT_LIA_PROJECT),
+    ],
+)
+def test_each_error_names_the_problem_the_admin_is_told(
+    error: type[ServiceError], kind: Problem
+) -> None:
+    """The dialogs and doctor word ``kind``; the detail stays the exception's text."""
+    raised = error("refused: All connection attempts failed")
+    assert raised.kind is kind
+    assert str(raised) == "refused: All connection attempts failed"
 
 
 def test_admin_role_reads_app_metadata_not_user_metadata() -> None:

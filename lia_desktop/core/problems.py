@@ -1,0 +1,148 @@
+"""What went wrong, as data, and the sentence an admin reads for it.
+
+Services classify a failure (``services.errors``) and the settings schema a
+refused value (``core.settings``) into a :class:`Problem`; the sign-in and
+settings dialogs and ``lia-desktop doctor`` word it with :func:`explain`, in
+the admin's language. A sentence says what happened and what to do, and where
+a value comes from (the Supabase dashboard's Project Settings → API page),
+never how a library failed: the exception's own text is for the log.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import assert_never
+
+from lia_desktop.core.i18n import Translate
+
+
+class Problem(Enum):
+    """One thing an admin can act on; each has its own sentence in :func:`explain`."""
+
+    #: no answer from the server (offline, DNS, refused, timeout)
+    UNREACHABLE = "unreachable"
+    #: something answered, but not a Supabase API
+    NOT_SUPABASE = "not_supabase"
+    #: a Supabase project that lets anyone read admin data: not set up for LIA
+    NOT_LIA_PROJECT = "not_lia_project"
+    #: the server refused the anon key
+    KEY_REJECTED = "key_rejected"
+    #: wrong email or password (or an unconfirmed account)
+    WRONG_PASSWORD = "wrong_password"
+    #: signed in, but the account has no admin role
+    NOT_ADMIN = "not_admin"
+    #: the stored session can no longer be renewed
+    SESSION_ENDED = "session_ended"
+    #: the server failed in a way the app cannot fix
+    SERVER_FAILED = "server_failed"
+    #: a field was left empty
+    REQUIRED = "required"
+    #: the Supabase URL field does not hold an http(s) address
+    NOT_A_SUPABASE_URL = "not_a_supabase_url"
+    #: the anon key field does not hold a JWT
+    NOT_AN_ANON_KEY = "not_an_anon_key"
+    #: a JWT, but for another role (the service_role key, most likely)
+    NOT_THE_ANON_ROLE = "not_the_anon_role"
+    #: the web admin URL is not an address the app may open
+    NOT_A_WEB_ADMIN_URL = "not_a_web_admin_url"
+    #: quiet hours that start and end at the same time
+    EMPTY_QUIET_HOURS = "empty_quiet_hours"
+    #: any other value the settings schema refuses (only a hand-edited file has one)
+    INVALID_SETTING = "invalid_setting"
+    #: the settings file could not be written
+    NOT_SAVED = "not_saved"
+
+
+def where_to_find_project_keys(translate: Translate) -> str:
+    """The hint under the URL and anon key fields (plain text, no link)."""
+    return translate(
+        "Problems",
+        "Both are in the Supabase dashboard: open your project, then Project Settings → API. "
+        "Copy the Project URL and the 'anon public' key.",
+    )
+
+
+def explain(problem: Problem, translate: Translate, *, url: str = "", reason: str = "") -> str:
+    """The sentence for ``problem``: ``url`` is the server meant (a generic "the server"
+    when empty); ``reason`` is the system's own words for a file that could not be saved."""
+    server = url or translate("Problems", "the server")
+    match problem:
+        case Problem.UNREACHABLE:
+            return translate(
+                "Problems", "Can't reach {server}. Check the address and your internet connection."
+            ).format(server=server)
+        case Problem.NOT_SUPABASE:
+            return translate(
+                "Problems",
+                "{server} does not answer as a Supabase project. Check the address: in the "
+                "Supabase dashboard, open Project Settings → API and copy the Project URL "
+                "(https://….supabase.co).",
+            ).format(server=server)
+        case Problem.NOT_LIA_PROJECT:
+            return translate(
+                "Problems",
+                "{server} is a Supabase project without LIA's admin setup: it shows admin data "
+                "to anyone. Check the address, or have LIA's database migrations applied there.",
+            ).format(server=server)
+        case Problem.KEY_REJECTED:
+            return translate(
+                "Problems",
+                "The server did not accept this anon key. In the Supabase dashboard, open "
+                "Project Settings → API and copy the 'anon public' key of this project.",
+            )
+        case Problem.WRONG_PASSWORD:
+            return translate(
+                "Problems",
+                "Wrong email or password. Check both and try again; if the account is new, "
+                "confirm its email address first.",
+            )
+        case Problem.NOT_ADMIN:
+            return translate(
+                "Problems",
+                "This account is not a LIA administrator. Sign in with an admin account, or ask "
+                "an administrator to give this one the admin role.",
+            )
+        case Problem.SESSION_ENDED:
+            return translate("Problems", "Your session has ended. Please sign in again.")
+        case Problem.SERVER_FAILED:
+            return translate(
+                "Problems",
+                "The server could not complete the request. Try again in a moment; if it keeps "
+                "failing, the app's log has the details.",
+            )
+        case Problem.REQUIRED:
+            return translate("Problems", "Required.")
+        case Problem.NOT_A_SUPABASE_URL:
+            return translate(
+                "Problems",
+                "That is not a Supabase URL. It starts with https:// and looks like "
+                "https://your-project.supabase.co (Project Settings → API → Project URL).",
+            )
+        case Problem.NOT_AN_ANON_KEY:
+            return translate(
+                "Problems",
+                "That is not an anon key. In the Supabase dashboard, open Project Settings → "
+                "API and copy the 'anon public' key.",
+            )
+        case Problem.NOT_THE_ANON_ROLE:
+            return translate(
+                "Problems",
+                "That key is not the anon key (it may be the secret service_role key, which "
+                "must never be used here). In Project Settings → API, copy the 'anon public' key.",
+            )
+        case Problem.NOT_A_WEB_ADMIN_URL:
+            return translate(
+                "Problems",
+                "Enter the web admin's address, such as https://admin.example.com: http or "
+                "https, plain ASCII letters, no user name and no ? or # part.",
+            )
+        case Problem.EMPTY_QUIET_HOURS:
+            return translate("Problems", "Quiet hours must end at another time than they start.")
+        case Problem.INVALID_SETTING:
+            return translate("Problems", "This value cannot be used. Choose another one.")
+        case Problem.NOT_SAVED:
+            return translate(
+                "Problems", "The settings could not be saved ({reason}). Nothing was changed."
+            ).format(reason=reason or translate("Problems", "unknown error"))
+        case _:  # pragma: no cover - mypy proves every kind is matched above
+            assert_never(problem)
