@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, assert_never
 
 import platformdirs
 import qasync
@@ -273,7 +273,7 @@ class DesktopApp(QObject):
         self.state = AppState(self)
         self.tray = TrayController()
         self.tray.bind(self.state, lambda: asyncio.get_event_loop().time())
-        self.ladder = ToastLadder(self._toast_rungs())
+        self.ladder = ToastLadder(self._toast_rungs(), self._may_interrupt)
         self.center: NotificationCenter | None = None
         self.stats_window: StatsWindow | None = None
         self.sign_in_dialog: SignInDialog | None = None
@@ -387,6 +387,7 @@ class DesktopApp(QObject):
             rules=settings.toast_rules(),
             data_dir=self._data_dir,
             clocks=self._clocks,
+            translate=QCoreApplication.translate,
         )
 
     async def _end_live(self, *, sign_out: bool) -> None:
@@ -433,13 +434,27 @@ class DesktopApp(QObject):
 
     # --- toasts --------------------------------------------------------------
 
+    def _may_interrupt(self, toast: Toast) -> bool:
+        """The rules of the moment a queued toast gets its turn."""
+        settings = self.settings
+        now = datetime.now().astimezone()
+        return settings is not None and settings.toast_rules().may_interrupt(toast.priority, now)
+
     def _on_toast_action(self, toast: Toast, button: ToastButton) -> None:
-        if button.action is ToastAction.OPEN_URL and button.url:
-            _open_url(button.url)
-        elif button.action is ToastAction.OPEN_NOTIFICATIONS:
-            self.show_notifications()
-        if button.action is not ToastAction.OPEN_NOTIFICATIONS:
-            self._mark_read(list(toast.notification_ids))
+        match button.action:
+            case ToastAction.OPEN_URL:
+                if button.url:
+                    _open_url(button.url)
+                self._mark_read(list(toast.notification_ids))
+            case ToastAction.OPEN_NOTIFICATIONS:
+                self.show_notifications()
+            case ToastAction.MARK_READ:
+                self._mark_read(list(toast.notification_ids))
+            case ToastAction.SNOOZE:
+                if self.live is not None:
+                    self.live.snooze(list(toast.notification_ids))
+            case _:
+                assert_never(button.action)
 
     # --- settings --------------------------------------------------------------
 
@@ -543,7 +558,6 @@ class DesktopApp(QObject):
             self.center.mark_read_requested.connect(self._mark_read)
             self.center.mark_unread_requested.connect(self._mark_unread)
             self.center.mark_all_read_requested.connect(self._mark_all_read)
-            self.center.clear_requested.connect(self._mark_all_read)
             self.center.bind(self.state)
         _raise(self.center)
 

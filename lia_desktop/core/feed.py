@@ -11,9 +11,9 @@ Delivery upstream is at-most-once (live) plus a lossless catch-up
   Persist both; a restart with them toasts nothing twice.
 - A live id past a gap sets ``FeedUpdate.gap``: an event was lost on the wire
   (or an id was rolled back); services runs a catch-up after ``cursor``.
-- Toasts: each new unread item once, filtered by ``ToastRules``; a burst
-  (more than ``max_toasts`` in ``window``) or a large catch-up becomes one
-  summary toast while the list keeps every item.
+- Toasts: each new unread item at most once, as ``core.attention`` decides
+  (its own toast, grouped under ``Pacing``, or the list only); a start says
+  only how many are unread; the list keeps every item.
 - The unread backlog is the server's truth: ``receive_backlog`` takes every
   unread item at or below the cursor (fetched newest first after a restart or
   a reconnect) without toasting any, and unread items are never evicted, so
@@ -28,8 +28,10 @@ import bisect
 from collections import Counter, deque
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
+from lia_desktop.core.attention import Delivery, Pacing, ToastRules
+from lia_desktop.core.i18n import Translate, english
 from lia_desktop.core.models import (
     Notification,
     NotificationType,
@@ -43,27 +45,6 @@ from lia_desktop.core.text import admin_link
 
 _T = NotificationType
 
-#: the ui-guide's button per type ("new sign-up" has none)
-_VIEW_BUTTON: dict[NotificationType, str] = {
-    _T.BOOKING_CREATED: "View booking",
-    _T.BOOKING_CANCELLED: "View booking",
-    _T.DISPUTE_OPENED: "Review dispute",
-    _T.DISPUTE_ESCALATED: "Review dispute",
-    _T.PROFESSIONAL_APPLIED: "Review application",
-    _T.REVIEW_CREATED: "View review",
-}
-
-#: (singular, plural) nouns of summary titles; types sharing a noun are counted together
-_NOUNS: dict[NotificationType, tuple[str, str]] = {
-    _T.BOOKING_CREATED: ("new booking", "new bookings"),
-    _T.BOOKING_CANCELLED: ("cancellation", "cancellations"),
-    _T.DISPUTE_OPENED: ("dispute", "disputes"),
-    _T.DISPUTE_ESCALATED: ("dispute", "disputes"),
-    _T.PROFESSIONAL_APPLIED: ("professional application", "professional applications"),
-    _T.REVIEW_CREATED: ("review", "reviews"),
-    _T.USER_SIGNED_UP: ("new sign-up", "new sign-ups"),
-}
-
 _URGENCY = {
     Priority.LOW: ToastUrgency.LOW,
     Priority.MEDIUM: ToastUrgency.NORMAL,
@@ -71,51 +52,41 @@ _URGENCY = {
     Priority.URGENT: ToastUrgency.CRITICAL,
 }
 
-MARK_READ = "Mark read"
-OPEN_NOTIFICATIONS = "Open notifications"
-WHILE_AWAY = "while you were away"
-IN_LAST_MINUTE = "in the last minute"
+
+def view_label(kind: NotificationType, translate: Translate) -> str | None:
+    """The button that opens an item in the web admin ("new sign-up" has none)."""
+    match kind:
+        case _T.BOOKING_CREATED | _T.BOOKING_CANCELLED:
+            return translate("Toast", "View booking")
+        case _T.DISPUTE_OPENED | _T.DISPUTE_ESCALATED:
+            return translate("Toast", "Review dispute")
+        case _T.PROFESSIONAL_APPLIED:
+            return translate("Toast", "Review application")
+        case _T.REVIEW_CREATED:
+            return translate("Toast", "View review")
+        case _T.USER_SIGNED_UP:  # pragma: no branch (the match is exhaustive)
+            return None
 
 
-@dataclass(frozen=True, slots=True)
-class ToastRules:
-    """Whether a notification may interrupt the admin now (``now`` in local time).
-
-    Quiet hours ``[quiet_start, quiet_end)`` may wrap midnight and let urgent
-    items through; do-not-disturb silences everything until ``dnd_until``.
-    """
-
-    min_priority: Priority = Priority.LOW
-    quiet_start: time | None = None
-    quiet_end: time | None = None
-    dnd_until: datetime | None = None
-    sounds: bool = True
-
-    def in_quiet_hours(self, now: datetime) -> bool:
-        if self.quiet_start is None or self.quiet_end is None:
-            return False
-        t = now.time().replace(tzinfo=None)
-        if self.quiet_start <= self.quiet_end:
-            return self.quiet_start <= t < self.quiet_end
-        return t >= self.quiet_start or t < self.quiet_end
-
-    def allows(self, priority: Priority, now: datetime) -> bool:
-        if self.dnd_until is not None and now < self.dnd_until:
-            return False
-        if priority < self.min_priority:
-            return False
-        return priority is Priority.URGENT or not self.in_quiet_hours(now)
+def _count_phrase(kind: NotificationType, n: int, translate: Translate) -> str:
+    """``"3 new bookings"``; types sharing a noun share a phrase (both dispute types)."""
+    match kind:
+        case _T.BOOKING_CREATED:
+            return translate("Summary", "%n new booking(s)", None, n)
+        case _T.BOOKING_CANCELLED:
+            return translate("Summary", "%n cancellation(s)", None, n)
+        case _T.DISPUTE_OPENED | _T.DISPUTE_ESCALATED:
+            return translate("Summary", "%n dispute(s)", None, n)
+        case _T.PROFESSIONAL_APPLIED:
+            return translate("Summary", "%n professional application(s)", None, n)
+        case _T.REVIEW_CREATED:
+            return translate("Summary", "%n review(s)", None, n)
+        case _T.USER_SIGNED_UP:  # pragma: no branch (the match is exhaustive)
+            return translate("Summary", "%n new sign-up(s)", None, n)
 
 
-@dataclass(frozen=True, slots=True)
-class StormPolicy:
-    """More than ``max_toasts`` toasts within ``window`` holds the rest for ``hold``, then one summary."""
-
-    max_toasts: int = 3
-    window: timedelta = timedelta(minutes=1)
-    hold: timedelta = timedelta(seconds=15)
-    #: a catch-up bringing more toastable items than this is one summary
-    catch_up_max: int = 3
+#: the summary group of each type, in the order ties are listed
+_GROUP = {t: (_T.DISPUTE_OPENED if t is _T.DISPUTE_ESCALATED else t) for t in _T}
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,14 +116,16 @@ class NotificationFeed:
         *,
         web_admin_url: str,
         rules: ToastRules | None = None,
-        storm: StormPolicy | None = None,
+        pacing: Pacing | None = None,
         history: HistoryPolicy | None = None,
         cursor: int = 0,
         seen_above: Iterable[int] = (),
+        translate: Translate = english,
     ) -> None:
         self.web_admin_url = web_admin_url.rstrip("/")
         self.rules = rules or ToastRules()
-        self.storm = storm or StormPolicy()
+        self.pacing = pacing or Pacing()
+        self.translate = translate
         self.history = history or HistoryPolicy()
         self._cursor = cursor
         self._above = {i for i in seen_above if i > cursor}
@@ -161,10 +134,14 @@ class NotificationFeed:
         self._read_ids: list[int] = []  # sorted ids of the read items: the ones evicted
         self._unread = 0
         self._early_reads: set[int] = set()  # read elsewhere before it arrived here
-        self._recent_toasts: deque[datetime] = deque()
-        self._held: list[int] = []
+        self._grouped_recent: deque[datetime] = deque()  # grouped toasts in the window
+        self._held: list[int] = []  # grouped items waiting for a slot
+        self._release_at: datetime | None = None
+        self._last_summary = datetime.min.replace(tzinfo=UTC)
         self._held_since: datetime | None = None
         self._catch_up: list[int] = []
+        self._caught_up_once = False
+        self._snoozed: dict[int, datetime] = {}
         self._started = cursor > 0 or bool(self._above)
         self._advance()
 
@@ -197,10 +174,9 @@ class NotificationFeed:
 
     @property
     def wakeup_at(self) -> datetime | None:
-        """When ``tick`` must run to release held toasts."""
-        if self._held_since is None:
-            return None
-        return self._held_since + self.storm.hold
+        """When ``tick`` must run: held toasts get their slot, or a snooze ends."""
+        times = [*self._snoozed.values(), *([self._release_at] if self._release_at else [])]
+        return min(times, default=None)
 
     # ------------------------------------------------------------ arrivals
 
@@ -210,22 +186,21 @@ class NotificationFeed:
             return _NOTHING
         added = self._items.get(notification.id)
         self._expire(now)
-        toasts: tuple[Toast, ...] = ()
+        toasts: list[Toast] = []
         if added is not None and self._toastable(added, now):
-            toasts = self._toast_or_hold(added.id, now)
+            toasts = self._deliver([added.id], now)
         return FeedUpdate(
             added=(added,) if added is not None else (),
-            toasts=toasts,
+            toasts=tuple(toasts),
             gap=self._cursor < notification.id,
         )
 
     def receive_page(
-        self, after_id: int, rows: Sequence[Notification], *, last: bool, now: datetime
+        self, after_id: int, rows: Sequence[Notification], *, now: datetime
     ) -> FeedUpdate:
         """One page of ``admin_notifications_after(after_id)``: every committed id in (after_id, max row].
 
-        ``last``: the page was short, so the catch-up is complete; toasts for
-        the whole catch-up are decided then.
+        Its toasts wait for ``caught_up``, when the whole catch-up is known.
         """
         added: list[Notification] = []
         for row in rows:
@@ -240,16 +215,31 @@ class NotificationFeed:
             self._above = {i for i in self._above if i > self._cursor}
             self._advance()
         self._expire(now)
-        toasts: tuple[Toast, ...] = ()
-        if last:
-            pending = [i for i in self._catch_up if self._still_toastable(i, now)]
-            self._catch_up = []
-            if len(pending) > self.storm.catch_up_max:
-                toasts = (self._summary(pending, WHILE_AWAY),)
-            else:
-                toasts = tuple(self._single(self._items[i]) for i in pending)
-                self._recent_toasts.extend(now for _ in toasts)
-        return FeedUpdate(added=tuple(a for a in added if a.id in self._items), toasts=toasts)
+        return FeedUpdate(added=tuple(a for a in added if a.id in self._items))
+
+    def caught_up(self, now: datetime) -> FeedUpdate:
+        """A catch-up ended (its pages and the backlog are in): the toasts it owes.
+
+        The first one of this feed (the app started, or signed in) says only how many
+        are unread, quietly: what happened while the app was closed is the list's, not
+        an alarm. A later one (a wake, a reconnect) delivers what it brought as live
+        events would, but more than ``catch_up_max`` own-toast items come as one summary.
+        """
+        pending = [i for i in self._catch_up if self._still_toastable(i, now)]
+        self._catch_up = []
+        if not self._caught_up_once:
+            self._caught_up_once = True
+            if self._unread and self.rules.may_interrupt(Priority.LOW, now):
+                return FeedUpdate(toasts=(self._unread_status(),))
+            return _NOTHING
+        own = [i for i in pending if self._delivery(i) is Delivery.OWN_TOAST]
+        grouped = [i for i in pending if self._delivery(i) is Delivery.GROUPED]
+        if len(own) > self.pacing.catch_up_max:
+            toasts = [self._summary(own, self.translate("Toast", "while you were away"))]
+        else:
+            toasts = [self._single(self._items[i]) for i in own]
+        toasts += self._deliver(grouped, now)
+        return FeedUpdate(toasts=tuple(toasts))
 
     @property
     def arrived(self) -> int:
@@ -266,7 +256,8 @@ class NotificationFeed:
             self._remove(i)
         self._held = [i for i in self._held if i <= cursor]
         if not self._held:
-            self._held_since = None
+            self._release_at = self._held_since = None
+        self._snoozed = {i: t for i, t in self._snoozed.items() if i <= cursor}
         self._catch_up = []
 
     def start_at(self, cursor: int) -> None:
@@ -314,20 +305,31 @@ class NotificationFeed:
             self._advance()
 
     def tick(self, now: datetime) -> FeedUpdate:
-        """Release held toasts when their hold ends; age out old items."""
+        """Release held toasts when their slot comes, and snoozed ones when their time
+        comes; age out old items. Each is checked against the rules and read state of
+        now: a toast held before do-not-disturb began stays quiet."""
         self._expire(now)
-        wakeup = self.wakeup_at
-        if wakeup is None or now < wakeup:
-            return _NOTHING
-        # the rules of *now*: a toast held before do-not-disturb began stays quiet
-        held = [i for i in self._held if self._still_toastable(i, now)]
-        self._held, self._held_since = [], None
-        if not held:
-            return _NOTHING
-        self._recent_toasts.append(now)
-        if len(held) == 1:
-            return FeedUpdate(toasts=(self._single(self._items[held[0]]),))
-        return FeedUpdate(toasts=(self._summary(held, IN_LAST_MINUTE),))
+        toasts: list[Toast] = []
+        due = sorted(i for i, t in self._snoozed.items() if t <= now)
+        for i in due:
+            del self._snoozed[i]
+            item = self._items.get(i)
+            if item is not None and not item.read and self.rules.may_interrupt(item.priority, now):
+                toasts.append(self._single(item))
+        if self._release_at is not None and now >= self._release_at:
+            held = [i for i in self._held if self._still_toastable(i, now)]
+            since = self._held_since or now
+            self._held, self._release_at, self._held_since = [], None, None
+            if held:
+                toasts.append(self._group_toast(held, since, now))
+        return FeedUpdate(toasts=tuple(toasts)) if toasts else _NOTHING
+
+    def snooze(self, ids: Iterable[int], now: datetime) -> None:
+        """ "Remind me later" on a toast: toast these again after ``pacing.snooze`` if they
+        are still unread then."""
+        for i in ids:
+            if i in self._items:
+                self._snoozed[i] = now + self.pacing.snooze
 
     # ------------------------------------------------------------ read state
 
@@ -431,8 +433,16 @@ class NotificationFeed:
             self._read_ids.pop(bisect.bisect_left(self._read_ids, notification_id))
         return True
 
+    def _delivery(self, notification_id: int) -> Delivery:
+        item = self._items[notification_id]
+        return self.rules.delivery(item.type, item.priority)
+
     def _toastable(self, n: Notification, now: datetime) -> bool:
-        return not n.read and self.rules.allows(n.priority, now)
+        return (
+            not n.read
+            and self.rules.delivery(n.type, n.priority) is not Delivery.LIST_ONLY
+            and self.rules.may_interrupt(n.priority, now)
+        )
 
     def _still_toastable(self, notification_id: int, now: datetime) -> bool:
         """A toast decided earlier (held, or waiting for the catch-up's end) under the rules
@@ -440,29 +450,59 @@ class NotificationFeed:
         item = self._items.get(notification_id)
         return item is not None and self._toastable(item, now)
 
-    def _toast_or_hold(self, notification_id: int, now: datetime) -> tuple[Toast, ...]:
-        if self._held:
-            self._held.append(notification_id)
-            return ()
-        while self._recent_toasts and self._recent_toasts[0] <= now - self.storm.window:
-            self._recent_toasts.popleft()
-        if len(self._recent_toasts) < self.storm.max_toasts:
-            self._recent_toasts.append(now)
-            return (self._single(self._items[notification_id]),)
-        self._held, self._held_since = [notification_id], now
-        return ()
+    def _deliver(self, ids: Sequence[int], now: datetime) -> list[Toast]:
+        """Toasts for toastable items now: own toasts at once; grouped ones while the window
+        has a slot (several as one summary, at most one summary per window), else held
+        until both allow."""
+        toasts = [
+            self._single(self._items[i]) for i in ids if self._delivery(i) is Delivery.OWN_TOAST
+        ]
+        grouped = [i for i in ids if self._delivery(i) is Delivery.GROUPED]
+        if not grouped:
+            return toasts
+        window = self.pacing.window
+        while self._grouped_recent and self._grouped_recent[0] <= now - window:
+            self._grouped_recent.popleft()
+        full = len(self._grouped_recent) >= self.pacing.grouped_per_window
+        slot_at = (
+            (self._grouped_recent[0] if self._grouped_recent else now) + window if full else now
+        )
+        summary_at = self._last_summary + window if len(grouped) > 1 or self._held else now
+        if self._held or max(slot_at, summary_at) > now:
+            if not self._held:
+                self._held_since = now
+                self._release_at = max(slot_at, summary_at)
+            self._held.extend(grouped)
+            return toasts
+        return [*toasts, self._group_toast(grouped, now, now)]
+
+    def _group_toast(self, ids: Sequence[int], since: datetime, now: datetime) -> Toast:
+        """One grouped toast, counted in the window: the item itself, or a summary."""
+        self._grouped_recent.append(now)
+        if len(ids) == 1:
+            return self._single(self._items[ids[0]])
+        self._last_summary = now
+        minutes = max(1, round((now - since).total_seconds() / 60))
+        return self._summary(
+            ids, self.translate("Toast", "in the last %n minute(s)", None, minutes)
+        )
 
     def _single(self, n: Notification) -> Toast:
+        tr = self.translate
         link = admin_link(self.web_admin_url, n.type, n.action_path)
-        view = _VIEW_BUTTON.get(n.type)
+        view = view_label(n.type, tr)
         if n.type is _T.PROFESSIONAL_APPLIED and n.metadata.get("status", "pending") != "pending":
-            view = "View professional"  # added already approved (or other): nothing to review
+            view = tr("Toast", "View professional")  # added already approved: nothing to review
+        open_center = ToastButton(tr("Toast", "Open notifications"), ToastAction.OPEN_NOTIFICATIONS)
+        buttons: tuple[ToastButton, ...] = ()
         if link is None:  # a link that is not the web admin's own: the center shows the item
-            open_item = ToastButton(OPEN_NOTIFICATIONS, ToastAction.OPEN_NOTIFICATIONS)
-            buttons: tuple[ToastButton, ...] = ()
+            open_item = open_center
         else:
-            open_item = ToastButton("Open", ToastAction.OPEN_URL, link)
+            open_item = ToastButton(tr("Toast", "Open"), ToastAction.OPEN_URL, link)
             buttons = (replace(open_item, label=view),) if view else ()
+        later: tuple[ToastButton, ...] = ()
+        if self.rules.delivery(n.type, n.priority) is Delivery.OWN_TOAST:
+            later = (ToastButton(tr("Toast", "Remind me in 15 min"), ToastAction.SNOOZE),)
         return Toast(
             title=n.title,
             body=n.body,
@@ -470,30 +510,52 @@ class NotificationFeed:
             urgency=_URGENCY[n.priority],
             notification_ids=(n.id,),
             click=open_item,
-            buttons=(*buttons, ToastButton(MARK_READ, ToastAction.MARK_READ)),
-            sound=self.rules.sounds,
+            buttons=(
+                *buttons,
+                ToastButton(tr("Toast", "Mark read"), ToastAction.MARK_READ),
+                *later,
+            ),
+            sound=self.rules.sound(n.type, n.priority),
         )
 
     def _summary(self, ids: Sequence[int], body: str) -> Toast:
         items = [self._items[i] for i in ids]
         priority = max(n.priority for n in items)
-        open_center = ToastButton(OPEN_NOTIFICATIONS, ToastAction.OPEN_NOTIFICATIONS)
+        tr = self.translate
+        open_center = ToastButton(tr("Toast", "Open notifications"), ToastAction.OPEN_NOTIFICATIONS)
         return Toast(
-            title=summary_title(n.type for n in items),
+            title=summary_title((n.type for n in items), tr),
             body=body,
             priority=priority,
             urgency=_URGENCY[priority],
             notification_ids=tuple(ids),
             click=open_center,
-            buttons=(open_center, ToastButton(MARK_READ, ToastAction.MARK_READ)),
-            sound=self.rules.sounds,
+            buttons=(open_center, ToastButton(tr("Toast", "Mark read"), ToastAction.MARK_READ)),
+            sound=any(self.rules.sound(n.type, n.priority) for n in items),
+            summary=True,
+        )
+
+    def _unread_status(self) -> Toast:
+        """The quiet "12 unread" of a start: no sound, low urgency, nothing to mark read."""
+        tr = self.translate
+        unread = [n.type for n in self._items.values() if not n.read]
+        open_center = ToastButton(tr("Toast", "Open notifications"), ToastAction.OPEN_NOTIFICATIONS)
+        return Toast(
+            title=tr("Toast", "%n unread notification(s)", None, self._unread),
+            body=summary_title(unread, tr),
+            priority=Priority.LOW,
+            urgency=ToastUrgency.LOW,
+            notification_ids=(),
+            click=open_center,
+            buttons=(open_center,),
+            sound=False,
             summary=True,
         )
 
 
-def summary_title(types: Iterable[NotificationType]) -> str:
+def summary_title(types: Iterable[NotificationType], translate: Translate = english) -> str:
     """``"14 new bookings, 2 disputes"``: largest group first, ties in the type order."""
-    order = list(dict.fromkeys(_NOUNS.values()))
-    counts = Counter(_NOUNS[t] for t in types)
+    order = list(dict.fromkeys(_GROUP.values()))
+    counts = Counter(_GROUP[t] for t in types)
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], order.index(kv[0])))
-    return ", ".join(f"{n} {nouns[0] if n == 1 else nouns[1]}" for nouns, n in ranked)
+    return ", ".join(_count_phrase(kind, n, translate) for kind, n in ranked)

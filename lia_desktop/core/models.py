@@ -129,6 +129,7 @@ class ToastAction(enum.StrEnum):
     OPEN_URL = "open_url"  # open ``url`` in the browser (the web admin)
     OPEN_NOTIFICATIONS = "open_notifications"  # show the app's notification center
     MARK_READ = "mark_read"  # mark ``Toast.notification_ids`` read
+    SNOOZE = "snooze"  # toast ``Toast.notification_ids`` again later if still unread
 
 
 @dataclass(frozen=True, slots=True)

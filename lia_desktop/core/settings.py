@@ -13,13 +13,15 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import Any
 from urllib.parse import urlsplit
 
-from lia_desktop.core.feed import ToastRules
-from lia_desktop.core.models import Priority
+from lia_desktop.core.attention import Delivery, ToastRules, TypeChoice
+from lia_desktop.core.i18n import Translate
+from lia_desktop.core.models import NotificationType, Priority
+from lia_desktop.core.problems import Problem, explain
 from lia_desktop.core.text import web_admin_base
 
 SCHEMA_VERSION = 2
@@ -27,10 +29,13 @@ _JWT = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
 
 
 class SettingsError(ValueError):
-    def __init__(self, field: str, problem: str) -> None:
+    """A refused value: ``kind`` is what the admin is told, ``problem`` the detail for logs."""
+
+    def __init__(self, field: str, problem: str, kind: Problem = Problem.INVALID_SETTING) -> None:
         super().__init__(f"{field}: {problem}")
         self.field = field
         self.problem = problem
+        self.kind = kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,11 +48,23 @@ class Settings:
     min_toast_priority: Priority = Priority.LOW
     sounds: bool = True
     launch_at_login: bool = True
+    #: urgent items toast during do-not-disturb too
+    urgent_in_dnd: bool = False
+    #: the admin's toast and sound choice per notification type (absent: by priority)
+    toast_types: Mapping[NotificationType, TypeChoice] = field(default_factory=dict)
     schema_version: int = SCHEMA_VERSION
 
     def toast_rules(self) -> ToastRules:
         start, end = self.quiet_hours or (None, None)
-        return ToastRules(self.min_toast_priority, start, end, self.dnd_until, self.sounds)
+        return ToastRules(
+            self.min_toast_priority,
+            start,
+            end,
+            self.dnd_until,
+            self.sounds,
+            urgent_in_dnd=self.urgent_in_dnd,
+            types=self.toast_types,
+        )
 
 
 def _from_v1(old: Mapping[str, Any]) -> dict[str, Any]:
@@ -67,24 +84,26 @@ def _from_v1(old: Mapping[str, Any]) -> dict[str, Any]:
 _MIGRATIONS: dict[int, Callable[[Mapping[str, Any]], dict[str, Any]]] = {1: _from_v1}
 
 
-def _url(data: Mapping[str, Any], field: str) -> str:
+def _url(data: Mapping[str, Any], field: str, kind: Problem) -> str:
     value = data.get(field)
     parts = None
     with contextlib.suppress(ValueError):  # e.g. "http://[": urlsplit's "Invalid IPv6 URL"
         parts = urlsplit(value) if isinstance(value, str) else None
     if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
-        raise SettingsError(field, f"expected an http(s) URL, got {value!r}")
+        kind = kind if value else Problem.REQUIRED
+        raise SettingsError(field, f"expected an http(s) URL, got {value!r}", kind)
     return str(value).rstrip("/")
 
 
 def _web_admin_url(data: Mapping[str, Any]) -> str:
     """An http(s) URL the app may open notifications on (core.text decides which)."""
-    value = _url(data, "web_admin_url")
+    value = _url(data, "web_admin_url", Problem.NOT_A_WEB_ADMIN_URL)
     base = web_admin_base(value)
     if base is None:
         raise SettingsError(
             "web_admin_url",
             f"expected the web admin's address (no user name, query or fragment), got {value!r}",
+            Problem.NOT_A_WEB_ADMIN_URL,
         )
     return base
 
@@ -105,6 +124,35 @@ def _clock(value: object, field: str) -> time:
         raise SettingsError(field, f"not a time of day: {value!r}") from None
 
 
+def _toast_types(data: Mapping[str, Any]) -> dict[NotificationType, TypeChoice]:
+    """``{"user_signed_up": {"delivery": "toast", "sound": false}}``; a key left out, or
+    null, follows the item's priority."""
+    value = data.get("toast_types") or {}
+    if not isinstance(value, Mapping):
+        raise SettingsError("toast_types", f"expected a table of notification types, got {value!r}")
+    choices = {}
+    for key, choice in value.items():
+        field_name = f"toast_types.{key}"
+        try:
+            kind = NotificationType(key)
+        except ValueError:
+            raise SettingsError(field_name, "not a notification type") from None
+        if not isinstance(choice, Mapping):
+            raise SettingsError(field_name, f"expected {{delivery, sound}}, got {choice!r}")
+        delivery, sound = choice.get("delivery"), choice.get("sound")
+        if delivery is not None and delivery not in set(Delivery):
+            raise SettingsError(
+                f"{field_name}.delivery", f"expected toast, grouped or list, got {delivery!r}"
+            )
+        if sound is not None and not isinstance(sound, bool):
+            raise SettingsError(
+                f"{field_name}.sound", f"expected true, false or null, got {sound!r}"
+            )
+        if delivery is not None or sound is not None:
+            choices[kind] = TypeChoice(None if delivery is None else Delivery(delivery), sound)
+    return choices
+
+
 def load(data: Mapping[str, Any]) -> Settings:
     version = data.get("schema_version", 1)
     if (
@@ -118,7 +166,11 @@ def load(data: Mapping[str, Any]) -> Settings:
         current = _MIGRATIONS[v](current)
     anon_key = current.get("anon_key")
     if not isinstance(anon_key, str) or not _JWT.match(anon_key):
-        raise SettingsError("anon_key", "expected a JWT (three dot-separated base64url parts)")
+        raise SettingsError(
+            "anon_key",
+            "expected a JWT (three dot-separated base64url parts)",
+            Problem.NOT_AN_ANON_KEY if anon_key else Problem.REQUIRED,
+        )
     quiet = current.get("quiet_hours")
     quiet_hours = None
     if quiet is not None:
@@ -142,7 +194,7 @@ def load(data: Mapping[str, Any]) -> Settings:
     except ValueError as error:
         raise SettingsError("min_toast_priority", str(error)) from None
     return Settings(
-        supabase_url=_url(current, "supabase_url"),
+        supabase_url=_url(current, "supabase_url", Problem.NOT_A_SUPABASE_URL),
         anon_key=anon_key,
         web_admin_url=_web_admin_url(current),
         quiet_hours=quiet_hours,
@@ -150,6 +202,8 @@ def load(data: Mapping[str, Any]) -> Settings:
         min_toast_priority=priority,
         sounds=_bool(current, "sounds", True),
         launch_at_login=_bool(current, "launch_at_login", True),
+        urgent_in_dnd=_bool(current, "urgent_in_dnd", False),
+        toast_types=_toast_types(current),
     )
 
 
@@ -167,6 +221,18 @@ def dump(settings: Settings) -> dict[str, Any]:
         "min_toast_priority": settings.min_toast_priority.label,
         "sounds": settings.sounds,
         "launch_at_login": settings.launch_at_login,
+        "urgent_in_dnd": settings.urgent_in_dnd,
+        "toast_types": _dump_toast_types(settings.toast_types),
+    }
+
+
+def _dump_toast_types(choices: Mapping[NotificationType, TypeChoice]) -> dict[str, Any]:
+    return {
+        kind.value: {
+            "delivery": None if choice.delivery is None else choice.delivery.value,
+            "sound": choice.sound,
+        }
+        for kind, choice in choices.items()
     }
 
 
@@ -194,6 +260,8 @@ def form_values(settings: Settings) -> dict[str, Any]:
         "min_priority": settings.min_toast_priority,
         "sounds": settings.sounds,
         "launch_at_login": settings.launch_at_login,
+        "urgent_in_dnd": settings.urgent_in_dnd,
+        "toast_types": dict(settings.toast_types),
     }
 
 
@@ -201,7 +269,11 @@ def from_form(values: Mapping[str, Any]) -> Settings:
     """Settings from the dialog's values; ``SettingsError.field`` is a dialog field name."""
     start, end = values.get("quiet_start"), values.get("quiet_end")
     if start is not None and start == end:
-        raise SettingsError("quiet_end", "quiet hours must end at another time than they start")
+        raise SettingsError(
+            "quiet_end",
+            "quiet hours must end at another time than they start",
+            Problem.EMPTY_QUIET_HOURS,
+        )
     until = values.get("dnd_until")
     priority = values.get("min_priority", Priority.LOW)
     data = {
@@ -216,18 +288,44 @@ def from_form(values: Mapping[str, Any]) -> Settings:
         "min_toast_priority": priority.label if isinstance(priority, Priority) else priority,
         "sounds": values.get("sounds", True),
         "launch_at_login": values.get("launch_at_login", True),
+        "urgent_in_dnd": values.get("urgent_in_dnd", False),
+        "toast_types": _dump_toast_types(values.get("toast_types", {})),
     }
     try:
         return load(data)
     except SettingsError as error:
         field = _FORM_FIELD.get(error.field, error.field)
-        raise SettingsError(field, error.problem) from None
+        raise SettingsError(field, error.problem, error.kind) from None
 
 
-def form_errors(values: Mapping[str, Any]) -> dict[str, str]:
-    """``{dialog field: message}``, empty when the values make valid settings."""
+#: Values the schema accepts, put in place of a refused required one so that the fields after
+#: it are checked too; any other refused field is left out, so its default applies.
+_STAND_INS = {
+    "supabase_url": "https://project.supabase.co",
+    "anon_key": "header.payload.signature",
+    "web_admin_url": "https://admin.example",
+}
+
+
+def _refusal(values: Mapping[str, Any]) -> SettingsError | None:
     try:
         from_form(values)
     except SettingsError as error:
-        return {error.field: error.problem}
-    return {}
+        return error
+    return None
+
+
+def form_errors(values: Mapping[str, Any], translate: Translate) -> dict[str, str]:
+    """``{dialog field: message}`` for every refused field at once, empty when the values make
+    valid settings. Validation stops at the first refusal, so each refused value is replaced
+    (:data:`_STAND_INS`, else its default) and the rest checked again: an admin who fixes one
+    field is not shown the next only on the next Save."""
+    errors: dict[str, str] = {}
+    checked = dict(values)
+    while (error := _refusal(checked)) is not None and error.field not in errors:
+        errors[error.field] = explain(error.kind, translate)
+        if error.field in _STAND_INS:
+            checked[error.field] = _STAND_INS[error.field]
+        else:
+            checked.pop(error.field, None)
+    return errors

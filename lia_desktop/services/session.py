@@ -16,7 +16,8 @@ from pathlib import Path
 
 from lia_desktop import __version__
 from lia_desktop.core.connection import SupervisorPolicy
-from lia_desktop.core.feed import ToastRules
+from lia_desktop.core.attention import ToastRules
+from lia_desktop.core.i18n import Translate, english
 from lia_desktop.core.liveness import ProbePolicy
 from lia_desktop.services import logs, power
 from lia_desktop.services.auth import AuthSession, SignOutOutcome
@@ -50,6 +51,7 @@ class LiveSession:
         sync_class: type[Sync] = Sync,
         clocks: Callable[[], power.ClockReading] = power.read_clocks,
         probe: ProbePolicy | None = None,
+        translate: Translate = english,
     ) -> LiveSession:
         """Go live for ``auth``'s admin; the supervisor restarts after a crash (reported),
         and a clock jump (a sleep the OS did not announce, an NTP step) rebuilds the socket."""
@@ -64,6 +66,7 @@ class LiveSession:
             admin_id=identity.user_id,
             web_admin_url=web_admin_url,
             rules=rules,
+            translate=translate,
         )
         supervisor = RealtimeSupervisor(auth.url, anon_key, auth, sync, policy=policy)
         reporter = logs.CrashReporter(logs.log_dir(), __version__)
@@ -104,6 +107,9 @@ class LiveSession:
 
     async def mark_all_read(self) -> None:
         await self.sync.mark_all_read()
+
+    def snooze(self, ids: list[int]) -> None:
+        self.sync.snooze(ids)
 
     def apply(self, rules: ToastRules, web_admin_url: str) -> None:
         """New settings: the next toast follows them."""

@@ -38,7 +38,9 @@ from typing import Any, Protocol, assert_never
 import platformdirs
 
 from lia_desktop.core import wire
-from lia_desktop.core.feed import FeedUpdate, NotificationFeed, ToastRules
+from lia_desktop.core.attention import ToastRules
+from lia_desktop.core.feed import FeedUpdate, NotificationFeed
+from lia_desktop.core.i18n import Translate, english
 from lia_desktop.core.models import (
     ConnectionState,
     DashboardStats,
@@ -178,6 +180,7 @@ class Sync:
         admin_id: str,
         web_admin_url: str,
         rules: ToastRules | None = None,
+        translate: Translate = english,
     ) -> None:
         self._api = api
         self._admin_id = uuid.UUID(admin_id)
@@ -189,12 +192,14 @@ class Sync:
             rules=rules,
             cursor=saved.cursor,
             seen_above=saved.seen_above,
+            translate=translate,
         )
         self.stats: DashboardStats | None = None
         self._live_stats = LiveStats()
         self._aging: asyncio.Handle | None = None  # the next publication (soon, or to age)
         self._resnapshot: asyncio.TimerHandle | None = None
-        self._tick: asyncio.TimerHandle | None = None  # releases toasts held by storm control
+        self._tick: asyncio.TimerHandle | None = None  # releases held and snoozed toasts
+        self._tick_at = datetime.max.replace(tzinfo=UTC)  # when it fires
         self._lock = asyncio.Lock()
         #: read-state RPCs commit in the order the admin acted (Space twice = read, not unread)
         self._read_state_order = asyncio.Lock()
@@ -279,11 +284,13 @@ class Sync:
                 for change in buffered:
                     self._apply(change)
             self.catch_ups += 1
+            owed = self.feed.caught_up(_now())
             self.save_now()
             log.info("caught up: cursor %d, %d unread", self.feed.cursor, self.feed.unread_count)
             # the state after a catch-up is the server's: say it even when nothing changed
             # (``watch`` prints its feed line; the app's state ignores an equal view)
-            self._observer.feed_changed(FeedUpdate(), self.feed)
+            self._observer.feed_changed(owed, self.feed)
+            self._schedule_tick()
 
     async def _refresh_snapshot(self) -> wire.StatsSnapshot:
         snapshot = wire.parse_stats_snapshot(await self._api.dashboard_stats())
@@ -314,7 +321,7 @@ class Sync:
             parsed = self._parse_rows(rows)
             last = len(rows) < PAGE_SIZE
             now = _now()
-            update = self.feed.receive_page(after, parsed, last=last, now=now)
+            update = self.feed.receive_page(after, parsed, now=now)
             if any([self._live_stats.apply_notification(n, now) for n in update.added]):
                 self._publish_stats()
             self._feed_updated(update)
@@ -401,8 +408,15 @@ class Sync:
             self._untold.append(update)
             if self._tell_handle is None:
                 self._tell_handle = asyncio.get_running_loop().call_soon(self._tell)
+        self._schedule_tick()
+
+    def _schedule_tick(self) -> None:
+        """``feed.tick`` at the feed's next wakeup (sooner if a snooze asks for sooner)."""
         wakeup = self.feed.wakeup_at
-        if wakeup is not None and self._tick is None:
+        if wakeup is not None and (self._tick is None or wakeup < self._tick_at):
+            if self._tick is not None:
+                self._tick.cancel()
+            self._tick_at = wakeup
             delay = max(0.0, (wakeup - _now()).total_seconds())
             self._tick = asyncio.get_running_loop().call_later(delay, self._release_held)
 
@@ -414,8 +428,13 @@ class Sync:
         for update in updates:
             self._observer.feed_changed(update, self.feed)
 
+    def snooze(self, ids: Sequence[int]) -> None:
+        """ "Remind me later" on a toast: the feed toasts them again if still unread."""
+        self.feed.snooze(ids, _now())
+        self._schedule_tick()
+
     def _release_held(self) -> None:
-        """``feed.tick`` at the end of a hold: the held toasts go out as one (summary) toast."""
+        """``feed.tick`` when a held toast's slot or a snooze's end comes."""
         self._tick = None
         self._feed_updated(self.feed.tick(_now()))
 

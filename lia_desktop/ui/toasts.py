@@ -164,10 +164,14 @@ class InAppToasts:
 class ToastLadder:
     """Shows each toast on the first rung that probes usable and does not fail."""
 
-    def __init__(self, rungs: Sequence[ToastBackend]) -> None:
+    def __init__(
+        self, rungs: Sequence[ToastBackend], still_wanted: Callable[[Toast], bool] = lambda _t: True
+    ) -> None:
         if not rungs:
             raise ValueError("a toast ladder needs at least one rung")
         self._rungs = list(rungs)
+        #: asked again when a toast's turn comes: do-not-disturb may have begun meanwhile
+        self._still_wanted = still_wanted
         self._current: int | None = None
         #: one toast at a time: concurrent first shows each opened a D-Bus connection in
         #: desktop-notifier (it connects lazily, unguarded) and raced on the rung choice
@@ -187,7 +191,10 @@ class ToastLadder:
 
     async def show(self, toast: Toast) -> None:
         async with self._one_at_a_time:
-            await self._show(toast)
+            if self._still_wanted(toast):
+                await self._show(toast)
+            else:
+                log.info("toast dropped in the queue (do-not-disturb or quiet hours began)")
 
     async def _show(self, toast: Toast) -> None:
         start = 0 if self._current is None else self._current

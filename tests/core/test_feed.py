@@ -10,14 +10,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lia_desktop.core.attention import Delivery, Pacing, ToastRules, TypeChoice
 from lia_desktop.core.feed import (
     FeedUpdate,
     HistoryPolicy,
     NotificationFeed,
-    StormPolicy,
-    ToastRules,
     summary_title,
+    view_label,
 )
+from lia_desktop.core.i18n import english
 from lia_desktop.core.models import (
     Notification,
     NotificationType,
@@ -30,6 +31,7 @@ from lia_desktop.core.models import (
 T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 ADMIN = "https://admin.lia.test/"
 SECOND = timedelta(seconds=1)
+T = NotificationType
 
 PATHS = {
     NotificationType.BOOKING_CREATED: "/admin/bookings/{}",
@@ -85,7 +87,7 @@ def test_a_live_id_past_a_gap_asks_for_catch_up_which_closes_it() -> None:
     f = feed(cursor=10)
     assert f.receive_live(note(12), T0).gap
     assert (f.cursor, f.seen_above) == (10, (12,))
-    page = f.receive_page(10, [note(12), note(13)], last=True, now=T0)  # 11 was rolled back
+    page = f.receive_page(10, [note(12), note(13)], now=T0)  # 11 was rolled back
     assert page.added == (note(13),)
     assert (f.cursor, f.seen_above) == (13, ())
 
@@ -101,7 +103,7 @@ def test_old_and_seen_ids_are_duplicates_across_a_restart() -> None:
 
 def test_a_page_from_beyond_the_cursor_does_not_move_it() -> None:
     f = feed(cursor=5)
-    f.receive_page(8, [note(9)], last=True, now=T0)
+    f.receive_page(8, [note(9)], now=T0)
     assert (f.cursor, f.seen_above) == (5, (9,))
 
 
@@ -152,12 +154,12 @@ def test_a_read_item_evicted_on_arrival_is_not_reported() -> None:
     f.receive_live(note(2, read=True), T0)
     update = f.receive_live(note(1, read=True), T0)
     assert update.added == ()
-    page = f.receive_page(0, [note(1, read=True), note(2, read=True)], last=True, now=T0)
+    page = f.receive_page(0, [note(1, read=True), note(2, read=True)], now=T0)
     assert page == FeedUpdate()
     gap = feed(history=HistoryPolicy(max_items=1))
     gap.receive_live(note(3, read=True), T0)
     rows = [note(1, read=True), note(2, read=True), note(3, read=True)]
-    assert gap.receive_page(0, rows, last=True, now=T0) == FeedUpdate()
+    assert gap.receive_page(0, rows, now=T0) == FeedUpdate()
     assert gap.cursor == 3
 
 
@@ -198,7 +200,7 @@ def test_remote_reads_apply_now_or_when_the_item_arrives() -> None:
 def test_early_reads_are_forgotten_once_the_cursor_passes_them() -> None:
     f = feed(cursor=1)
     f.apply_remote_reads([3])
-    f.receive_page(1, [note(2), note(4)], last=True, now=T0)
+    f.receive_page(1, [note(2), note(4)], now=T0)
     assert f.receive_live(note(5), T0).added == (note(5),)
 
 
@@ -240,7 +242,7 @@ def test_an_unread_cancels_a_read_that_came_before_its_item() -> None:
 def test_a_repeated_row_carries_the_server_read_flag() -> None:
     f = feed()
     f.receive_live(note(1), T0)
-    f.receive_page(0, [note(1, read=True)], last=True, now=T0)
+    f.receive_page(0, [note(1, read=True)], now=T0)
     assert f.unread_count == 0
 
 
@@ -275,8 +277,23 @@ def test_a_fresh_feed_starts_at_the_server_cursor_and_toasts_nothing_old() -> No
     assert f.cursor == 40
     assert f.receive_backlog([note(38), note(12)], up_to=40)
     assert f.unread_count == 2
-    update = f.receive_page(40, [note(41)], last=True, now=T0)
-    assert [t.notification_ids for t in update.toasts] == [(41,)]
+    assert f.receive_page(40, [note(41, T.DISPUTE_OPENED, Priority.HIGH)], now=T0).toasts == ()
+    (status,) = f.caught_up(T0).toasts  # a start says how many are unread, quietly
+    assert (status.title, status.body) == ("3 unread notifications", "2 new bookings, 1 dispute")
+    assert (status.urgency, status.sound, status.notification_ids) == (ToastUrgency.LOW, False, ())
+    assert [b.action for b in status.buttons] == [ToastAction.OPEN_NOTIFICATIONS]
+    assert f.receive_live(note(42, T.DISPUTE_OPENED, Priority.HIGH), T0).toasts  # then: live
+
+
+def test_a_start_with_nothing_unread_or_in_do_not_disturb_says_nothing() -> None:
+    f = feed()
+    f.receive_page(0, [note(1, read=True)], now=T0)
+    assert f.caught_up(T0) == FeedUpdate()
+    quiet = feed(rules=ToastRules(dnd_until=T0 + timedelta(hours=1)))
+    quiet.receive_page(0, [note(1)], now=T0)
+    assert quiet.caught_up(T0) == FeedUpdate()
+    f.receive_page(1, [note(2)], now=T0)  # a later catch-up delivers what it brought
+    assert [t.notification_ids for t in f.caught_up(T0).toasts] == [(2,)]
 
 
 # ---------------------------------------------------------------- toasts
@@ -299,86 +316,139 @@ def test_a_single_toast_follows_the_ui_guide() -> None:
     assert not toast.summary
 
 
+def test_urgent_and_high_items_get_their_own_toast_with_sound_and_a_reminder() -> None:
+    f = feed()
+    dispute = f.receive_live(note(1, T.DISPUTE_OPENED, Priority.HIGH), T0).toasts
+    escalated = f.receive_live(note(2, T.DISPUTE_ESCALATED, Priority.URGENT), T0).toasts
+    for (toast,), urgency in ((dispute, ToastUrgency.NORMAL), (escalated, ToastUrgency.CRITICAL)):
+        assert [b.label for b in toast.buttons] == [
+            "Review dispute",
+            "Mark read",
+            "Remind me in 15 min",
+        ]
+        assert (toast.urgency, toast.sound, toast.summary) == (urgency, True, False)
+    booking = f.receive_live(note(3), T0).toasts[0]
+    assert not booking.sound  # medium: no sound by default
+    assert ToastAction.SNOOZE not in [b.action for b in booking.buttons]
+
+
 @pytest.mark.parametrize(
     ("status", "label"), [("pending", "Review application"), ("approved", "View professional")]
 )
 def test_a_professional_toast_offers_review_only_while_pending(status: str, label: str) -> None:
-    n = replace(note(4, NotificationType.PROFESSIONAL_APPLIED), metadata={"status": status})
+    n = replace(note(4, T.PROFESSIONAL_APPLIED), metadata={"status": status})
     (toast,) = feed().receive_live(n, T0).toasts
     assert [b.label for b in toast.buttons] == [label, "Mark read"]
 
 
-def test_a_sign_up_toast_only_offers_mark_read() -> None:
-    (toast,) = (
-        feed().receive_live(note(1, NotificationType.USER_SIGNED_UP, Priority.LOW), T0).toasts
-    )
-    assert [b.label for b in toast.buttons] == ["Mark read"]
+def test_low_items_are_listed_without_a_toast_unless_the_admin_chose_one() -> None:
+    sign_up = note(1, T.USER_SIGNED_UP, Priority.LOW)
+    f = feed()
+    update = f.receive_live(sign_up, T0)
+    assert (update.added, update.toasts, f.unread_count) == ((sign_up,), (), 1)
+    chosen = feed(rules=ToastRules(types={T.USER_SIGNED_UP: TypeChoice(Delivery.OWN_TOAST)}))
+    (toast,) = chosen.receive_live(sign_up, T0).toasts
+    assert [b.label for b in toast.buttons] == ["Mark read", "Remind me in 15 min"]
     assert toast.urgency is ToastUrgency.LOW
 
 
-def test_a_burst_becomes_one_summary_and_the_list_keeps_everything() -> None:
+def test_per_type_choices_override_the_priority_defaults() -> None:
+    rules = ToastRules(
+        min_priority=Priority.HIGH,
+        sounds=True,
+        types={
+            T.REVIEW_CREATED: TypeChoice(Delivery.LIST_ONLY),
+            T.BOOKING_CREATED: TypeChoice(sound=True),
+            T.DISPUTE_OPENED: TypeChoice(sound=False),
+        },
+    )
+    assert rules.delivery(T.REVIEW_CREATED, Priority.HIGH) is Delivery.LIST_ONLY  # low ratings too
+    assert rules.delivery(T.BOOKING_CREATED, Priority.MEDIUM) is Delivery.LIST_ONLY  # below min
+    assert rules.delivery(T.DISPUTE_OPENED, Priority.HIGH) is Delivery.OWN_TOAST
+    assert rules.sound(T.BOOKING_CREATED, Priority.MEDIUM)
+    assert not rules.sound(T.DISPUTE_OPENED, Priority.HIGH)
+    assert not replace(rules, sounds=False).sound(T.BOOKING_CREATED, Priority.MEDIUM)  # master
+
+
+def test_grouped_items_come_alone_twice_per_window_then_as_one_summary() -> None:
     f = feed()
-    singles = [f.receive_live(note(i), T0 + i * SECOND).toasts for i in (1, 2, 3)]
+    singles = [f.receive_live(note(i), T0 + i * SECOND).toasts for i in (1, 2)]
     assert all(len(t) == 1 for t in singles)
-    held = [f.receive_live(note(i), T0 + i * SECOND) for i in range(4, 18)]
-    held.append(f.receive_live(note(18, NotificationType.DISPUTE_OPENED, Priority.HIGH), T0))
-    held.append(f.receive_live(note(19, NotificationType.DISPUTE_ESCALATED, Priority.URGENT), T0))
+    held = [f.receive_live(note(i), T0 + i * SECOND) for i in range(3, 17)]
+    held.append(f.receive_live(note(17, T.BOOKING_CANCELLED), T0 + 20 * SECOND))
     assert all(u.toasts == () for u in held)
-    assert f.wakeup_at == T0 + 4 * SECOND + timedelta(seconds=15)
-    assert f.tick(T0 + 10 * SECOND) == FeedUpdate()
-    (summary,) = f.tick(T0 + 19 * SECOND).toasts
-    assert summary.title == "14 new bookings, 2 disputes"
-    assert summary.body == "in the last minute"
-    assert summary.priority is Priority.URGENT
-    assert summary.urgency is ToastUrgency.CRITICAL
+    own = f.receive_live(note(18, T.DISPUTE_OPENED, Priority.HIGH), T0 + 30 * SECOND)
+    assert [t.notification_ids for t in own.toasts] == [(18,)]  # never folded, never held
+    assert f.wakeup_at == T0 + SECOND + timedelta(minutes=5)  # the first single leaves the window
+    assert f.tick(T0 + timedelta(minutes=4)) == FeedUpdate()
+    (summary,) = f.tick(T0 + timedelta(minutes=5, seconds=1)).toasts
+    assert summary.title == "14 new bookings, 1 cancellation"
+    assert summary.body == "in the last 5 minutes"
+    assert (summary.priority, summary.urgency, summary.sound) == (
+        Priority.MEDIUM,
+        ToastUrgency.NORMAL,
+        False,
+    )
     assert summary.summary
     assert summary.click.action is ToastAction.OPEN_NOTIFICATIONS
     assert [b.label for b in summary.buttons] == ["Open notifications", "Mark read"]
-    assert summary.notification_ids == tuple(range(4, 20))
-    assert len(f.items()) == 19
+    assert summary.notification_ids == tuple(range(3, 18))
+    assert len(f.items()) == 18
     assert f.wakeup_at is None
+    # the window slid: one more alone, then the next summary waits five minutes
+    later = T0 + timedelta(minutes=5, seconds=2)
+    assert f.receive_live(note(19), later).toasts
+    assert f.receive_live(note(20), later).toasts == ()
+    assert f.receive_live(note(21), later).toasts == ()
+    assert f.wakeup_at == T0 + timedelta(minutes=10, seconds=1)
+    assert f.tick(T0 + timedelta(minutes=10, seconds=1)).toasts[0].notification_ids == (20, 21)
 
 
 def test_held_items_read_meanwhile_are_left_out() -> None:
-    f = feed(storm=StormPolicy(max_toasts=0))
+    f = feed(pacing=Pacing(grouped_per_window=1))
     f.receive_live(note(1), T0)
     f.receive_live(note(2), T0)
-    f.mark_read([1])
-    (toast,) = f.tick(T0 + timedelta(minutes=1)).toasts
-    assert toast.notification_ids == (2,)
+    f.receive_live(note(3), T0)
+    f.mark_read([2])
+    (toast,) = f.tick(T0 + timedelta(minutes=5)).toasts
+    assert toast.notification_ids == (3,)
     assert not toast.summary
-    f.receive_live(note(3), T0 + timedelta(minutes=2))
-    f.mark_read([3])
-    assert f.tick(T0 + timedelta(minutes=3)) == FeedUpdate()
+    f.receive_live(note(4), T0 + timedelta(minutes=6))
+    f.mark_read([4])
+    assert f.tick(T0 + timedelta(minutes=10)) == FeedUpdate()
 
 
-def test_the_burst_window_slides() -> None:
-    f = feed(storm=StormPolicy(max_toasts=1, window=timedelta(seconds=10)))
+def test_the_window_slides() -> None:
+    f = feed(pacing=Pacing(grouped_per_window=1, window=timedelta(seconds=10)))
     assert f.receive_live(note(1), T0).toasts
     assert not f.receive_live(note(2), T0 + 5 * SECOND).toasts
-    f.tick(T0 + 20 * SECOND)
-    assert f.receive_live(note(3), T0 + 40 * SECOND).toasts
+    assert f.tick(T0 + 10 * SECOND).toasts
+    assert not f.receive_live(note(3), T0 + 15 * SECOND).toasts  # 2 took the slot at 10 s
+    assert f.receive_live(note(4), T0 + 40 * SECOND).toasts == ()  # 3 is still held
+    assert [t.notification_ids for t in f.tick(T0 + 41 * SECOND).toasts] == [(3, 4)]
 
 
-def test_a_large_catch_up_is_one_summary_a_small_one_single_toasts() -> None:
+def test_a_wake_catch_up_toasts_as_live_but_many_own_toasts_become_one_summary() -> None:
     f = feed()
-    page1 = f.receive_page(0, [note(1), note(2), note(3, read=True)], last=False, now=T0)
+    f.caught_up(T0)  # the start
+    page1 = f.receive_page(0, [note(1), note(2), note(3, read=True)], now=T0)
     assert page1.toasts == ()
     assert len(page1.added) == 3
-    page2 = f.receive_page(
-        3, [note(4), note(5, NotificationType.DISPUTE_OPENED)], last=True, now=T0
-    )
-    (summary,) = page2.toasts
-    assert (summary.title, summary.body) == ("3 new bookings, 1 dispute", "while you were away")
-    assert summary.notification_ids == (1, 2, 4, 5)
-    small = f.receive_page(5, [note(6)], last=True, now=T0)
-    assert [t.notification_ids for t in small.toasts] == [(6,)]
-    assert f.receive_page(6, [], last=True, now=T0) == FeedUpdate()
+    f.receive_page(3, [note(4, T.DISPUTE_OPENED, Priority.HIGH)], now=T0)
+    toasts = f.caught_up(T0).toasts
+    assert [(t.notification_ids, t.summary) for t in toasts] == [((4,), False), ((1, 2), True)]
+    assert toasts[1].title == "2 new bookings"
+    disputes = [note(i, T.DISPUTE_OPENED, Priority.HIGH) for i in range(5, 10)]
+    f.receive_page(4, disputes, now=T0)
+    (summary,) = f.caught_up(T0).toasts
+    assert (summary.title, summary.body) == ("5 disputes", "while you were away")
+    assert summary.sound
+    assert f.caught_up(T0) == FeedUpdate()
 
 
 def test_summary_titles_group_and_rank() -> None:
-    T = NotificationType
     assert summary_title([T.REVIEW_CREATED]) == "1 review"
+    assert summary_title([T.DISPUTE_ESCALATED, T.DISPUTE_OPENED]) == "2 disputes"
     assert (
         summary_title(
             [T.USER_SIGNED_UP, T.BOOKING_CANCELLED, T.BOOKING_CANCELLED, T.PROFESSIONAL_APPLIED]
@@ -387,12 +457,36 @@ def test_summary_titles_group_and_rank() -> None:
     )
 
 
+def test_toast_words_go_through_the_translation() -> None:
+    def shout(context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
+        return english(context, source, disambiguation, n).upper()
+
+    f = feed(translate=shout)
+    (toast,) = f.receive_live(note(1, T.DISPUTE_OPENED, Priority.HIGH), T0).toasts
+    assert [b.label for b in toast.buttons] == [
+        "REVIEW DISPUTE",
+        "MARK READ",
+        "REMIND ME IN 15 MIN",
+    ]
+    assert view_label(T.USER_SIGNED_UP, shout) is None
+    assert summary_title([T.BOOKING_CREATED], shout) == "1 NEW BOOKING"
+
+
 def test_min_priority_and_dnd_silence_but_keep_items() -> None:
     f = feed(rules=ToastRules(min_priority=Priority.HIGH, dnd_until=T0 + timedelta(hours=1)))
     assert f.receive_live(note(1, priority=Priority.URGENT), T0).toasts == ()
     assert f.receive_live(note(2, priority=Priority.MEDIUM), T0 + timedelta(hours=2)).toasts == ()
     assert f.receive_live(note(3, priority=Priority.HIGH), T0 + timedelta(hours=2)).toasts
     assert f.unread_count == 3
+
+
+def test_urgent_passes_do_not_disturb_only_when_the_admin_chose_so() -> None:
+    dnd = ToastRules(dnd_until=T0 + timedelta(hours=1))
+    assert dnd.dnd_active(T0)
+    assert not dnd.may_interrupt(Priority.URGENT, T0)
+    assert replace(dnd, urgent_in_dnd=True).may_interrupt(Priority.URGENT, T0)
+    assert not replace(dnd, urgent_in_dnd=True).may_interrupt(Priority.HIGH, T0)
+    assert dnd.may_interrupt(Priority.LOW, T0 + timedelta(hours=1))  # it ended
 
 
 @pytest.mark.parametrize(
@@ -411,12 +505,41 @@ def test_quiet_hours_wrap_midnight(start: time, end: time, clock: time, quiet: b
     rules = ToastRules(quiet_start=start, quiet_end=end)
     now = datetime.combine(T0.date(), clock, tzinfo=UTC)
     assert rules.in_quiet_hours(now) is quiet
-    assert rules.allows(Priority.HIGH, now) is not quiet
-    assert rules.allows(Priority.URGENT, now)
+    assert rules.may_interrupt(Priority.HIGH, now) is not quiet
+    assert rules.may_interrupt(Priority.URGENT, now)
 
 
 def test_no_quiet_hours_by_default() -> None:
     assert not ToastRules().in_quiet_hours(T0)
+
+
+def test_a_snoozed_toast_comes_back_once_if_still_unread() -> None:
+    f = feed()
+    f.receive_live(note(1, T.DISPUTE_OPENED, Priority.HIGH), T0)
+    f.receive_live(note(2, T.DISPUTE_OPENED, Priority.HIGH), T0)
+    f.receive_live(note(3, T.DISPUTE_OPENED, Priority.HIGH), T0)
+    f.snooze([1, 2, 3, 99], T0)  # 99 is not here: nothing to remind
+    assert f.wakeup_at == T0 + timedelta(minutes=15)
+    f.mark_read([2])
+    assert f.tick(T0 + timedelta(minutes=14)) == FeedUpdate()
+    f.rules = ToastRules(dnd_until=T0 + timedelta(minutes=15, seconds=30))
+    f.snooze([3], T0 + timedelta(minutes=1))
+    f.rules = ToastRules()
+    (again,) = f.tick(T0 + timedelta(minutes=15)).toasts
+    assert again.notification_ids == (1,)
+    f.rules = ToastRules(dnd_until=T0 + timedelta(hours=1))
+    assert f.tick(T0 + timedelta(minutes=16)) == FeedUpdate()  # 3's reminder fell in DND
+    assert f.wakeup_at is None
+
+
+def test_a_reset_forgets_reminders_and_held_items_above_it() -> None:
+    f = feed(pacing=Pacing(grouped_per_window=0))
+    f.receive_live(note(1), T0)
+    f.receive_live(note(2, T.DISPUTE_OPENED, Priority.HIGH), T0)
+    f.snooze([2], T0)
+    f.reset_to(0)
+    assert f.wakeup_at is None
+    assert f.items() == []
 
 
 # ---------------------------------------------------------------- the property
@@ -467,10 +590,9 @@ def test_every_notification_is_shown_and_toasted_exactly_once(ops: list[tuple[st
         while True:
             after = f.cursor
             rows = [i for i in committed if i > after][:page_size]
-            record(
-                f.receive_page(after, [by_id(i) for i in rows], last=len(rows) < page_size, now=now)
-            )
+            record(f.receive_page(after, [by_id(i) for i in rows], now=now))
             if len(rows) < page_size:
+                record(f.caught_up(now))
                 return
 
     for op, arg in ops:
@@ -552,18 +674,20 @@ def test_each_item_ends_as_its_last_read_or_unread_left_it(ops: list[tuple[str, 
 
 def test_toasts_held_before_do_not_disturb_stay_quiet_when_released() -> None:
     """Regression: a summary held by storm control came out 4.5 s after DND was turned on."""
-    f = feed(storm=StormPolicy(max_toasts=1, hold=timedelta(seconds=15)))
+    f = feed(pacing=Pacing(grouped_per_window=1))
     assert f.receive_live(note(1), T0).toasts  # the one toast of the window
     f.receive_live(note(2), T0)
-    f.receive_live(note(3, NotificationType.DISPUTE_OPENED, Priority.URGENT), T0)  # both held
+    f.receive_live(note(3, T.BOOKING_CANCELLED), T0)  # both held
     f.rules = ToastRules(dnd_until=T0 + timedelta(hours=1))
-    assert f.tick(T0 + timedelta(seconds=16)) == FeedUpdate()
+    assert f.tick(T0 + timedelta(minutes=5)) == FeedUpdate()
     assert f.wakeup_at is None  # released as nothing: their items stay in the list, unread
     assert f.unread_count == 3
 
 
 def test_a_catch_up_decides_its_toasts_under_the_rules_at_its_end() -> None:
     f = feed()
-    f.receive_page(0, [note(1), note(2)], last=False, now=T0)
+    f.caught_up(T0)
+    f.receive_page(0, [note(1), note(2)], now=T0)
     f.rules = ToastRules(dnd_until=T0 + timedelta(hours=1))
-    assert f.receive_page(2, [note(3)], last=True, now=T0).toasts == ()
+    f.receive_page(2, [note(3)], now=T0)
+    assert f.caught_up(T0).toasts == ()

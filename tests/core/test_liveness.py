@@ -44,9 +44,11 @@ def test_a_reset_forgets_the_ids_the_server_no_longer_has() -> None:
 
 
 def test_a_reset_drops_toasts_held_for_ids_that_are_gone() -> None:
-    from lia_desktop.core.feed import StormPolicy
+    from lia_desktop.core.attention import Pacing
 
-    feed = NotificationFeed(web_admin_url="https://admin.lia.test", storm=StormPolicy(max_toasts=1))
+    feed = NotificationFeed(
+        web_admin_url="https://admin.lia.test", pacing=Pacing(grouped_per_window=1)
+    )
     feed.receive_live(note(1), T0)
     feed.receive_live(note(2), T0)  # held by storm control
     feed.receive_live(note(3), T0)

@@ -8,7 +8,10 @@ from typing import Any
 import pytest
 
 from lia_desktop.core import settings
-from lia_desktop.core.models import Priority
+from lia_desktop.core.i18n import english
+from lia_desktop.core.attention import Delivery, TypeChoice
+from lia_desktop.core.models import NotificationType, Priority
+from lia_desktop.core.problems import Problem, explain
 from lia_desktop.core.settings import SettingsError, dump, load
 
 KEY = "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYW5vbiJ9.sig"
@@ -90,12 +93,48 @@ def test_version_1_is_migrated() -> None:
         ({"dnd_until": 5}, "dnd_until"),
         ({"min_toast_priority": "loud"}, "min_toast_priority"),
         ({"sounds": "yes"}, "sounds"),
+        ({"urgent_in_dnd": 1}, "urgent_in_dnd"),
+        ({"toast_types": ["toast"]}, "toast_types"),
+        ({"toast_types": {"party": {"delivery": "toast"}}}, "toast_types.party"),
+        ({"toast_types": {"user_signed_up": "toast"}}, "toast_types.user_signed_up"),
+        (
+            {"toast_types": {"user_signed_up": {"delivery": "loud"}}},
+            "toast_types.user_signed_up.delivery",
+        ),
+        (
+            {"toast_types": {"user_signed_up": {"sound": "yes"}}},
+            "toast_types.user_signed_up.sound",
+        ),
     ],
 )
 def test_invalid_values_name_the_field(change: dict[str, Any], field: str) -> None:
     with pytest.raises(SettingsError, match=f"^{field}: ") as raised:
         load(GOOD | change)
     assert raised.value.field == field
+
+
+def test_toast_choices_per_type_reach_the_rules_and_survive_a_round_trip() -> None:
+    loaded = load(
+        GOOD
+        | {
+            "urgent_in_dnd": True,
+            "toast_types": {
+                "user_signed_up": {"delivery": "toast", "sound": False},
+                "dispute_opened": {"delivery": None, "sound": None},  # both by priority: dropped
+                "review_created": {"sound": True},
+            },
+        }
+    )
+    assert loaded.toast_types == {
+        NotificationType.USER_SIGNED_UP: TypeChoice(Delivery.OWN_TOAST, False),
+        NotificationType.REVIEW_CREATED: TypeChoice(None, True),
+    }
+    rules = loaded.toast_rules()
+    assert rules.urgent_in_dnd
+    assert rules.delivery(NotificationType.USER_SIGNED_UP, Priority.LOW) is Delivery.OWN_TOAST
+    assert load(dump(loaded)) == loaded
+    assert load(GOOD).toast_types == {}
+    assert not load(GOOD).urgent_in_dnd
 
 
 # --- the settings dialog's values ----------------------------------------------------------
@@ -113,13 +152,15 @@ def test_form_round_trip_keeps_every_field() -> None:
             "min_toast_priority": "high",
             "sounds": False,
             "launch_at_login": False,
+            "urgent_in_dnd": True,
+            "toast_types": {"user_signed_up": {"delivery": "toast", "sound": None}},
         }
     )
     values = settings.form_values(original)
     assert values["quiet_start"] == time(22, 30)
     assert values["min_priority"] is Priority.HIGH
     assert settings.from_form(values) == original
-    assert settings.form_errors(values) == {}
+    assert settings.form_errors(values, english) == {}
 
 
 def test_form_without_quiet_hours_or_dnd() -> None:
@@ -161,8 +202,79 @@ def test_form_errors_name_the_dialog_field(change: dict[str, Any], field: str) -
         "quiet_end": time(7, 0),
         **change,
     }
-    errors = settings.form_errors(values)
+    errors = settings.form_errors(values, english)
     assert list(errors) == [field]
     with pytest.raises(settings.SettingsError) as raised:
         settings.from_form(values)
     assert raised.value.field == field
+
+
+FORM: dict[str, Any] = {
+    "supabase_url": "https://lia.supabase.co",
+    "anon_key": "a.b.c",
+    "web_admin_url": "https://admin.lia.test",
+    "quiet_start": time(22, 0),
+    "quiet_end": time(7, 0),
+    "dnd_until": None,
+    "min_priority": Priority.LOW,
+    "sounds": True,
+    "launch_at_login": True,
+}
+
+
+def test_form_errors_are_all_shown_at_once_in_words_an_admin_reads() -> None:
+    """One Save shows every refused field, not one per Save."""
+    errors = settings.form_errors(
+        FORM
+        | {
+            "supabase_url": "xyz.supabase.co",
+            "anon_key": "sb_publishable_key",
+            "web_admin_url": "https://admin.lia.co@evil.example",
+            "quiet_end": time(22, 0),
+            "min_priority": "loudest",
+            "sounds": "yes",
+        },
+        english,
+    )
+    assert errors == {
+        "supabase_url": explain(Problem.NOT_A_SUPABASE_URL, english),
+        "anon_key": explain(Problem.NOT_AN_ANON_KEY, english),
+        "web_admin_url": explain(Problem.NOT_A_WEB_ADMIN_URL, english),
+        "quiet_end": explain(Problem.EMPTY_QUIET_HOURS, english),
+        "min_priority": explain(Problem.INVALID_SETTING, english),
+        "sounds": explain(Problem.INVALID_SETTING, english),
+    }
+    assert errors["anon_key"] == (
+        "That is not an anon key. In the Supabase dashboard, open Project Settings → API and "
+        "copy the 'anon public' key."
+    )
+
+
+def test_empty_required_fields_say_required() -> None:
+    errors = settings.form_errors(
+        FORM | {"supabase_url": "", "anon_key": "", "web_admin_url": ""}, english
+    )
+    assert errors == dict.fromkeys(
+        ("supabase_url", "anon_key", "web_admin_url"), explain(Problem.REQUIRED, english)
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "kind"),
+    [
+        ({"supabase_url": "ftp://x"}, Problem.NOT_A_SUPABASE_URL),
+        ({"supabase_url": None}, Problem.REQUIRED),
+        ({"web_admin_url": 5}, Problem.NOT_A_WEB_ADMIN_URL),
+        ({"web_admin_url": "https://admin.lia.co/?next=x"}, Problem.NOT_A_WEB_ADMIN_URL),
+        ({"anon_key": "not-a-jwt"}, Problem.NOT_AN_ANON_KEY),
+        ({"anon_key": None}, Problem.REQUIRED),
+        ({"sounds": "yes"}, Problem.INVALID_SETTING),
+    ],
+)
+def test_a_refusal_names_its_kind_and_keeps_the_detail(
+    change: dict[str, Any], kind: Problem
+) -> None:
+    with pytest.raises(SettingsError) as raised:
+        load(GOOD | change)
+    assert raised.value.kind is kind
+    assert raised.value.problem  # the technical detail, for the log

@@ -178,7 +178,8 @@ def hostile(path: str) -> Notification:
 
 def test_a_toast_with_a_refused_link_opens_the_center_instead() -> None:
     feed = NotificationFeed(web_admin_url=ADMIN)
-    (toast,) = feed.receive_live(hostile("@evil.example/x"), T0).toasts
+    n = replace(hostile("@evil.example/x"), priority=Priority.HIGH)
+    (toast,) = feed.receive_live(n, T0).toasts
     assert toast.click.action is ToastAction.OPEN_NOTIFICATIONS
     assert all(b.action is not ToastAction.OPEN_URL for b in toast.buttons)
     assert toast.body == HOSTILE["link"]  # plain text; escaping is the sink's business

@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from lia_desktop.core.feed import FeedUpdate, NotificationFeed, StormPolicy
+from lia_desktop.core.attention import Pacing
+from lia_desktop.core.feed import FeedUpdate, NotificationFeed
 from lia_desktop.core.models import ConnectionState, DashboardStats, PresenceActivity
 from lia_desktop.services import sync as sync_module
 from lia_desktop.services.api import PAGE_SIZE, AdminApi
@@ -177,7 +178,7 @@ async def test_catch_up_pages_until_done_and_persists_the_cursor(tmp_path: Path)
     await restarted.catch_up()
     await told()
     assert again.added == []
-    assert again.toasts == 0
+    assert again.toasts == 1  # a start says quietly how many are unread, nothing else
     assert restarted.feed.unread_count == 2 * PAGE_SIZE + 7  # the backlog, from the server
 
 
@@ -192,7 +193,7 @@ async def test_a_first_run_shows_the_unread_backlog_and_toasts_nothing_old(
     unread = [r["id"] for r in server.rows if not r["read"]]
     assert sync.feed.unread_count == len(unread) == 800
     assert {n.id for n in sync.feed.items() if not n.read} == set(unread)
-    assert recorder.toasts == 0
+    assert recorder.toasts == 1  # "800 unread notifications", quietly
     assert sync.feed.cursor == 1199
     history = [i for i in range(1100, 1200) if i % 3 == 0]  # the newest 100 rows' read ones
     assert sorted(n.id for n in sync.feed.items() if n.read) == history
@@ -409,7 +410,7 @@ async def test_toasts_held_by_storm_control_go_out_when_the_hold_ends(tmp_path: 
     """Regression: nothing called ``feed.tick``, so after the first storm no toast ever showed."""
     server = TableServer()
     sync, recorder = await started(tmp_path, server)
-    sync.feed.storm = StormPolicy(max_toasts=1, hold=timedelta(milliseconds=50))
+    sync.feed.pacing = Pacing(grouped_per_window=1, window=timedelta(milliseconds=50))
     for i in (1, 2, 3):
         server.rows.append(row(i))
         sync.on_change(insert(i))
