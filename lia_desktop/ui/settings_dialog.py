@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, time
 from typing import Any
 
-from PySide6.QtCore import QDateTime, QTime, Signal
+from PySide6.QtCore import QCoreApplication, QDateTime, QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,7 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from lia_desktop.core.models import Priority
-from lia_desktop.ui.widgets import FieldForm, Label
+from lia_desktop.core.problems import where_to_find_project_keys
+from lia_desktop.ui.toast_choices import ToastChoices
+from lia_desktop.ui.widgets import FieldForm, GrowsWithText, Label
 
 Values = Mapping[str, Any]
 Validate = Callable[[Values], Mapping[str, str]]
@@ -98,15 +100,20 @@ class SettingsDialog(QDialog):
             self.min_priority.addItem(label, priority)
         self.sounds = QCheckBox("Play a sound with toasts")
         self.launch_at_login = QCheckBox("Start LIA Admin when I log in")
+        self.urgent_in_dnd = QCheckBox(self.tr("Urgent notifications break through do not disturb"))
+        self.toast_types = ToastChoices()
 
         self.form = FieldForm()
         self.form.add_field("supabase_url", "Supabase URL", self.supabase_url)
         self.form.add_field("anon_key", "Anon key", self.anon_key)
+        self.hint = self.form.add_hint(where_to_find_project_keys(QCoreApplication.translate))
         self.form.add_field("web_admin_url", "Web admin URL", self.web_admin_url)
         self.form.add_field("quiet_hours", "Quiet hours", self.quiet_hours)
         self.form.add_field("dnd_until", "Do not disturb", self.dnd)
         self.form.add_field("min_priority", "Toasts for", self.min_priority)
         self.form.add_field("sounds", "Sounds", self.sounds)
+        self.form.add_field("urgent_in_dnd", self.tr("Urgent"), self.urgent_in_dnd)
+        self.form.add_field("toast_types", self.tr("Toasts by type"), self.toast_types)
         self.form.add_field("launch_at_login", "Launch at login", self.launch_at_login)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -118,6 +125,7 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(buttons)
+        GrowsWithText(self)
         self.set_values(values)
 
     def set_values(self, values: Values) -> None:
@@ -140,6 +148,8 @@ class SettingsDialog(QDialog):
             self.min_priority.findData(values.get("min_priority", Priority.LOW))
         )
         self.sounds.setChecked(bool(values.get("sounds", True)))
+        self.urgent_in_dnd.setChecked(bool(values.get("urgent_in_dnd", False)))
+        self.toast_types.set_choices(values.get("toast_types", {}))
         self.launch_at_login.setChecked(bool(values.get("launch_at_login", False)))
 
     def values(self) -> dict[str, Any]:
@@ -159,6 +169,8 @@ class SettingsDialog(QDialog):
             ),
             "min_priority": self.min_priority.currentData(),
             "sounds": self.sounds.isChecked(),
+            "urgent_in_dnd": self.urgent_in_dnd.isChecked(),
+            "toast_types": self.toast_types.choices(),
             "launch_at_login": self.launch_at_login.isChecked(),
         }
 

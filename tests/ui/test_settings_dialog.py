@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
-from lia_desktop.core.models import Priority
+from lia_desktop.core.attention import Delivery, TypeChoice
+from lia_desktop.core.models import NotificationType, Priority
 from lia_desktop.ui.settings_dialog import SettingsDialog
 
 VALUES: dict[str, Any] = {
@@ -22,6 +23,11 @@ VALUES: dict[str, Any] = {
     "min_priority": Priority.HIGH,
     "sounds": False,
     "launch_at_login": True,
+    "urgent_in_dnd": True,
+    "toast_types": {
+        NotificationType.USER_SIGNED_UP: TypeChoice(Delivery.OWN_TOAST, None),
+        NotificationType.DISPUTE_OPENED: TypeChoice(None, False),
+    },
 }
 
 
@@ -48,6 +54,27 @@ def visible_errors(dialog: SettingsDialog) -> dict[str, str]:
 
 def test_every_field_round_trips(dialog: SettingsDialog) -> None:
     assert dialog.values() == VALUES
+
+
+def test_toasts_by_type_are_chosen_per_row_and_automatic_rows_are_left_out(
+    dialog: SettingsDialog,
+) -> None:
+    rows = dialog.toast_types
+    assert (
+        rows.delivery[NotificationType.BOOKING_CREATED].currentText() == "Automatic (by priority)"
+    )
+    reviews = rows.delivery[NotificationType.REVIEW_CREATED]
+    reviews.setCurrentIndex(reviews.findText("List only, no toast"))
+    sign_ups = rows.delivery[NotificationType.USER_SIGNED_UP]
+    sign_ups.setCurrentIndex(sign_ups.findText("Automatic (by priority)"))
+    sound = rows.sound[NotificationType.BOOKING_CREATED]
+    sound.setCurrentIndex(sound.findText("Sound"))
+    assert dialog.values()["toast_types"] == {
+        NotificationType.REVIEW_CREATED: TypeChoice(Delivery.LIST_ONLY, None),
+        NotificationType.DISPUTE_OPENED: TypeChoice(None, False),
+        NotificationType.BOOKING_CREATED: TypeChoice(None, True),
+    }
+    assert sound.accessibleName() == "Sound for New bookings"
 
 
 def test_unset_optionals_come_back_as_none(qtbot: QtBot) -> None:
