@@ -25,6 +25,8 @@ from lia_desktop.core.problems import Problem, explain
 from lia_desktop.core.text import web_admin_base
 
 SCHEMA_VERSION = 2
+#: ``language``: follow the OS locale (any Spanish is Spanish, else English), or the admin's pick
+LANGUAGES = ("system", "es", "en")
 _JWT = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
 
 
@@ -52,6 +54,8 @@ class Settings:
     urgent_in_dnd: bool = False
     #: the admin's toast and sound choice per notification type (absent: by priority)
     toast_types: Mapping[NotificationType, TypeChoice] = field(default_factory=dict)
+    #: one of LANGUAGES
+    language: str = "system"
     schema_version: int = SCHEMA_VERSION
 
     def toast_rules(self) -> ToastRules:
@@ -204,7 +208,15 @@ def load(data: Mapping[str, Any]) -> Settings:
         launch_at_login=_bool(current, "launch_at_login", True),
         urgent_in_dnd=_bool(current, "urgent_in_dnd", False),
         toast_types=_toast_types(current),
+        language=_language(current),
     )
+
+
+def _language(data: Mapping[str, Any]) -> str:
+    value = data.get("language", "system")
+    if value not in LANGUAGES:
+        raise SettingsError("language", f"expected one of {', '.join(LANGUAGES)}, got {value!r}")
+    return str(value)
 
 
 def dump(settings: Settings) -> dict[str, Any]:
@@ -223,6 +235,7 @@ def dump(settings: Settings) -> dict[str, Any]:
         "launch_at_login": settings.launch_at_login,
         "urgent_in_dnd": settings.urgent_in_dnd,
         "toast_types": _dump_toast_types(settings.toast_types),
+        "language": settings.language,
     }
 
 
@@ -262,6 +275,7 @@ def form_values(settings: Settings) -> dict[str, Any]:
         "launch_at_login": settings.launch_at_login,
         "urgent_in_dnd": settings.urgent_in_dnd,
         "toast_types": dict(settings.toast_types),
+        "language": settings.language,
     }
 
 
@@ -290,6 +304,7 @@ def from_form(values: Mapping[str, Any]) -> Settings:
         "launch_at_login": values.get("launch_at_login", True),
         "urgent_in_dnd": values.get("urgent_in_dnd", False),
         "toast_types": _dump_toast_types(values.get("toast_types", {})),
+        "language": values.get("language", "system"),
     }
     try:
         return load(data)

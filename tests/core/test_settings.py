@@ -278,3 +278,15 @@ def test_a_refusal_names_its_kind_and_keeps_the_detail(
         load(GOOD | change)
     assert raised.value.kind is kind
     assert raised.value.problem  # the technical detail, for the log
+
+
+def test_the_language_follows_the_system_unless_the_admin_picks_one() -> None:
+    assert load(GOOD).language == "system"  # files from before the choice existed
+    spanish = load(GOOD | {"language": "es"})
+    assert spanish.language == "es"
+    assert load(dump(spanish)) == spanish
+    assert settings.from_form(settings.form_values(spanish)).language == "es"
+    for refused in ("fr", "es-CO", None, 1):
+        with pytest.raises(SettingsError, match="^language: ") as raised:
+            load(GOOD | {"language": refused})
+        assert raised.value.field == "language"
