@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from lia_desktop.core import settings
-from lia_desktop.core.i18n import english
 from lia_desktop.core.attention import Delivery, TypeChoice
+from lia_desktop.core.i18n import english
 from lia_desktop.core.models import NotificationType, Priority
 from lia_desktop.core.problems import Problem, explain
 from lia_desktop.core.settings import SettingsError, dump, load
@@ -287,6 +287,6 @@ def test_the_language_follows_the_system_unless_the_admin_picks_one() -> None:
     assert load(dump(spanish)) == spanish
     assert settings.from_form(settings.form_values(spanish)).language == "es"
     for refused in ("fr", "es-CO", None, 1):
-        with pytest.raises(SettingsError, match="^language: ") as raised:
+        with pytest.raises(SettingsError, match=r"^language: ") as raised:
             load(GOOD | {"language": refused})
         assert raised.value.field == "language"
