@@ -3,14 +3,17 @@
 The dialog only asks: it emits ``sign_in_requested`` and the caller runs the
 async sign-in in the qasync loop, then calls ``show_error`` or ``accept``.
 Which field a failure belongs to is decided here, from the services' error
-kinds, because that is a question of layout.
+kinds, because that is a question of layout; its words are core's
+(``core.problems``), whole and wrapped, and its technical detail goes to the
+log. A hint under the anon key says where both project values are found.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -19,26 +22,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lia_desktop.services.errors import (
-    BadApiKey,
-    BadCredentials,
-    BadUrl,
-    NetworkUnreachable,
-    NotAdmin,
-    ServiceError,
-)
+from lia_desktop.core.problems import Problem, explain, where_to_find_project_keys
+from lia_desktop.services.errors import ServiceError
 from lia_desktop.ui.theme import TREND_DOWN
-from lia_desktop.ui.widgets import FieldForm, Label
+from lia_desktop.ui.widgets import FieldForm, GrowsWithText, Label
 
-REQUIRED = "Required"
+log = logging.getLogger(__name__)
 
-#: Where each failure is shown, and its copy (None: the error's own sentence).
-ERROR_PLACEMENT: dict[type[ServiceError], tuple[str, str | None]] = {
-    BadUrl: ("url", None),
-    NetworkUnreachable: ("url", None),
-    BadApiKey: ("anon_key", "The server rejected this anon key"),
-    BadCredentials: ("password", "Wrong email or password"),
-    NotAdmin: ("email", "This account is not an administrator"),
+#: The field each failure is shown under; any other is shown for the whole form.
+ERROR_FIELD: dict[Problem, str] = {
+    Problem.UNREACHABLE: "url",
+    Problem.NOT_SUPABASE: "url",
+    Problem.NOT_LIA_PROJECT: "url",
+    Problem.KEY_REJECTED: "anon_key",
+    Problem.WRONG_PASSWORD: "password",
+    Problem.NOT_ADMIN: "email",
 }
 
 
@@ -69,6 +67,7 @@ class SignInDialog(QDialog):
         self.form = FieldForm()
         self.form.add_field("url", "Supabase URL", self.url)
         self.form.add_field("anon_key", "Anon key", self.anon_key)
+        self.hint = self.form.add_hint(where_to_find_project_keys(QCoreApplication.translate))
         self.form.add_field("email", "Email", self.email)
         self.form.add_field("password", "Password", self.password)
         self.general_error = Label()
@@ -87,6 +86,7 @@ class SignInDialog(QDialog):
         layout.addWidget(self.general_error)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(420)
+        GrowsWithText(self)
 
     def request(self) -> SignInRequest:
         return SignInRequest(
@@ -103,24 +103,20 @@ class SignInDialog(QDialog):
         self.sign_in_button.setEnabled(not busy)
         self.sign_in_button.setText("Signing in…" if busy else "Sign in")
 
-    def show_error(self, error: Exception) -> None:
-        """Put a failed sign-in's reason under the field it concerns."""
+    def show_error(self, error: ServiceError) -> None:
+        """Put a failed sign-in's reason under the field it concerns; its detail to the log."""
         self.set_busy(False)
-        placement = next(
-            (where for kind, where in ERROR_PLACEMENT.items() if isinstance(error, kind)), None
-        )
-        if placement is None:
-            self.form.set_errors({})
-            self._set_general(str(error) or type(error).__name__)
-            return
-        key, copy = placement
-        self._set_general("")
-        self.form.set_errors({key: copy or str(error)})
+        log.warning("sign-in failed (%s): %s", error.kind.value, error)
+        message = explain(error.kind, QCoreApplication.translate, url=self.request().url)
+        key = ERROR_FIELD.get(error.kind)
+        self.form.set_errors({} if key is None else {key: message})
+        self._set_general(message if key is None else "")
 
     def _submit(self) -> None:
         request = self.request()
+        required = explain(Problem.REQUIRED, QCoreApplication.translate)
         missing = {
-            key: REQUIRED
+            key: required
             for key, value in (
                 ("url", request.url),
                 ("anon_key", request.anon_key),

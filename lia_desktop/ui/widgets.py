@@ -167,6 +167,14 @@ class FieldForm(QFormLayout):
         self.fields[key] = widget
         self.errors[key] = error
 
+    def add_hint(self, text: str) -> Label:
+        """A line of help across the form (wrapped plain text), under the rows added so far."""
+        hint = Label(text)
+        hint.setObjectName("secondary")
+        hint.setWordWrap(True)
+        self.addRow(hint)
+        return hint
+
     def set_errors(self, errors: Mapping[str, str]) -> None:
         """Show each message under its field; clear the fields not mentioned."""
         unknown = set(errors) - set(self.errors)
@@ -177,3 +185,31 @@ class FieldForm(QFormLayout):
             label.setVisible(key in errors)
         if errors:
             self.fields[next(iter(errors))].setFocus()
+
+
+class GrowsWithText(QObject):
+    """Makes a window at least as tall as its word-wrapped text needs at its width.
+
+    A dialog keeps its size when an error appears or a translation is longer,
+    and Qt's layout minimum ignores the height a wrapped label needs at the
+    window's actual width: the message was cut off. Whenever the layout
+    changes, the window is shown or resized, it grows to its height-for-width.
+    """
+
+    _EVENTS = frozenset({QEvent.Type.LayoutRequest, QEvent.Type.Show, QEvent.Type.Resize})
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self._window = window
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in self._EVENTS:
+            self.fit()
+        return False
+
+    def fit(self) -> None:
+        window = self._window
+        needed = window.heightForWidth(window.width())
+        if needed > window.height():
+            window.resize(window.width(), needed)

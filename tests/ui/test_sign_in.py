@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from lia_desktop.core.i18n import english
+from lia_desktop.core.problems import Problem, explain, where_to_find_project_keys
 from lia_desktop.services.errors import (
     BadApiKey,
     BadCredentials,
     BadUrl,
     NetworkUnreachable,
     NotAdmin,
+    NotLiaProject,
     ServerError,
+    ServiceError,
 )
 from lia_desktop.ui.sign_in import SignInDialog, SignInRequest
+from tests.ui.wrapped import shown_whole
+
+URL = "http://127.0.0.1:54321"
 
 
 @pytest.fixture
 def dialog(qtbot: QtBot) -> SignInDialog:
-    widget = SignInDialog(url="http://127.0.0.1:54321", anon_key="anon")
+    widget = SignInDialog(url=URL, anon_key="anon")
     qtbot.addWidget(widget)
     return widget
 
@@ -32,7 +42,7 @@ def test_empty_fields_are_flagged_and_nothing_is_requested(
 ) -> None:
     with qtbot.assertNotEmitted(dialog.sign_in_requested):
         dialog.sign_in_button.click()
-    assert visible_errors(dialog) == {"email": "Required", "password": "Required"}
+    assert visible_errors(dialog) == {"email": "Required.", "password": "Required."}
 
 
 def test_a_complete_form_emits_the_request_and_waits(qtbot: QtBot, dialog: SignInDialog) -> None:
@@ -49,23 +59,35 @@ def test_a_complete_form_emits_the_request_and_waits(qtbot: QtBot, dialog: SignI
 
 
 @pytest.mark.parametrize(
-    ("error", "field", "message"),
+    ("error", "field"),
     [
-        (NotAdmin("role is customer"), "email", "This account is not an administrator"),
-        (BadCredentials("sign-in refused: Invalid login"), "password", "Wrong email or password"),
-        (BadApiKey("Invalid API key"), "anon_key", "The server rejected this anon key"),
-        (BadUrl("invalid Supabase URL: nope"), "url", "invalid Supabase URL: nope"),
-        (NetworkUnreachable("server unreachable: refused"), "url", "server unreachable: refused"),
+        (NotAdmin("role is customer"), "email"),
+        (BadCredentials("sign-in refused: Invalid login"), "password"),
+        (BadApiKey("Invalid API key"), "anon_key"),
+        (BadUrl("invalid Supabase URL: nope"), "url"),
+        (NetworkUnreachable("server unreachable: All connection attempts failed"), "url"),
+        (NotLiaProject("answers admin requests from anyone"), "url"),
     ],
 )
-def test_server_errors_land_on_their_field(
-    dialog: SignInDialog, error: Exception, field: str, message: str
+def test_server_errors_land_on_their_field_in_words(
+    dialog: SignInDialog, error: ServiceError, field: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     dialog.set_busy(True)
-    dialog.show_error(error)
-    assert visible_errors(dialog) == {field: message}
+    with caplog.at_level(logging.WARNING):
+        dialog.show_error(error)
+    assert visible_errors(dialog) == {field: explain(error.kind, english, url=URL)}
     assert dialog.general_error.isHidden()
     assert dialog.sign_in_button.isEnabled()
+    assert str(error) in caplog.text  # the detail is not lost: it is in the log
+
+
+def test_unreachable_names_the_address_typed(dialog: SignInDialog) -> None:
+    dialog.url.setText("https://xyz.supabase.co")
+    dialog.show_error(NetworkUnreachable("server unreachable: All connection attempts failed"))
+    assert visible_errors(dialog) == {
+        "url": "Can't reach https://xyz.supabase.co. Check the address and your internet "
+        "connection."
+    }
 
 
 def test_an_unplaced_error_is_shown_for_the_form(dialog: SignInDialog) -> None:
@@ -73,4 +95,27 @@ def test_an_unplaced_error_is_shown_for_the_form(dialog: SignInDialog) -> None:
     dialog.show_error(ServerError("unexpected error: boom"))
     assert visible_errors(dialog) == {}
     assert not dialog.general_error.isHidden()
-    assert dialog.general_error.text() == "unexpected error: boom"
+    assert dialog.general_error.text() == explain(Problem.SERVER_FAILED, english)
+
+
+def test_a_hint_says_where_the_url_and_anon_key_are(dialog: SignInDialog) -> None:
+    assert dialog.hint.text() == where_to_find_project_keys(english)
+    assert dialog.hint.textFormat() == Qt.TextFormat.PlainText
+    assert dialog.hint.wordWrap()
+    assert not dialog.hint.openExternalLinks()
+
+
+@pytest.mark.parametrize(
+    "error",
+    [BadApiKey("rejected"), NetworkUnreachable("refused"), ServerError("boom")],
+)
+def test_messages_are_never_cut_off(
+    qtbot: QtBot, dialog: SignInDialog, error: ServiceError
+) -> None:
+    dialog.url.setText("https://a-long-project-reference-name-for-wrapping.supabase.co")
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert shown_whole(dialog.hint)
+    dialog.show_error(error)
+    labels = [*dialog.form.errors.values(), dialog.general_error, dialog.hint]
+    qtbot.waitUntil(lambda: all(shown_whole(label) for label in labels if label.isVisible()))
