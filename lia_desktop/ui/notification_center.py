@@ -1,19 +1,30 @@
-"""The notification center: newest first, unread dots, type filters, keyboard.
+"""The notification center: newest first, unread dots, type filters, keyboard first.
 
 It displays the feed state it is given and emits requests (open, mark read,
-mark all read, clear); core applies them and hands back a new state, so the
-list never changes by itself and never talks to the network.
+mark unread, mark all read); core applies them and hands back a new state, so
+the read state never changes here by itself and the list never talks to the
+network. What the admin chooses to *see* (types, read items hidden) is the
+center's own view state.
+
+It opens with the list focused on the newest unread item, and every key works
+from there without a click, as in a mail client: arrows, Home/End and Page
+Up/Down move, Enter opens the item in the web admin, Space toggles read,
+Ctrl+A selects all shown, Alt+A marks all shown read, Alt+H hides read items,
+Esc closes. Tab reaches the filter chips and buttons. Screen readers hear each
+row's read state, title, time and body.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from itertools import pairwise
 
 from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
     QRect,
     QSize,
     QSortFilterProxyModel,
@@ -53,6 +64,8 @@ TYPE_LOOK: dict[NotificationType, tuple[str, str]] = {
 }
 
 NOTIFICATION_ROLE = Qt.ItemDataRole.UserRole + 1
+#: The row's relative time ("2 min ago"), as painted and as spoken.
+WHEN_ROLE = Qt.ItemDataRole.UserRole + 2
 ModelIndex = QModelIndex | QPersistentModelIndex
 CAUGHT_UP = "You're all caught up."
 SIGNED_OUT = "Signed out. Sign in to see notifications."
@@ -60,12 +73,29 @@ SIGNED_OUT = "Signed out. Sign in to see notifications."
 RELATIVE_TIME_REFRESH_MS = 30_000
 
 
-class NotificationModel(QAbstractListModel):
-    """The feed, newest first; updates insert at the top so the selection survives."""
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Ascending row numbers as ``(first, last)`` runs of consecutive rows."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
 
-    def __init__(self) -> None:
+
+class NotificationModel(QAbstractListModel):
+    """The feed, newest first.
+
+    An update removes and inserts rows, never resets: the rows that stay keep
+    their persistent indexes, so the current item and the selection survive new
+    items on top and old ones evicted at the bottom.
+    """
+
+    def __init__(self, relative_time: Callable[[datetime], str]) -> None:
         super().__init__()
         self.items: list[Notification] = []
+        self._relative_time = relative_time
 
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 (Qt signature)
         return 0 if parent.isValid() else len(self.items)
@@ -78,58 +108,74 @@ class NotificationModel(QAbstractListModel):
             return item
         if role == Qt.ItemDataRole.DisplayRole:
             return item.title
+        if role == WHEN_ROLE:
+            return self._relative_time(item.created_at)
         if role == Qt.ItemDataRole.ToolTipRole:
             return plain_tooltip(item.body)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return self._spoken_name(item)
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+            return item.body
         return None
+
+    def _spoken_name(self, item: Notification) -> str:
+        """What a screen reader says on the row: the read state first, as mail clients do,
+        then the title and the time; the body is the row's description."""
+        when = self._relative_time(item.created_at)
+        if item.read:
+            return self.tr("Read: {title}, {when}").format(title=item.title, when=when)
+        if item.priority >= Priority.URGENT:
+            return self.tr("Unread, urgent: {title}, {when}").format(title=item.title, when=when)
+        return self.tr("Unread: {title}, {when}").format(title=item.title, when=when)
 
     def set_notifications(self, notifications: Sequence[Notification]) -> None:
         new = sorted(notifications, key=lambda n: n.id, reverse=True)
-        old_ids = [n.id for n in self.items]
-        new_ids = [n.id for n in new]
-        added = len(new_ids) - len(old_ids)
-        if added >= 0 and new_ids[added:] == old_ids:
-            if added:
-                self.beginInsertRows(QModelIndex(), 0, added - 1)
-                self.items = new
-                self.endInsertRows()
-            else:
-                self.items = new
-            if old_ids:  # read flags may have changed on the rows that stayed
-                self.dataChanged.emit(self.index(added), self.index(len(new) - 1))
-            return
-        self.beginResetModel()
+        staying = {n.id for n in new}
+        gone = [row for row, item in enumerate(self.items) if item.id not in staying]
+        for first, last in reversed(_runs(gone)):  # bottom up: the rows above keep their numbers
+            self.beginRemoveRows(QModelIndex(), first, last)
+            del self.items[first : last + 1]
+            self.endRemoveRows()
+        shown = {n.id for n in self.items}
+        # Top down: once the runs above are in, each run's rows are its final rows.
+        for first, last in _runs([row for row, item in enumerate(new) if item.id not in shown]):
+            self.beginInsertRows(QModelIndex(), first, last)
+            self.items[first:first] = new[first : last + 1]
+            self.endInsertRows()
+        changed = [
+            row for row, (was, now) in enumerate(zip(self.items, new, strict=True)) if was != now
+        ]
         self.items = new
-        self.endResetModel()
+        if changed:  # read flags changed on rows that stayed
+            self.dataChanged.emit(self.index(changed[0]), self.index(changed[-1]))
 
 
-class TypeFilter(QSortFilterProxyModel):
-    """Shows only the chosen types; no choice shows everything."""
+class FeedFilter(QSortFilterProxyModel):
+    """What the admin chose to see: the chosen types (none chosen: all), read items or not."""
 
     def __init__(self) -> None:
         super().__init__()
         self.types: frozenset[NotificationType] = frozenset()
+        self.hide_read = False
 
-    def set_types(self, types: frozenset[NotificationType]) -> None:
+    def show_only(self, types: frozenset[NotificationType], *, hide_read: bool) -> None:
         self.beginFilterChange()
         self.types = types
+        self.hide_read = hide_read
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
-        if not self.types:
-            return True
         model = self.sourceModel()
         item = model.data(model.index(source_row, 0, source_parent), NOTIFICATION_ROLE)
-        return isinstance(item, Notification) and item.type in self.types
+        if not isinstance(item, Notification):
+            return False
+        return (not self.types or item.type in self.types) and not (self.hide_read and item.read)
 
 
 class NotificationDelegate(QStyledItemDelegate):
     """One compact row: type glyph, title, relative time, one-line body, unread dot."""
 
     ROW_HEIGHT = 56
-
-    def __init__(self, relative_time: Callable[[datetime], str]) -> None:
-        super().__init__()
-        self._relative_time = relative_time
 
     def sizeHint(self, option: QStyleOptionViewItem, index: ModelIndex) -> QSize:
         return QSize(320, self.ROW_HEIGHT)
@@ -166,7 +212,7 @@ class NotificationDelegate(QStyledItemDelegate):
 
         left = rect.left() + 44
         right = rect.right() - 28
-        when = self._relative_time(item.created_at)
+        when = str(index.data(WHEN_ROLE))
         small = QFont(base)
         small.setPointSizeF(base.pointSizeF() * 0.9)
         when_width = QFontMetrics(small).horizontalAdvance(when)
@@ -207,15 +253,15 @@ class NotificationDelegate(QStyledItemDelegate):
 
 
 class NotificationList(QListView):
-    """Arrows move (QListView), Enter opens (activated), Space toggles read."""
+    """Arrows, Home/End, Page Up/Down and Ctrl+A are QListView's; Enter opens (activated);
+    Space (without modifiers: Ctrl+Space still toggles the selection) toggles read."""
 
-    toggle_read = Signal(object)  # Notification
+    toggle_read = Signal()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Space and self.currentIndex().isValid():
-            item = self.currentIndex().data(NOTIFICATION_ROLE)
-            if isinstance(item, Notification):
-                self.toggle_read.emit(item)
+        plain = event.modifiers() == Qt.KeyboardModifier.NoModifier
+        if event.key() == Qt.Key.Key_Space and plain and self.currentIndex().isValid():
+            self.toggle_read.emit()
             return
         super().keyPressEvent(event)
 
@@ -227,24 +273,37 @@ class NotificationCenter(QWidget):
     mark_read_requested = Signal(list)  # ids
     mark_unread_requested = Signal(list)  # ids
     mark_all_read_requested = Signal(int)  # newest id shown: read up to it
-    clear_requested = Signal()
 
     def __init__(self, relative_time: Callable[[datetime], str]) -> None:
         super().__init__()
-        self.setWindowTitle("LIA Admin — Notifications")
+        self.setWindowTitle(self.tr("LIA Admin — Notifications"))
         self.resize(560, 600)
         self._state: AppState | None = None
-        self.model = NotificationModel()
-        self.filter = TypeFilter()
+        self.model = NotificationModel(relative_time)
+        self.filter = FeedFilter()
         self.filter.setSourceModel(self.model)
         self.list = NotificationList()
+        # Connected before the view's own handlers, so the current row is still known.
+        self._next_current: QPersistentModelIndex | None = None
+        self.filter.rowsAboutToBeRemoved.connect(self._remember_next_row)
+        self.filter.rowsRemoved.connect(self._go_to_next_row)
         self.list.setModel(self.filter)
-        self.list.setItemDelegate(NotificationDelegate(relative_time))
+        self.list.setItemDelegate(NotificationDelegate())
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.list.setUniformItemSizes(True)
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.list.activated.connect(self._open)
         self.list.toggle_read.connect(self._toggle_read)
+        self.keys_hint = Label(
+            self.tr(
+                "↑ ↓ Home End: move · Enter: open in the web admin · Space: read/unread · "
+                "Ctrl+A: select all · Esc: close"
+            )
+        )
+        self.keys_hint.setObjectName("secondary")
+        self.keys_hint.setWordWrap(True)
+        self.list.setAccessibleName(self.tr("Notifications"))
+        self.list.setAccessibleDescription(self.keys_hint.text())
 
         self.chips: dict[NotificationType, QPushButton] = {}
         chips = QHBoxLayout()
@@ -254,22 +313,34 @@ class NotificationCenter(QWidget):
             chip.setObjectName("chip")
             chip.setCheckable(True)
             chip.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            chip.setToolTip(self.tr("Show only the chosen types (several can be chosen)"))
+            chip.setAccessibleDescription(chip.toolTip())
             chip.toggled.connect(self._apply_filter)
             self.chips[kind] = chip
             chips.addWidget(chip)
         chips.addStretch(1)
+        self.hide_read_button = QPushButton(self.tr("&Hide read"))
+        self.hide_read_button.setObjectName("chip")
+        self.hide_read_button.setCheckable(True)
+        self.hide_read_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.hide_read_button.setToolTip(
+            self.tr("Show only unread notifications; read ones stay in the history (Alt+H)")
+        )
+        self.hide_read_button.setAccessibleDescription(self.hide_read_button.toolTip())
+        self.hide_read_button.toggled.connect(self._apply_filter)
+        chips.addWidget(self.hide_read_button)
 
-        self.mark_read_button = QPushButton("Mark read")
+        self.mark_read_button = QPushButton(self.tr("Mark read"))
+        self.mark_read_button.setToolTip(self.tr("Mark the selected notifications read (Space)"))
         self.mark_read_button.clicked.connect(self._mark_selected_read)
-        self.mark_all_button = QPushButton("Mark all read")
+        self.mark_all_button = QPushButton()
         self.mark_all_button.clicked.connect(self._mark_all_read)
-        self.clear_button = QPushButton("Clear")
-        self.clear_button.clicked.connect(self.clear_requested.emit)
         self.unread_label = Label()
         self.unread_label.setObjectName("secondary")
         actions = QHBoxLayout()
         actions.addWidget(self.unread_label, 1)
-        for button in (self.mark_read_button, self.mark_all_button, self.clear_button):
+        for button in (self.mark_read_button, self.mark_all_button):
+            button.setAccessibleDescription(button.toolTip())
             actions.addWidget(button)
 
         self.empty = Label(CAUGHT_UP)
@@ -285,6 +356,12 @@ class NotificationCenter(QWidget):
         layout.addLayout(chips)
         layout.addWidget(self.stack, 1)
         layout.addLayout(actions)
+        layout.addWidget(self.keys_hint)
+        # Tab follows the layout (chips, list, buttons); the list takes the focus on open.
+        order = [*self.chips.values(), self.hide_read_button, self.list]
+        order += [self.mark_read_button, self.mark_all_button]
+        for before, after in pairwise(order):
+            QWidget.setTabOrder(before, after)
 
         self.relative_time_clock = QTimer(self)
         self.relative_time_clock.setInterval(RELATIVE_TIME_REFRESH_MS)
@@ -313,25 +390,86 @@ class NotificationCenter(QWidget):
         self._refresh_chrome()
 
     def set_notifications(self, notifications: Sequence[Notification]) -> None:
-        """Show the feed state as it now is (live updates call this again)."""
+        """Show the feed state as it now is (live updates call this again).
+
+        The current item stays current, and the row the admin is looking at stays
+        where it is on screen: new items arrive above it instead of pushing it down.
+        """
         self.empty.setText(CAUGHT_UP)
+        anchor = self._row_in_view()
         self.model.set_notifications(notifications)
-        if not self.list.currentIndex().isValid() and self.filter.rowCount():
-            self.list.setCurrentIndex(self.filter.index(0, 0))
+        if anchor is not None:
+            self._keep_in_view(*anchor)
+        if not self.list.currentIndex().isValid():
+            self.select_newest_unread()
         self._refresh_chrome()
 
     def visible_notifications(self) -> list[Notification]:
         rows = range(self.filter.rowCount())
         return [self.filter.index(row, 0).data(NOTIFICATION_ROLE) for row in rows]
 
+    def select_newest_unread(self) -> None:
+        """Make the newest unread item shown current (the newest shown when all are read)."""
+        shown = self.visible_notifications()
+        if not shown:
+            return
+        row = next((row for row, item in enumerate(shown) if not item.read), 0)
+        index = self.filter.index(row, 0)
+        self.list.setCurrentIndex(index)
+        self.list.scrollTo(index)
+
     def showEvent(self, event: QShowEvent) -> None:
         self.relative_time_clock.start()
         self.list.viewport().update()
+        if not event.spontaneous():  # opened by the app, not restored by the window manager
+            self.select_newest_unread()
+            self.list.setFocus()
         super().showEvent(event)
 
     def hideEvent(self, event: QHideEvent) -> None:
         self.relative_time_clock.stop()
         super().hideEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.close()
+            return
+        super().keyPressEvent(event)
+
+    def _row_in_view(self) -> tuple[QPersistentModelIndex, int] | None:
+        """The row the admin is looking at (the current one when in view, else the top one)
+        and its top edge in the viewport, while the list is on screen."""
+        if not self.list.isVisible():
+            return None
+        current = self.list.currentIndex()
+        in_view = self.list.viewport().rect().intersects(self.list.visualRect(current))
+        index = current if current.isValid() and in_view else self.list.indexAt(QPoint(0, 0))
+        if not index.isValid():
+            return None
+        return QPersistentModelIndex(index), self.list.visualRect(index).top()
+
+    def _keep_in_view(self, row: QPersistentModelIndex, top: int) -> None:
+        """Scroll so that ``row`` is back at ``top`` after rows came or went above it."""
+        if not row.isValid():
+            return
+        self.list.doItemsLayout()  # the view lays out inserted rows lazily
+        bar = self.list.verticalScrollBar()
+        bar.setValue(
+            bar.value() + self.list.visualRect(self.filter.index(row.row(), 0)).top() - top
+        )
+
+    def _remember_next_row(self, _parent: QModelIndex, first: int, last: int) -> None:
+        """A current row about to leave the list (read while Hide read is on) hands the focus
+        to the row below it, the next in reading order, as a mail client does; Qt's
+        default is the row above."""
+        if first <= self.list.currentIndex().row() <= last:
+            below = last + 1 if last + 1 < self.filter.rowCount() else first - 1
+            self._next_current = QPersistentModelIndex(self.filter.index(below, 0))
+
+    def _go_to_next_row(self, *_removed: object) -> None:
+        row, self._next_current = self._next_current, None
+        if row is not None and row.isValid():
+            self.list.setCurrentIndex(self.filter.index(row.row(), 0))
 
     def _selected(self) -> list[Notification]:
         indexes = self.list.selectionModel().selectedIndexes() or [self.list.currentIndex()]
@@ -343,8 +481,14 @@ class NotificationCenter(QWidget):
         if isinstance(item, Notification):
             self.open_requested.emit(item)
 
-    def _toggle_read(self, item: Notification) -> None:
-        (self.mark_unread_requested if item.read else self.mark_read_requested).emit([item.id])
+    def _toggle_read(self) -> None:
+        """Space: the selection becomes read if any of it is unread, else unread again."""
+        selected = self._selected()
+        unread = [item.id for item in selected if not item.read]
+        if unread:
+            self.mark_read_requested.emit(unread)
+        elif selected:
+            self.mark_unread_requested.emit([item.id for item in selected])
 
     def _mark_selected_read(self) -> None:
         ids = [item.id for item in self._selected() if not item.read]
@@ -352,20 +496,39 @@ class NotificationCenter(QWidget):
             self.mark_read_requested.emit(ids)
 
     def _mark_all_read(self) -> None:
-        if self.model.items:
+        """Everything up to the newest item; with types chosen, exactly the unread ones shown."""
+        if self.filter.types:
+            ids = [item.id for item in self.visible_notifications() if not item.read]
+            if ids:
+                self.mark_read_requested.emit(ids)
+        elif self.model.items:
             self.mark_all_read_requested.emit(self.model.items[0].id)
 
     def _apply_filter(self) -> None:
         chosen = frozenset(kind for kind, chip in self.chips.items() if chip.isChecked())
-        self.filter.set_types(chosen)
+        self.filter.show_only(chosen, hide_read=self.hide_read_button.isChecked())
+        if not self.list.currentIndex().isValid():
+            self.select_newest_unread()
+        self.list.scrollTo(self.list.currentIndex())
         self._refresh_chrome()
 
     def _refresh_chrome(self) -> None:
-        unread = sum(1 for item in self.model.items if not item.read)
-        self.unread_label.setText(f"{unread} unread" if unread else "")
+        """Counts and actions follow what is shown: with types chosen, only those types."""
+        unread = sum(1 for item in self.visible_notifications() if not item.read)
+        if self.filter.types:
+            count = self.tr("%n unread of the chosen types", None, unread)
+            self.mark_all_button.setText(self.tr("Mark &all shown read"))
+            self.mark_all_button.setToolTip(
+                self.tr("Mark the notifications of the chosen types read (Alt+A)")
+            )
+        else:
+            count = self.tr("%n unread", None, unread)
+            self.mark_all_button.setText(self.tr("Mark &all read"))
+            self.mark_all_button.setToolTip(self.tr("Mark every notification read (Alt+A)"))
+        self.mark_all_button.setAccessibleDescription(self.mark_all_button.toolTip())
+        self.unread_label.setText(count if unread else "")
         self.mark_all_button.setEnabled(unread > 0)
         self.mark_read_button.setEnabled(unread > 0)
-        self.clear_button.setEnabled(bool(self.model.items))
         self.stack.setCurrentWidget(self.list if self.filter.rowCount() else self.empty)
 
     def _apply_theme(self, theme: Theme) -> None:
