@@ -30,6 +30,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
+from lia_desktop.core import compose
 from lia_desktop.core.attention import Delivery, Pacing, ToastRules
 from lia_desktop.core.i18n import Translate, english
 from lia_desktop.core.models import (
@@ -504,8 +505,8 @@ class NotificationFeed:
         if self.rules.delivery(n.type, n.priority) is Delivery.OWN_TOAST:
             later = (ToastButton(tr("Toast", "Remind me in 15 min"), ToastAction.SNOOZE),)
         return Toast(
-            title=n.title,
-            body=n.body,
+            title=compose.title(tr, n),
+            body=compose.body(tr, n),
             priority=n.priority,
             urgency=_URGENCY[n.priority],
             notification_ids=(n.id,),

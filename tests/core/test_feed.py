@@ -303,8 +303,8 @@ def test_a_single_toast_follows_the_ui_guide() -> None:
     f = feed(rules=ToastRules(sounds=False))
     (toast,) = f.receive_live(note(7), T0).toasts
     url = "https://admin.lia.test/admin/bookings/7"
-    assert toast.title == "title 7"
-    assert toast.body == "body 7"
+    assert toast.title == "New booking"  # composed here, in the admin's language
+    assert toast.body == "body 7"  # the server's: no metadata to compose from
     assert toast.urgency is ToastUrgency.NORMAL
     assert toast.click == ToastButton("Open", ToastAction.OPEN_URL, url)
     assert toast.buttons == (
