@@ -17,12 +17,15 @@ from typing import Protocol
 
 
 class Translate(Protocol):
+    """``QCoreApplication.translate``'s signature (context and source positional only, as
+    there), so the UI passes that function itself."""
+
     def __call__(
-        self, context: str, source: str, disambiguation: str | None = None, n: int = -1
+        self, context: str, source: str, /, disambiguation: str | None = None, n: int = -1
     ) -> str: ...
 
 
-def english(context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
+def english(context: str, source: str, /, disambiguation: str | None = None, n: int = -1) -> str:
     """The source text (English): ``%n`` filled in as Qt does, and "(s)" read as the plural
     ending (dropped for one, "s" otherwise), as the English catalog spells it out."""
     del context, disambiguation

@@ -124,6 +124,13 @@ def test_bundle_leaves_unused_qt_out(dist: Path) -> None:
     assert not [n for n in names if "WebEngine" in n or "Qt6Quick" in n or "Qt6Pdf" in n]
 
 
+def test_bundle_carries_the_translation_catalogs(dist: Path) -> None:
+    folder = dist / "lia-desktop" / "_internal" / "lia_desktop" / "i18n"
+    assert sorted(p.name for p in folder.iterdir()) == ["lia_desktop_en.qm", "lia_desktop_es.qm"]
+    for qm in folder.iterdir():
+        assert qm.read_bytes() == (ROOT / "lia_desktop" / "i18n" / qm.name).read_bytes()
+
+
 @pytest.fixture(scope="module")
 def frozen_demo(exe: Path) -> Iterator[DemoRun]:
     demo = run_demo([str(exe)])

@@ -74,6 +74,14 @@ def test_the_wheel_holds_the_icons_and_sound(wheel: Path) -> None:
         assert f"lia_desktop/resources/{name}" in names
 
 
+def test_the_wheel_holds_the_compiled_translations(wheel: Path) -> None:
+    """The app speaks Spanish from a wheel too: the .qm catalogs are package data."""
+    archive = zipfile.ZipFile(wheel)
+    for language in ("es", "en"):
+        name = f"lia_desktop/i18n/lia_desktop_{language}.qm"
+        assert archive.read(name) == (ROOT / name).read_bytes()
+
+
 def test_the_unpacked_wheel_finds_its_own_icon(wheel: Path, tmp_path: Path) -> None:
     zipfile.ZipFile(wheel).extractall(tmp_path)
     probe = (

@@ -1,0 +1,659 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="es" sourcelanguage="en">
+    <context>
+        <name />
+        <message>
+            <source>Toast</source>
+            <comment>View professional</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Toast</source>
+            <comment>Open notifications</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Toast</source>
+            <comment>Open</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Toast</source>
+            <comment>Remind me in 15 min</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Toast</source>
+            <comment>Mark read</comment>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Toast</source>
+            <comment>%n unread notification(s)</comment>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>Format</name>
+        <message>
+            <source>new vs previous 24 h</source>
+            <translation>sin datos de las 24 h anteriores</translation>
+        </message>
+        <message>
+            <source>new vs last month</source>
+            <translation>sin datos del mes anterior</translation>
+        </message>
+        <message>
+            <source>.</source>
+            <comment>decimal separator</comment>
+            <translation>,</translation>
+        </message>
+        <message>
+            <source>{percent}% vs previous 24 h</source>
+            <translation>{percent} % frente a las 24 h anteriores</translation>
+        </message>
+        <message>
+            <source>{percent}% vs last month</source>
+            <translation>{percent} % frente al mes anterior</translation>
+        </message>
+        <message>
+            <source>Jan</source>
+            <comment>short month</comment>
+            <translation>ene</translation>
+        </message>
+        <message>
+            <source>Feb</source>
+            <comment>short month</comment>
+            <translation>feb</translation>
+        </message>
+        <message>
+            <source>Mar</source>
+            <comment>short month</comment>
+            <translation>mar</translation>
+        </message>
+        <message>
+            <source>Apr</source>
+            <comment>short month</comment>
+            <translation>abr</translation>
+        </message>
+        <message>
+            <source>May</source>
+            <comment>short month</comment>
+            <translation>may</translation>
+        </message>
+        <message>
+            <source>Jun</source>
+            <comment>short month</comment>
+            <translation>jun</translation>
+        </message>
+        <message>
+            <source>Jul</source>
+            <comment>short month</comment>
+            <translation>jul</translation>
+        </message>
+        <message>
+            <source>Aug</source>
+            <comment>short month</comment>
+            <translation>ago</translation>
+        </message>
+        <message>
+            <source>Sep</source>
+            <comment>short month</comment>
+            <translation>sept</translation>
+        </message>
+        <message>
+            <source>Oct</source>
+            <comment>short month</comment>
+            <translation>oct</translation>
+        </message>
+        <message>
+            <source>Nov</source>
+            <comment>short month</comment>
+            <translation>nov</translation>
+        </message>
+        <message>
+            <source>Dec</source>
+            <comment>short month</comment>
+            <translation>dic</translation>
+        </message>
+        <message>
+            <source>just now</source>
+            <translation>hace un momento</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n min ago</source>
+            <translation>
+                <numerusform>hace %n min</numerusform>
+                <numerusform>hace %n min</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n h ago</source>
+            <translation>
+                <numerusform>hace %n h</numerusform>
+                <numerusform>hace %n h</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>yesterday</source>
+            <translation>ayer</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n d ago</source>
+            <translation>
+                <numerusform>hace %n día</numerusform>
+                <numerusform>hace %n días</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Connecting</source>
+            <translation>Conectando</translation>
+        </message>
+        <message>
+            <source>Live</source>
+            <translation>En vivo</translation>
+        </message>
+        <message>
+            <source>Reconnecting</source>
+            <translation>Reconectando</translation>
+        </message>
+        <message>
+            <source>Offline</source>
+            <translation>Sin conexión</translation>
+        </message>
+        <message>
+            <source>Session expired</source>
+            <translation>Sesión vencida</translation>
+        </message>
+        <message>
+            <source>Signed out</source>
+            <translation>Sesión cerrada</translation>
+        </message>
+        <message>
+            <source>Error</source>
+            <translation>Error</translation>
+        </message>
+        <message>
+            <source>{phase} (attempt {attempt}, next in {seconds} s)</source>
+            <translation>{phase} (intento {attempt}, siguiente en {seconds} s)</translation>
+        </message>
+        <message>
+            <source>{phase}: {reason}</source>
+            <translation>{phase}: {reason}</translation>
+        </message>
+        <message numerus="yes">
+            <source>LIA Admin — %n unread — {state}</source>
+            <translation>
+                <numerusform>LIA Admin — %n sin leer — {state}</numerusform>
+                <numerusform>LIA Admin — %n sin leer — {state}</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source> — Do not disturb until {time}</source>
+            <translation> — No molestar hasta las {time}</translation>
+        </message>
+    </context>
+    <context>
+        <name>Notification</name>
+        <message>
+            <source>New booking</source>
+            <translation>Nueva reserva</translation>
+        </message>
+        <message>
+            <source>Booking cancelled</source>
+            <translation>Reserva cancelada</translation>
+        </message>
+        <message>
+            <source>New dispute</source>
+            <translation>Nueva disputa</translation>
+        </message>
+        <message>
+            <source>Dispute escalated</source>
+            <translation>Disputa escalada</translation>
+        </message>
+        <message>
+            <source>New professional</source>
+            <translation>Nuevo profesional</translation>
+        </message>
+        <message>
+            <source>New professional application</source>
+            <translation>Nueva solicitud de profesional</translation>
+        </message>
+        <message>
+            <source>Low rating</source>
+            <translation>Calificación baja</translation>
+        </message>
+        <message>
+            <source>New review</source>
+            <translation>Nueva reseña</translation>
+        </message>
+        <message>
+            <source>New sign-up</source>
+            <translation>Nuevo registro</translation>
+        </message>
+        <message>
+            <source>pending</source>
+            <comment>professional status</comment>
+            <translation>pendiente</translation>
+        </message>
+        <message>
+            <source>approved</source>
+            <comment>professional status</comment>
+            <translation>aprobado</translation>
+        </message>
+        <message>
+            <source>rejected</source>
+            <comment>professional status</comment>
+            <translation>rechazado</translation>
+        </message>
+        <message>
+            <source>suspended</source>
+            <comment>professional status</comment>
+            <translation>suspendido</translation>
+        </message>
+        <message>
+            <source>A customer</source>
+            <translation>Un cliente</translation>
+        </message>
+        <message>
+            <source>{customer} booked {service} · {price}</source>
+            <translation>{customer} reservó {service} · {price}</translation>
+        </message>
+        <message>
+            <source>{customer} booked {service} with {professional} · {price}</source>
+            <translation>{customer} reservó {service} con {professional} · {price}</translation>
+        </message>
+        <message>
+            <source>{service} with {professional}</source>
+            <translation>{service} con {professional}</translation>
+        </message>
+        <message>
+            <source>Booking #{booking} · {reason}</source>
+            <translation>Reserva #{booking} · {reason}</translation>
+        </message>
+        <message>
+            <source>{name} applied as {specialty}</source>
+            <translation>{name} se postuló para {specialty}</translation>
+        </message>
+        <message>
+            <source>{name} added as {specialty} · {status}</source>
+            <translation>{name} se agregó en {specialty} · {status}</translation>
+        </message>
+        <message>
+            <source>booking #{booking}</source>
+            <translation>la reserva #{booking}</translation>
+        </message>
+        <message>
+            <source>{rating}★ for {subject}</source>
+            <translation>{rating}★ para {subject}</translation>
+        </message>
+    </context>
+    <context>
+        <name>NotificationCenter</name>
+        <message>
+            <source>LIA Admin — Notifications</source>
+            <translation>LIA Admin — Notificaciones</translation>
+        </message>
+        <message>
+            <source>↑ ↓ Home End: move · Enter: open in the web admin · Space: read/unread · Ctrl+A: select all · Esc: close</source>
+            <translation>↑ ↓ Inicio Fin: moverse · Enter: abrir en el administrador web · Espacio: leída/sin leer · Ctrl+A: seleccionar todo · Esc: cerrar</translation>
+        </message>
+        <message>
+            <source>Notifications</source>
+            <translation>Notificaciones</translation>
+        </message>
+        <message>
+            <source>Show only the chosen types (several can be chosen)</source>
+            <translation>Mostrar solo los tipos elegidos (puede elegir varios)</translation>
+        </message>
+        <message>
+            <source>&amp;Hide read</source>
+            <translation>&amp;Ocultar leídas</translation>
+        </message>
+        <message>
+            <source>Show only unread notifications; read ones stay in the history (Alt+H)</source>
+            <translation>Mostrar solo las notificaciones sin leer; las leídas quedan en el historial (Alt+O)</translation>
+        </message>
+        <message>
+            <source>Mark read</source>
+            <translation>Marcar como leída</translation>
+        </message>
+        <message>
+            <source>Mark the selected notifications read (Space)</source>
+            <translation>Marcar como leídas las notificaciones seleccionadas (Espacio)</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n unread of the chosen types</source>
+            <translation>
+                <numerusform>%n sin leer de los tipos elegidos</numerusform>
+                <numerusform>%n sin leer de los tipos elegidos</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Mark &amp;all shown read</source>
+            <translation>Marcar &amp;todas las mostradas como leídas</translation>
+        </message>
+        <message>
+            <source>Mark the notifications of the chosen types read (Alt+A)</source>
+            <translation>Marcar como leídas las notificaciones de los tipos elegidos (Alt+T)</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n unread</source>
+            <translation>
+                <numerusform>%n sin leer</numerusform>
+                <numerusform>%n sin leer</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>Mark &amp;all read</source>
+            <translation>Marcar &amp;todas como leídas</translation>
+        </message>
+        <message>
+            <source>Mark every notification read (Alt+A)</source>
+            <translation>Marcar todas las notificaciones como leídas (Alt+T)</translation>
+        </message>
+    </context>
+    <context>
+        <name>NotificationModel</name>
+        <message>
+            <source>Read: {title}, {when}</source>
+            <translation>Leída: {title}, {when}</translation>
+        </message>
+        <message>
+            <source>Unread, urgent: {title}, {when}</source>
+            <translation>Sin leer, urgente: {title}, {when}</translation>
+        </message>
+        <message>
+            <source>Unread: {title}, {when}</source>
+            <translation>Sin leer: {title}, {when}</translation>
+        </message>
+    </context>
+    <context>
+        <name>Problems</name>
+        <message>
+            <source>Both are in the Supabase dashboard: open your project, then Project Settings → API. Copy the Project URL and the 'anon public' key.</source>
+            <translation>Ambos están en el panel de Supabase: abra su proyecto y luego Project Settings → API. Copie la Project URL y la clave 'anon public'.</translation>
+        </message>
+        <message>
+            <source>the server</source>
+            <translation>el servidor</translation>
+        </message>
+        <message>
+            <source>Can't reach {server}. Check the address and your internet connection.</source>
+            <translation>No se puede conectar con {server}. Revise la dirección y su conexión a internet.</translation>
+        </message>
+        <message>
+            <source>{server} does not answer as a Supabase project. Check the address: in the Supabase dashboard, open Project Settings → API and copy the Project URL (https://….supabase.co).</source>
+            <translation>{server} no responde como un proyecto de Supabase. Revise la dirección: en el panel de Supabase, abra Project Settings → API y copie la Project URL (https://….supabase.co).</translation>
+        </message>
+        <message>
+            <source>{server} is a Supabase project without LIA's admin setup: it shows admin data to anyone. Check the address, or have LIA's database migrations applied there.</source>
+            <translation>{server} es un proyecto de Supabase sin la configuración de administración de LIA: muestra datos de administración a cualquiera. Revise la dirección o pida que apliquen allí las migraciones de la base de datos de LIA.</translation>
+        </message>
+        <message>
+            <source>The server did not accept this anon key. In the Supabase dashboard, open Project Settings → API and copy the 'anon public' key of this project.</source>
+            <translation>El servidor no aceptó esta clave anon. En el panel de Supabase, abra Project Settings → API y copie la clave 'anon public' de este proyecto.</translation>
+        </message>
+        <message>
+            <source>Wrong email or password. Check both and try again; if the account is new, confirm its email address first.</source>
+            <translation>Correo o contraseña incorrectos. Revise ambos e intente de nuevo; si la cuenta es nueva, confirme primero su correo electrónico.</translation>
+        </message>
+        <message>
+            <source>This account is not a LIA administrator. Sign in with an admin account, or ask an administrator to give this one the admin role.</source>
+            <translation>Esta cuenta no es de un administrador de LIA. Inicie sesión con una cuenta de administrador o pida a un administrador que le asigne ese rol.</translation>
+        </message>
+        <message>
+            <source>Your session has ended. Please sign in again.</source>
+            <translation>Su sesión terminó. Inicie sesión de nuevo.</translation>
+        </message>
+        <message>
+            <source>The server could not complete the request. Try again in a moment; if it keeps failing, the app's log has the details.</source>
+            <translation>El servidor no pudo completar la solicitud. Intente de nuevo en un momento; si sigue fallando, el registro de la aplicación tiene los detalles.</translation>
+        </message>
+        <message>
+            <source>Required.</source>
+            <translation>Obligatorio.</translation>
+        </message>
+        <message>
+            <source>That is not a Supabase URL. It starts with https:// and looks like https://your-project.supabase.co (Project Settings → API → Project URL).</source>
+            <translation>Esa no es una URL de Supabase. Empieza por https:// y se ve así: https://su-proyecto.supabase.co (Project Settings → API → Project URL).</translation>
+        </message>
+        <message>
+            <source>That is not an anon key. In the Supabase dashboard, open Project Settings → API and copy the 'anon public' key.</source>
+            <translation>Esa no es una clave anon. En el panel de Supabase, abra Project Settings → API y copie la clave 'anon public'.</translation>
+        </message>
+        <message>
+            <source>That key is not the anon key (it may be the secret service_role key, which must never be used here). In Project Settings → API, copy the 'anon public' key.</source>
+            <translation>Esa no es la clave anon (puede ser la clave secreta service_role, que nunca debe usarse aquí). En Project Settings → API, copie la clave 'anon public'.</translation>
+        </message>
+        <message>
+            <source>Enter the web admin's address, such as https://admin.example.com: http or https, plain ASCII letters, no user name and no ? or # part.</source>
+            <translation>Escriba la dirección del administrador web, por ejemplo https://admin.example.com: http o https, solo letras ASCII, sin nombre de usuario y sin partes con ? o #.</translation>
+        </message>
+        <message>
+            <source>Quiet hours must end at another time than they start.</source>
+            <translation>Las horas de silencio deben terminar a una hora distinta de la de inicio.</translation>
+        </message>
+        <message>
+            <source>This value cannot be used. Choose another one.</source>
+            <translation>Este valor no se puede usar. Elija otro.</translation>
+        </message>
+        <message>
+            <source>The settings could not be saved ({reason}). Nothing was changed.</source>
+            <translation>No se pudo guardar la configuración ({reason}). No se cambió nada.</translation>
+        </message>
+        <message>
+            <source>unknown error</source>
+            <translation>error desconocido</translation>
+        </message>
+    </context>
+    <context>
+        <name>Service</name>
+        <message>
+            <source>Plumbing</source>
+            <translation>Plomería</translation>
+        </message>
+        <message>
+            <source>Electrician</source>
+            <translation>Electricidad</translation>
+        </message>
+        <message>
+            <source>Cleaning</source>
+            <translation>Limpieza</translation>
+        </message>
+        <message>
+            <source>House cleaning</source>
+            <translation>Aseo del hogar</translation>
+        </message>
+        <message>
+            <source>Painting</source>
+            <translation>Pintura</translation>
+        </message>
+        <message>
+            <source>Carpentry</source>
+            <translation>Carpintería</translation>
+        </message>
+        <message>
+            <source>Appliance repair</source>
+            <translation>Reparación de electrodomésticos</translation>
+        </message>
+        <message>
+            <source>Gardening</source>
+            <translation>Jardinería</translation>
+        </message>
+        <message>
+            <source>Locksmith</source>
+            <translation>Cerrajería</translation>
+        </message>
+        <message>
+            <source>AC maintenance</source>
+            <translation>Mantenimiento de aire acondicionado</translation>
+        </message>
+    </context>
+    <context>
+        <name>SettingsDialog</name>
+        <message>
+            <source>Urgent notifications break through do not disturb</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Urgent</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Toasts by type</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+    <context>
+        <name>Summary</name>
+        <message numerus="yes">
+            <source>%n new booking(s)</source>
+            <translation>
+                <numerusform>%n reserva nueva</numerusform>
+                <numerusform>%n reservas nuevas</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n cancellation(s)</source>
+            <translation>
+                <numerusform>%n cancelación</numerusform>
+                <numerusform>%n cancelaciones</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n dispute(s)</source>
+            <translation>
+                <numerusform>%n disputa</numerusform>
+                <numerusform>%n disputas</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n professional application(s)</source>
+            <translation>
+                <numerusform>%n solicitud de profesional</numerusform>
+                <numerusform>%n solicitudes de profesionales</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n review(s)</source>
+            <translation>
+                <numerusform>%n reseña</numerusform>
+                <numerusform>%n reseñas</numerusform>
+            </translation>
+        </message>
+        <message numerus="yes">
+            <source>%n new sign-up(s)</source>
+            <translation>
+                <numerusform>%n registro nuevo</numerusform>
+                <numerusform>%n registros nuevos</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>Toast</name>
+        <message>
+            <source>View booking</source>
+            <translation>Ver reserva</translation>
+        </message>
+        <message>
+            <source>Review dispute</source>
+            <translation>Revisar disputa</translation>
+        </message>
+        <message>
+            <source>Review application</source>
+            <translation>Revisar solicitud</translation>
+        </message>
+        <message>
+            <source>View review</source>
+            <translation>Ver reseña</translation>
+        </message>
+        <message>
+            <source>while you were away</source>
+            <translation>mientras estaba ausente</translation>
+        </message>
+        <message numerus="yes">
+            <source>in the last %n minute(s)</source>
+            <translation>
+                <numerusform>en el último minuto</numerusform>
+                <numerusform>en los últimos %n minutos</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>ToastChoices</name>
+        <message>
+            <source>New bookings</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Cancellations</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>New disputes</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Escalated disputes</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Professional applications</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Reviews</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Sign-ups</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Notification</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Toast</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Sound</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Automatic (by priority)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Always its own toast</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Grouped into summaries</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>List only, no toast</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Automatic (high and urgent)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Silent</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Toast for %1</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <source>Sound for %1</source>
+            <translation type="unfinished" />
+        </message>
+    </context>
+</TS>
