@@ -138,8 +138,9 @@ class MarketplaceSimulator:
             (self.review_booking, 1.5),
             (self.sign_up, 1.0),
             (self.apply_as_professional, 0.4),
-            (self.open_dispute, 0.4),
-            (self.escalate_dispute, 0.15),
+            # a few disputes an hour, as a marketplace lives them (each one toasts on its own)
+            (self.open_dispute, 0.12),
+            (self.escalate_dispute, 0.04),
         )
         action = self.rng.choices([a for a, _ in actions], weights=[w for _, w in actions])[0]
         await action(db)
