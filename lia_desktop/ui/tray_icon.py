@@ -12,8 +12,18 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QCoreApplication, QObject, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPainterPath, QPixmap
+from PySide6.QtCore import QCoreApplication, QLineF, QObject, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QFont,
+    QIcon,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPixmap,
+    QTransform,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -32,11 +42,45 @@ from lia_desktop.ui.theme import ORANGE, is_dark, phase_color
 from lia_desktop.ui.widgets import Label
 
 ICON_SIZES = (16, 22, 24, 32, 64)
+#: QTimer intervals are ints of milliseconds; a longer do not disturb is re-checked then.
+MAX_TIMER_MS = 2**31 - 1
+#: The bell's fill is guessed from the app's palette (a dark theme usually means a dark panel);
+#: its halo, in the opposite tone, keeps it visible when the guess is wrong: a light panel with
+#: a dark theme, or a dark panel with the default light theme.
 BELL_ON_LIGHT_PANEL = "#262626"
 BELL_ON_DARK_PANEL = "#f5f5f5"
-#: Badge and dot as fractions of the icon size: big enough to read at 16 px.
-BADGE_DIAMETER = 0.56
-DOT_DIAMETER = 0.36
+#: Halo width in the bell's 64-unit box: 1 px at 16 px, 2 px at 32 px.
+HALO = 4.0
+SLASH_WIDTH = 6.0
+#: The bell sits low and left (scaled 0.85, its left and bottom edges HALO + 1 from the icon's),
+#: so the badge at the top right covers only its dome's shoulder and the dot at the bottom
+#: right only the tip of its rim.
+BELL_SCALE = 0.85
+BELL_PLACEMENT = QTransform(
+    BELL_SCALE, 0, 0, BELL_SCALE, 5 - 10 * BELL_SCALE, 59.5 - 55 * BELL_SCALE
+)
+#: Do not disturb: a slash from above the knob to the rim's right end.
+SLASH = BELL_PLACEMENT.map(QLineF(12, 8, 50, 52))
+#: Badge and dot diameters as fractions of the icon size, never below the pixels that stay legible.
+BADGE_DIAMETER = 0.44
+BADGE_MIN_PX = 9
+DOT_DIAMETER = 0.3
+DOT_MIN_PX = 5
+#: Below this size Qt's smallest fonts blur into a blot: the badge is drawn with pixel digits.
+PIXEL_DIGITS_BELOW = 28
+#: 3x5 pixel glyphs for every character core's badge text uses ("1".."9", "9+").
+PIXEL_GLYPHS: dict[str, tuple[str, ...]] = {
+    "1": ("010", "110", "010", "010", "111"),
+    "2": ("111", "001", "111", "100", "111"),
+    "3": ("111", "001", "111", "001", "111"),
+    "4": ("101", "101", "111", "001", "001"),
+    "5": ("111", "100", "111", "001", "111"),
+    "6": ("111", "100", "111", "101", "111"),
+    "7": ("111", "001", "001", "010", "010"),
+    "8": ("111", "101", "111", "101", "111"),
+    "9": ("111", "101", "111", "001", "111"),
+    "+": ("000", "010", "111", "010", "000"),
+}
 
 
 class DndChoice(enum.Enum):
@@ -46,19 +90,50 @@ class DndChoice(enum.Enum):
 
 
 def _bell_path() -> QPainterPath:
-    """The bell in a 64-unit square: dome, flared rim, knob and clapper."""
-    path = QPainterPath()
-    path.moveTo(10, 47)
-    path.lineTo(54, 47)
-    path.quadTo(46, 41, 46, 30)
-    path.cubicTo(46, 18, 40, 12, 32, 12)
-    path.cubicTo(24, 12, 18, 18, 18, 30)
-    path.quadTo(18, 41, 10, 47)
-    path.closeSubpath()
-    path.addEllipse(QPointF(32, 9.5), 3.5, 3.5)
+    """The bell in the 64-unit icon box: dome, rim, knob and clapper, placed low left.
+
+    The rim is a rounded bar rather than two sharp points, and the knob is wide: at 16 px a
+    point or a half-pixel knob would antialias to a grey that contrasts with no panel.
+    """
+    dome = QPainterPath()
+    dome.moveTo(12, 46)
+    dome.lineTo(52, 46)
+    dome.quadTo(46, 41, 46, 30)
+    dome.cubicTo(46, 16, 40, 11, 32, 11)
+    dome.cubicTo(24, 11, 18, 16, 18, 30)
+    dome.quadTo(18, 41, 12, 46)
+    dome.closeSubpath()
+    knob = QPainterPath()
+    knob.addEllipse(QPointF(32, 8.5), 4.5, 4.5)
+    rim = QPainterPath()
+    rim.addRoundedRect(QRectF(10, 42, 44, 6), 3, 3)
     clapper = QPainterPath()
     clapper.addEllipse(QRectF(25, 43, 14, 12))
-    return path.united(clapper)
+    return BELL_PLACEMENT.map(dome.united(knob).united(rim).united(clapper))
+
+
+def _round_pen(color: QColor, width: float) -> QPen:
+    return QPen(
+        color, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin
+    )
+
+
+def _paint_bell(painter: QPainter, ink: QColor, halo: QColor, *, muted: bool) -> None:
+    """The bell (and the slash when muted) in ``ink``, ringed by ``halo``."""
+    bell = _bell_path()
+    painter.strokePath(bell, _round_pen(halo, 2 * HALO))
+    if muted:  # the slash's own halo where it leaves the bell
+        painter.setPen(_round_pen(halo, SLASH_WIDTH + 2 * HALO))
+        painter.drawLine(SLASH)
+    painter.fillPath(bell, ink)
+    if muted:  # a gap on the slash's upper side separates it from the bell's body
+        normal = SLASH.normalVector().unitVector()
+        shift = (SLASH_WIDTH + HALO) / 2
+        painter.setPen(_round_pen(halo, HALO))
+        painter.drawLine(SLASH.translated(QPointF(normal.dx() * shift, normal.dy() * shift)))
+        painter.setPen(_round_pen(ink, SLASH_WIDTH))
+        painter.drawLine(SLASH)
+    painter.setPen(Qt.PenStyle.NoPen)
 
 
 def _cut_out(painter: QPainter, center: QPointF, radius: float) -> None:
@@ -71,39 +146,70 @@ def _cut_out(painter: QPainter, center: QPointF, radius: float) -> None:
     painter.restore()
 
 
+def _paint_pixel_text(painter: QPainter, center: QPointF, text: str) -> None:
+    """``text`` in white 3x5 pixel glyphs, one blank column apart, centred on whole pixels."""
+    left = round(center.x() - (4 * len(text) - 1) / 2)
+    top = round(center.y() - 2.5)
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    for index, char in enumerate(text):
+        for row, bits in enumerate(PIXEL_GLYPHS[char]):
+            for column, bit in enumerate(bits):
+                if bit == "1":
+                    painter.fillRect(
+                        left + 4 * index + column, top + row, 1, 1, Qt.GlobalColor.white
+                    )
+    painter.restore()
+
+
+def _paint_badge(painter: QPainter, size: int, badge: str, gap: float) -> None:
+    radius = max(size * BADGE_DIAMETER, BADGE_MIN_PX) / 2
+    center = QPointF(size - radius, radius)
+    _cut_out(painter, center, radius + gap)
+    painter.setBrush(QColor(ORANGE))
+    painter.drawEllipse(center, radius, radius)
+    if size < PIXEL_DIGITS_BELOW:
+        _paint_pixel_text(painter, center, badge)
+        return
+    font = QFont(QApplication.font())
+    font.setBold(True)
+    font.setPixelSize(round(radius * (1.45 if len(badge) == 1 else 1.25)))
+    painter.setFont(font)
+    painter.setPen(QColor("#ffffff"))
+    box = QRectF(center.x() - radius, center.y() - radius, 2 * radius, 2 * radius)
+    painter.drawText(box, Qt.AlignmentFlag.AlignCenter, badge)
+    painter.setPen(Qt.PenStyle.NoPen)
+
+
 def paint_tray_icon(
-    size: int, *, dark_panel: bool, badge: str, phase: ConnectionPhase | None
+    size: int,
+    *,
+    dark_panel: bool,
+    badge: str,
+    phase: ConnectionPhase | None,
+    muted: bool = False,
 ) -> QPixmap:
-    """The bell at ``size`` px; ``badge`` empty draws no badge, ``phase`` None no dot."""
+    """The bell at ``size`` px; ``badge`` empty draws no badge, ``phase`` None no dot,
+    ``muted`` (do not disturb) a slashed bell. ``dark_panel`` picks the fill; the halo
+    makes the bell legible on a panel of the other tone too."""
     pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setPen(Qt.PenStyle.NoPen)
-
+    ink, halo = BELL_ON_DARK_PANEL, BELL_ON_LIGHT_PANEL
+    if not dark_panel:
+        ink, halo = halo, ink
     painter.save()
     painter.scale(size / 64, size / 64)
-    painter.setBrush(QColor(BELL_ON_DARK_PANEL if dark_panel else BELL_ON_LIGHT_PANEL))
-    painter.drawPath(_bell_path())
+    _paint_bell(painter, QColor(ink), QColor(halo), muted=muted)
     painter.restore()
 
     gap = max(1.0, size / 20)
     if badge:
-        radius = size * BADGE_DIAMETER / 2
-        center = QPointF(size - radius, radius)
-        _cut_out(painter, center, radius + gap)
-        painter.setBrush(QColor(ORANGE))
-        painter.drawEllipse(center, radius, radius)
-        font = QFont(QApplication.font())
-        font.setBold(True)
-        font.setPixelSize(max(6, round(radius * (1.45 if len(badge) == 1 else 1.1))))
-        painter.setFont(font)
-        painter.setPen(QColor("#ffffff"))
-        box = QRectF(center.x() - radius, center.y() - radius, 2 * radius, 2 * radius)
-        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, badge)
-        painter.setPen(Qt.PenStyle.NoPen)
+        _paint_badge(painter, size, badge, gap)
     if phase is not None:
-        radius = size * DOT_DIAMETER / 2
+        radius = max(size * DOT_DIAMETER, DOT_MIN_PX) / 2
         center = QPointF(size - radius, size - radius)
         _cut_out(painter, center, radius + gap)
         painter.setBrush(phase_color(phase))
@@ -112,10 +218,14 @@ def paint_tray_icon(
     return pixmap
 
 
-def tray_icon(*, dark_panel: bool, badge: str, phase: ConnectionPhase | None) -> QIcon:
+def tray_icon(
+    *, dark_panel: bool, badge: str, phase: ConnectionPhase | None, muted: bool = False
+) -> QIcon:
     icon = QIcon()
     for size in ICON_SIZES:
-        icon.addPixmap(paint_tray_icon(size, dark_panel=dark_panel, badge=badge, phase=phase))
+        icon.addPixmap(
+            paint_tray_icon(size, dark_panel=dark_panel, badge=badge, phase=phase, muted=muted)
+        )
     return icon
 
 
@@ -235,6 +345,7 @@ class TrayController(QObject):
         self._dark_panel = is_dark(QApplication.palette()) if dark_panel is None else dark_panel
         self._badge = ""
         self._phase: ConnectionPhase | None = ConnectionPhase.SIGNED_OUT
+        self._muted = False
         self._tooltip = "LIA Admin"
         self.menu = TrayMenu(self)
         self.tray = QSystemTrayIcon(self)
@@ -245,6 +356,9 @@ class TrayController(QObject):
         self._monotonic: Callable[[], float] = time.monotonic
         self._countdown = QTimer(self)
         self._countdown.setInterval(1000)
+        #: re-renders when do not disturb ends, so the bell loses its slash on time
+        self._dnd_end = QTimer(self)
+        self._dnd_end.setSingleShot(True)
         self._repaint()
 
     @property
@@ -275,11 +389,14 @@ class TrayController(QObject):
             self.tray_missing.emit(FallbackWindow.NOTE)
         self.fallback.show()
 
-    def update_state(self, *, badge: str, tooltip: str, phase: ConnectionPhase | None) -> None:
-        """Show what core decided: badge text, tooltip sentence, connection phase."""
-        if (badge, tooltip, phase) == (self._badge, self._tooltip, self._phase):
+    def update_state(
+        self, *, badge: str, tooltip: str, phase: ConnectionPhase | None, muted: bool = False
+    ) -> None:
+        """Show what core decided: badge text, tooltip sentence, connection phase, and
+        whether do not disturb is on (a slashed bell)."""
+        if (badge, tooltip, phase, muted) == (self._badge, self._tooltip, self._phase, self._muted):
             return  # repainting five pixmaps per event would show up in a burst
-        self._badge, self._tooltip, self._phase = badge, tooltip, phase
+        self._badge, self._tooltip, self._phase, self._muted = badge, tooltip, phase, muted
         self._repaint()
 
     def set_dnd_active(self, active: bool) -> None:
@@ -301,6 +418,7 @@ class TrayController(QObject):
         ):
             signal.connect(self._render_state)
         self._countdown.timeout.connect(self._render_state)
+        self._dnd_end.timeout.connect(self._render_state)
         self._render_state()
 
     def _render_state(self, *_changed: object) -> None:
@@ -321,8 +439,13 @@ class TrayController(QObject):
                 until.astimezone() if dnd and until else None,
             ),
             phase=connection.phase,
+            muted=dnd,
         )
         self.set_dnd_active(dnd)
+        self._dnd_end.stop()
+        if dnd and until is not None:
+            left_ms = (until - datetime.now(UTC)).total_seconds() * 1000
+            self._dnd_end.start(min(int(left_ms) + 1, MAX_TIMER_MS))
         self.set_signed_in(state.signed_in)
         if connection.next_retry_at is None:
             self._countdown.stop()
@@ -332,6 +455,7 @@ class TrayController(QObject):
     def dispose(self) -> None:
         """Remove the icon and the top-level widgets it owns (menu, fallback window)."""
         self._countdown.stop()
+        self._dnd_end.stop()
         self.tray.hide()
         self.tray.setContextMenu(None)  # type: ignore[arg-type]
         if self.fallback is not None:
@@ -341,7 +465,9 @@ class TrayController(QObject):
         self.menu.deleteLater()
 
     def _repaint(self) -> None:
-        icon = tray_icon(dark_panel=self._dark_panel, badge=self._badge, phase=self._phase)
+        icon = tray_icon(
+            dark_panel=self._dark_panel, badge=self._badge, phase=self._phase, muted=self._muted
+        )
         self.tray.setIcon(icon)
         self.tray.setToolTip(self._tooltip)
         if self.fallback is not None:
