@@ -1,11 +1,13 @@
 """Prepare a PostgreSQL database the way Supabase would have it.
 
-Lays the scaffolding (roles, ``auth``, ``realtime``, the publication), then
-applies ``supabase/migrations`` once each in filename order and records them in
-``supabase_migrations.schema_migrations`` like the Supabase CLI, then runs the
-seed once (recorded in ``supabase_migrations.seed_files``). So a second start
-on the same data dir re-runs nothing, and the same SQL files are what a hosted
-project gets from ``supabase db push``.
+Lays the scaffolding (roles, ``auth``, ``realtime``, the publication) as the
+superuser, then, as the non-superuser ``postgres`` like ``supabase db push``
+on a hosted project, applies ``supabase/migrations`` once each in filename
+order and records them in ``supabase_migrations.schema_migrations`` like the
+Supabase CLI, then runs the seed once (recorded in
+``supabase_migrations.seed_files``). So a second start on the same data dir
+re-runs nothing, and a migration that needs more than hosted grants fails
+here too.
 """
 
 from __future__ import annotations
@@ -17,11 +19,27 @@ from importlib import resources
 from pathlib import Path
 
 import psycopg
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from .postgres import set_password
 
 #: Serialises concurrent preparations of one database (session-level advisory lock).
 _PREPARE_LOCK_KEY = 0x4C49415F50524550  # "LIA_PREP"
 
 SCAFFOLD_FILE = Path(__file__).with_name("scaffold.sql")
+#: The role migrations and the seed run as (hosted: NOSUPERUSER, see scaffold.sql).
+MIGRATION_ROLE = "postgres"
+#: Roles that log in with the superuser's password (as self-hosted Supabase gives
+#: ``POSTGRES_PASSWORD`` to each): the migrations, the REST API and GoTrue's.
+LOGIN_ROLES = (MIGRATION_ROLE, "authenticator", "supabase_auth_admin")
+#: Hosted's supautils ``policy_grants``: policy DDL that postgres may run on tables it does
+#: not own. Such statements go through ``lia_devstack.run_granted_policy_ddl``.
+_GRANTED_POLICY_DDL = re.compile(
+    r"\s*(create|alter|drop)\s+policy\s+(if\s+exists\s+)?(\"(?:[^\"]|\"\")+\"|[a-z_][a-z0-9_$]*)"
+    r"\s+on\s+(realtime|\"realtime\")\.(messages|\"messages\")(\s|$)",
+    re.IGNORECASE,
+)
+_LEADING_COMMENTS = re.compile(r"\A(?:\s+|--[^\n]*(?:\n|\Z))*")
 
 
 class MigrationError(RuntimeError):
@@ -137,7 +155,11 @@ def _skip_quoted(sql: str, i: int, quote: str, *, backslash: bool) -> int:
 def _execute_script(conn: psycopg.Connection, label: str, statements: list[str]) -> None:
     for number, statement in enumerate(statements, start=1):
         try:
-            conn.execute(statement.encode())
+            code = _LEADING_COMMENTS.sub("", statement)
+            if _GRANTED_POLICY_DDL.match(code):
+                conn.execute("select lia_devstack.run_granted_policy_ddl(%s)", (code,))
+            else:
+                conn.execute(statement.encode())
         except psycopg.Error as err:
             diag = err.diag
             detail = " ".join(
@@ -169,35 +191,49 @@ def migration_version(path: Path) -> tuple[str, str]:
 def prepare_database(
     conninfo: str, *, migrations_dir: Path, seed_file: Path | None
 ) -> PrepareReport:
-    """Scaffold, migrate and seed the database at ``conninfo``; safe to call on every start."""
+    """Scaffold, migrate and seed the database at ``conninfo``; safe to call on every start.
+
+    ``conninfo`` is the superuser's; its password becomes the :data:`LOGIN_ROLES`' too.
+    """
     migrations = sorted(migrations_dir.glob("*.sql"))
+    password = str(conninfo_to_dict(conninfo).get("password") or "")
+    with psycopg.connect(conninfo, autocommit=True) as admin:
+        admin.execute("select pg_advisory_lock(%s)", (_PREPARE_LOCK_KEY,))
+        apply_scaffold(admin)
+        for role in LOGIN_ROLES:
+            admin.execute(set_password(role, password))
+        with psycopg.connect(make_conninfo(conninfo, user=MIGRATION_ROLE), autocommit=True) as conn:
+            applied, skipped, seeded = _migrate(conn, migrations, seed_file)
+    return PrepareReport(tuple(applied), tuple(skipped), seeded)
+
+
+def _migrate(
+    conn: psycopg.Connection, migrations: list[Path], seed_file: Path | None
+) -> tuple[list[str], list[str], bool]:
     applied: list[str] = []
     skipped: list[str] = []
     seeded = False
-    with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.execute("select pg_advisory_lock(%s)", (_PREPARE_LOCK_KEY,))
-        apply_scaffold(conn)
-        for path in migrations:
-            version, name = migration_version(path)
-            with conn.transaction():
-                done = conn.execute(
-                    "select 1 from supabase_migrations.schema_migrations where version = %s",
-                    (version,),
-                ).fetchone()
-                if done:
-                    skipped.append(path.name)
-                    continue
-                statements = split_statements(path.read_text())
-                _execute_script(conn, path.name, statements)
-                conn.execute(
-                    "insert into supabase_migrations.schema_migrations (version, name, statements)"
-                    " values (%s, %s, %s)",
-                    (version, name, statements),
-                )
-                applied.append(path.name)
-        if seed_file is not None:
-            seeded = _seed_once(conn, seed_file)
-    return PrepareReport(tuple(applied), tuple(skipped), seeded)
+    for path in migrations:
+        version, name = migration_version(path)
+        with conn.transaction():
+            done = conn.execute(
+                "select 1 from supabase_migrations.schema_migrations where version = %s",
+                (version,),
+            ).fetchone()
+            if done:
+                skipped.append(path.name)
+                continue
+            statements = split_statements(path.read_text())
+            _execute_script(conn, path.name, statements)
+            conn.execute(
+                "insert into supabase_migrations.schema_migrations (version, name, statements)"
+                " values (%s, %s, %s)",
+                (version, name, statements),
+            )
+            applied.append(path.name)
+    if seed_file is not None:
+        seeded = _seed_once(conn, seed_file)
+    return applied, skipped, seeded
 
 
 def _seed_once(conn: psycopg.Connection, seed_file: Path) -> bool:

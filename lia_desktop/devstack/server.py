@@ -24,16 +24,15 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Protocol
 
-import psycopg
 import psycopg_pool
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 from psycopg.conninfo import make_conninfo
 
-from . import tokens
+from . import demo_admin, tokens
 from .auth import AuthService
 from .database import PrepareReport, default_migrations_dir, default_seed_file, prepare_database
-from .postgres import PostgresCluster, set_password
+from .postgres import PostgresCluster
 from .realtime import RealtimeService
 from .rest import RestService
 from .web import BodyTimeout, SlowClientGuard, json_response, read_body
@@ -47,9 +46,6 @@ MAX_BODY_BYTES = 1024 * 1024
 #: Paths the gateway lets through without an API key (as Kong does for GoTrue).
 _KEYLESS = ("/auth/v1/verify", "/auth/v1/callback", "/auth/v1/authorize")
 _GATED = ("/auth/v1/", "/rest/v1/")
-#: Roles the devstack itself logs in as besides the superuser; they get its password, as
-#: self-hosted Supabase gives ``POSTGRES_PASSWORD`` to each (the others cannot log in).
-LOGIN_ROLES = ("authenticator",)
 #: Idle keep-alive connections are closed after this (aiohttp's own default is an hour); it
 #: outlasts the network stalls the fault tests inject, so pooled connections survive them.
 KEEPALIVE_TIMEOUT_S = 300.0
@@ -144,6 +140,7 @@ class Devstack:
             "SERVICE_ROLE_KEY": self.keys.service_role_key,
             "DB_URL": self.cluster.url,
             "JWT_SECRET": self.keys.jwt_secret,
+            "DEMO_ADMIN_URL": demo_admin.base_url(self.api_url, self.keys.jwt_secret),
         }
 
     async def start(self) -> None:
@@ -189,16 +186,11 @@ class Devstack:
             if not seed_file.exists():
                 log.warning("no seed file at %s: serving an unseeded database", seed_file)
                 seed_file = None
-        report = prepare_database(
+        return prepare_database(
             self.cluster.conninfo,
             migrations_dir=self._migrations_dir or default_migrations_dir(),
             seed_file=seed_file,
         )
-        # After the scaffold (which creates them): the server logs in as these roles too.
-        with psycopg.connect(self.cluster.conninfo, autocommit=True) as conn:
-            for role in LOGIN_ROLES:
-                conn.execute(set_password(role, self.cluster.password))
-        return report
 
     async def _open_pool(self, user: str, max_size: int) -> psycopg_pool.AsyncConnectionPool:
         pool = psycopg_pool.AsyncConnectionPool(
@@ -218,13 +210,16 @@ class Devstack:
         app = web.Application(
             middlewares=[self.guard.middleware(), _gateway(keys)], client_max_size=MAX_BODY_BYTES
         )
-        # GoTrue owns the auth schema; the superuser stands in for supabase_auth_admin
-        # so triggers on auth.users written for hosted Supabase run unchanged.
-        auth_pool = await self._open_pool("postgres", max_size=4)
+        # As on hosted Supabase: GoTrue logs in as the auth schema's owner, PostgREST as
+        # authenticator, Realtime as the superuser (its replication and RLS probes).
+        auth_pool = await self._open_pool("supabase_auth_admin", max_size=4)
         rest_pool = await self._open_pool("authenticator", max_size=8)
         issuer = tokens.TokenIssuer(keys.jwt_secret, f"{self.api_url}/auth/v1", self._jwt_expiry)
         AuthService(auth_pool, keys, issuer).add_routes(app)
         RestService(rest_pool, keys).add_routes(app)
+        # The demo's read-only detail pages read past RLS, in read-only transactions.
+        pages_pool = await self._open_pool("postgres", max_size=2)
+        demo_admin.DemoAdminPages(pages_pool, keys.jwt_secret).add_routes(app)
         realtime = RealtimeService(self.cluster.conninfo, keys.jwt_secret)
         realtime.add_routes(app)
         self.components.append(realtime)

@@ -31,7 +31,13 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
-from lia_desktop.devstack.postgres import BIN_DIR, PASSWORD_FILE, PG_HBA, PostgresCluster
+from lia_desktop.devstack.postgres import (
+    BIN_DIR,
+    PASSWORD_FILE,
+    PG_HBA,
+    SUPERUSER,
+    PostgresCluster,
+)
 from lia_desktop.devstack.realtime.service import MAX_OUTBOX_BYTES
 from lia_desktop.devstack.web import HEADER_TIMEOUT_S
 from tests.devstack.realtime_clients import new_booking, one, user_token
@@ -181,7 +187,7 @@ def psql_as_nobody(
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root to run a process as another user")
 def test_another_local_user_cannot_connect_to_postgres(devstack: DevstackProcess) -> None:
     password = urlsplit(devstack.db_url).password
-    assert password  # DB_URL carries the generated superuser password
+    assert password  # DB_URL carries the generated password (postgres's, like the superuser's)
     socket_dir = Path(parse_qs(urlsplit(devstack.db_url).query)["host"][0])
     server_uid = status_ids(postmaster_pid(devstack), "Uid")[0]
     mode = socket_dir.stat()
@@ -203,7 +209,7 @@ def test_another_local_user_cannot_connect_to_postgres(devstack: DevstackProcess
     with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
         psycopg.connect(wrong, connect_timeout=5).close()
     # Roles the devstack does not log in as have no password, so they cannot log in at all.
-    for role in ("supabase_admin", "supabase_auth_admin"):
+    for role in ("anon", "supabase_realtime_admin"):
         other = devstack.db_url.replace("postgresql://postgres:", f"postgresql://{role}:")
         with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
             psycopg.connect(other, connect_timeout=5).close()
@@ -213,7 +219,8 @@ def test_another_local_user_cannot_connect_to_postgres(devstack: DevstackProcess
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="the server shares our ids unless we are root")
 def test_the_server_runs_without_root_group(devstack: DevstackProcess) -> None:
-    with psycopg.connect(devstack.db_url, autocommit=True) as conn:
+    # COPY ... FROM PROGRAM needs the superuser (DB_URL's postgres is none, as hosted).
+    with psycopg.connect(PostgresCluster(devstack.data_dir).conninfo, autocommit=True) as conn:
         conn.execute("create temp table out (line text)")
         conn.execute("copy out from program 'id -u; id -g; id -G'")
         uid, gid, groups = (row[0] for row in conn.execute("select line from out").fetchall())
@@ -231,11 +238,11 @@ def test_a_cluster_made_with_trust_is_locked_down_on_start() -> None:
     cluster = PostgresCluster(Path(tempfile.mkdtemp(prefix="lia-test-trust-", dir="/tmp")))
     try:
         cluster._prepare_dirs()
-        cluster._run("initdb", ["--auth=trust", "--encoding=UTF8", "--locale=C", "-U", "postgres"])
+        cluster.initdb(["--auth=trust"], "unused")
         cluster._run(
             "pg_ctl", ["-w", "-l", str(cluster.log_file), "-o", f"-k {cluster.socket_dir}", "start"]
         )
-        trusted = f"host={cluster.socket_dir} user=postgres dbname=postgres connect_timeout=5"
+        trusted = f"host={cluster.socket_dir} user={SUPERUSER} dbname=postgres connect_timeout=5"
         with psycopg.connect(trusted, autocommit=True) as conn:  # control: trust let anyone in
             conn.execute("create table kept (n int); insert into kept values (7)")
 
@@ -309,7 +316,9 @@ def broadcast_topic(devstack: DevstackProcess) -> Iterator[str]:
     """A private topic whose broadcasts admins may read and send (policies as the app's)."""
     topic = f"lockdown_{secrets.token_hex(4)}"
     check = f"(select realtime.topic()) = '{topic}' and extension = 'broadcast'"
-    with psycopg.connect(devstack.db_url, autocommit=True) as conn:
+    # As the superuser: postgres may do this on hosted only through supautils' policy_grants,
+    # which the devstack emulates for migrations alone (lia_devstack.run_granted_policy_ddl).
+    with psycopg.connect(PostgresCluster(devstack.data_dir).conninfo, autocommit=True) as conn:
         conn.execute(
             f'create policy "read {topic}" on realtime.messages for select to authenticated'
             f" using ({check} and (select public.is_admin()))".encode()
