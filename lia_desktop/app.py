@@ -46,11 +46,12 @@ from lia_desktop.core.models import (
     ToastAction,
     ToastButton,
 )
+from lia_desktop.core.problems import Problem, explain
 from lia_desktop.core.settings import Settings, SettingsError
 from lia_desktop.core.text import admin_link
 from lia_desktop.services import autostart, logs, power
 from lia_desktop.services.auth import AdminIdentity, AuthSession
-from lia_desktop.services.errors import BadApiKey, ServiceError
+from lia_desktop.services.errors import ServiceError
 from lia_desktop.services.project import check_project
 from lia_desktop.services.session import LiveSession
 from lia_desktop.services.settings_store import SettingsModel, SettingsStore
@@ -127,6 +128,8 @@ class SingleInstance(QObject):
 class DemoProject:
     api_url: str
     anon_key: str
+    #: the devstack's read-only detail pages, the demo's web admin (lia-devstack's status)
+    web_admin_url: str
 
 
 class DemoBackend:
@@ -156,7 +159,7 @@ class DemoBackend:
             code = await self._process.wait()
             raise RuntimeError(f"the demo backend did not start (exit code {code})")
         status = json.loads(line)
-        return DemoProject(status["API_URL"], status["ANON_KEY"])
+        return DemoProject(status["API_URL"], status["ANON_KEY"], status["DEMO_ADMIN_URL"])
 
     async def stop(self) -> None:
         process, self._process = self._process, None
@@ -352,7 +355,7 @@ class DesktopApp(QObject):
             ConnectionState(ConnectionPhase.CONNECTING, reason="starting demo")
         )
         project = await demo.start()
-        self._adopt_project(project.api_url, project.anon_key)
+        self._adopt_project(project.api_url, project.anon_key, project.web_admin_url)
         auth = await open_session(
             project.api_url,
             project.anon_key,
@@ -362,15 +365,24 @@ class DesktopApp(QObject):
         assert auth is not None  # sign_in raises rather than returning None
         self._go_live(auth)
 
-    def _adopt_project(self, url: str, anon_key: str) -> None:
-        """Remember the project signed in to, keeping every other preference."""
+    def _adopt_project(self, url: str, anon_key: str, web_admin_url: str | None = None) -> None:
+        """Remember the project signed in to, keeping every other preference (the web admin
+        too, unless the project comes with its own: the demo's detail pages)."""
         current = self.settings
         if current is None:
             settings = Settings(
-                url.rstrip("/"), anon_key, DEFAULT_WEB_ADMIN_URL, launch_at_login=False
+                url.rstrip("/"),
+                anon_key,
+                web_admin_url or DEFAULT_WEB_ADMIN_URL,
+                launch_at_login=False,
             )
         else:
-            settings = replace(current, supabase_url=url.rstrip("/"), anon_key=anon_key)
+            settings = replace(
+                current,
+                supabase_url=url.rstrip("/"),
+                anon_key=anon_key,
+                web_admin_url=web_admin_url or current.web_admin_url,
+            )
         self._settings.update(settings)
 
     def _go_live(self, auth: AuthSession) -> None:
@@ -504,7 +516,8 @@ class DesktopApp(QObject):
             _raise(self.settings_dialog)
             return
         dialog = SettingsDialog(
-            settings_schema.form_values(self.settings), settings_schema.form_errors
+            settings_schema.form_values(self.settings),
+            lambda values: settings_schema.form_errors(values, QCoreApplication.translate),
         )
         dialog.save_requested.connect(
             lambda values: self._tasks.spawn(self._save_form(dialog, values), "save settings")
@@ -519,10 +532,11 @@ class DesktopApp(QObject):
         dialog.deleteLater()
 
     async def _save_form(self, dialog: SettingsDialog, values: dict[str, Any]) -> None:
+        translate = QCoreApplication.translate
         try:
             settings = settings_schema.from_form(values)
-        except SettingsError as error:  # the dialog validated with the same rules
-            dialog.show_errors({error.field: error.problem})
+        except SettingsError:  # the dialog validated with the same rules
+            dialog.show_errors(settings_schema.form_errors(values, translate))
             return
         current = self.settings
         if current is None or (settings.supabase_url, settings.anon_key) != (
@@ -533,15 +547,22 @@ class DesktopApp(QObject):
             try:
                 await check_project(settings.supabase_url, settings.anon_key)
             except ServiceError as error:
-                field = "anon_key" if isinstance(error, BadApiKey) else "supabase_url"
-                dialog.show_errors({field: str(error)})
+                log.warning("settings not saved, the project check failed: %s", error)
+                field = "anon_key" if error.kind is Problem.KEY_REJECTED else "supabase_url"
+                dialog.show_errors(
+                    {field: explain(error.kind, translate, url=settings.supabase_url)}
+                )
                 return
             finally:
                 dialog.set_busy(False)
         try:
             self._settings.update(settings)
         except OSError as error:
-            dialog.show_errors({"supabase_url": f"could not save the settings: {error}"})
+            log.warning("settings not saved: %s", error)
+            reason = error.strerror or str(error)
+            dialog.show_errors(
+                {"supabase_url": explain(Problem.NOT_SAVED, translate, reason=reason)}
+            )
             return
         dialog.accept()
 

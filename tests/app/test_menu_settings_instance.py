@@ -9,7 +9,9 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from lia_desktop.app import DesktopApp, SingleInstance
+from lia_desktop.core.i18n import english
 from lia_desktop.core.models import Priority, Toast
+from lia_desktop.core.problems import Problem, explain
 from lia_desktop.core.settings import Settings
 from lia_desktop.services.auth import KEYRING_SERVICE
 from lia_desktop.services.settings_store import SettingsStore
@@ -112,8 +114,7 @@ def test_settings_errors_are_shown_per_field_and_valid_settings_are_saved(
         dialog.web_admin_url.setText("admin.lia.test")
         dialog.save_button.click()
         shown = {k: label.text() for k, label in dialog.form.errors.items() if not label.isHidden()}
-        assert list(shown) == ["web_admin_url"]
-        assert shown["web_admin_url"]
+        assert shown == {"web_admin_url": explain(Problem.NOT_A_WEB_ADMIN_URL, english)}
         assert dialog.isVisible()
         assert settings_store.load() == OFFLINE
 
@@ -127,7 +128,9 @@ def test_settings_errors_are_shown_per_field_and_valid_settings_are_saved(
                 and dialog.form.errors["supabase_url"].isVisibleTo(dialog)
             )
         )
-        assert "unreachable" in dialog.form.errors["supabase_url"].text()
+        assert dialog.form.errors["supabase_url"].text() == (
+            "Can't reach http://127.0.0.1:1. Check the address and your internet connection."
+        )
         assert dialog.isVisible()
         assert settings_store.load() == OFFLINE
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from lia_desktop.app import DesktopApp
+from lia_desktop.core.i18n import english
+from lia_desktop.core.problems import Problem, explain
 from lia_desktop.services.auth import KEYRING_SERVICE
 from lia_desktop.services.settings_store import SettingsStore
 from lia_desktop.ui.sign_in import SignInDialog
@@ -69,9 +71,9 @@ def test_first_run_shows_the_sign_in_dialog_and_nothing_is_live(
 @pytest.mark.parametrize(
     ("case", "field", "message"),
     [
-        ("wrong password", "password", "Wrong email or password"),
-        ("customer account", "email", "This account is not an administrator"),
-        ("bad anon key", "anon_key", "The server rejected this anon key"),
+        ("wrong password", "password", explain(Problem.WRONG_PASSWORD, english)),
+        ("customer account", "email", explain(Problem.NOT_ADMIN, english)),
+        ("bad anon key", "anon_key", explain(Problem.KEY_REJECTED, english)),
     ],
 )
 def test_sign_in_errors_land_on_their_field(
@@ -115,9 +117,8 @@ def test_unreachable_or_malformed_url_is_shown_on_the_url_field(
     async def scenario() -> None:
         app, dialog = await first_run(make_app)
         await submit(dialog, url, "anon", admin_user.email, admin_user.password)
-        errors = visible_errors(dialog)
-        assert list(errors) == ["url"]
-        assert errors["url"]
+        kind = Problem.UNREACHABLE if url.startswith("http") else Problem.NOT_SUPABASE
+        assert visible_errors(dialog) == {"url": explain(kind, english, url=url)}
         await make_app.stop(app)
 
     run(scenario())
