@@ -43,12 +43,14 @@ import platformdirs
 
 from lia_desktop.core.connection import SupervisorPolicy
 from lia_desktop.core.feed import FeedUpdate, NotificationFeed
+from lia_desktop.core.i18n import english
 from lia_desktop.core.models import (
     ConnectionPhase,
     ConnectionState,
     DashboardStats,
     PresenceActivity,
 )
+from lia_desktop.core.problems import Problem, explain
 from lia_desktop.services.auth import AuthSession, SignOutOutcome
 from lia_desktop.services.errors import NotAdmin, ServiceError, SessionExpired
 from lia_desktop.services.session import LiveSession
@@ -308,9 +310,16 @@ class _Failed(Exception):
     """A check failed; later checks that depend on it are skipped."""
 
 
+def _failed(problem: Problem, url: str, detail: str) -> _Failed:
+    """A failed check in the words the app uses for ``problem``, then what exactly happened
+    (a terminal has no log to send the detail to)."""
+    return _Failed(f"{explain(problem, english, url=url)} (details: {detail})")
+
+
 class _Report:
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, url: str) -> None:
         self.out = out
+        self.url = url
         self.failed = False
 
     def line(self, verdict: str, check: str, detail: str) -> None:
@@ -321,7 +330,10 @@ class _Report:
     async def check(self, name: str, run: Callable[[], Awaitable[str]]) -> None:
         try:
             detail = await run()
-        except (ServiceError, _Failed) as exc:
+        except ServiceError as exc:
+            self.line("FAIL", name, str(_failed(exc.kind, self.url, str(exc))))
+            raise _Failed(name) from exc
+        except _Failed as exc:
             self.line("FAIL", name, str(exc))
             raise _Failed(name) from exc
         self.line("PASS", name, detail)
@@ -373,7 +385,7 @@ async def run_doctor(
     connect_within: float = 20.0,
 ) -> int:
     """Run every check in order; returns the exit code (0 when all pass)."""
-    report = _Report(out)
+    report = _Report(out, creds.url)
     session: AuthSession | None = None
     supervisor_task: asyncio.Task[None] | None = None
     supervisor: RealtimeSupervisor | None = None
@@ -381,7 +393,7 @@ async def run_doctor(
     async def open_and_check_key() -> str:
         nonlocal session
         session = await AuthSession.open(creds.url, creds.anon_key, persist=False)
-        return await _check_anon_key(session)
+        return await _check_anon_key(session, creds.url)
 
     try:
         await report.check("config", lambda: _check_config(creds))
@@ -451,15 +463,13 @@ async def _check_config(creds: Credentials) -> str:
     if missing is not None:
         raise _Failed(missing)
     if not creds.url.startswith(("http://", "https://")):
-        raise _Failed(f"the Supabase URL must start with http:// or https://, got {creds.url!r}")
+        raise _failed(Problem.NOT_A_SUPABASE_URL, creds.url, f"--url {creds.url!r}")
     try:
         role = jwt.decode(creds.anon_key, options={"verify_signature": False}).get("role")
     except jwt.PyJWTError as exc:
-        raise _Failed(f"the anon key is not a JWT ({exc})") from None
+        raise _failed(Problem.NOT_AN_ANON_KEY, creds.url, f"not a JWT: {exc}") from None
     if role != "anon":
-        raise _Failed(
-            f"the anon key carries role {role!r}, expected 'anon' (never ship the service key)"
-        )
+        raise _failed(Problem.NOT_THE_ANON_ROLE, creds.url, f"the key's role is {role!r}")
     return f"{creds.url} as {creds.email}"
 
 
@@ -469,19 +479,19 @@ async def _check_reachable(url: str) -> str:
         async with httpx.AsyncClient(timeout=5.0) as client:
             response = await client.get(url.rstrip("/") + "/auth/v1/health")
     except httpx.HTTPError as exc:
-        raise _Failed(f"no answer from {url}: {exc or type(exc).__name__}") from None
+        raise _failed(Problem.UNREACHABLE, url, str(exc) or type(exc).__name__) from None
     return f"HTTP {response.status_code} in {1000 * (time.perf_counter() - started):.0f} ms"
 
 
-async def _check_anon_key(session: AuthSession) -> str:
+async def _check_anon_key(session: AuthSession, url: str) -> str:
     """As anon, an admin RPC must be refused for lack of privilege, not for a bad key."""
     try:
         await session.api.unread_count()
     except NotAdmin:
         return "accepted; admin RPCs refused to anon (RLS/privileges in place)"
     except SessionExpired as exc:
-        raise _Failed(f"the server rejected the anon key: {exc}") from None
-    raise _Failed("admin_unread_count answered the anon role: admin data is exposed")
+        raise _failed(Problem.KEY_REJECTED, url, str(exc)) from None
+    raise _failed(Problem.NOT_LIA_PROJECT, url, "admin_unread_count answered the anon role")
 
 
 async def _check_sign_in(session: AuthSession, creds: Credentials) -> str:

@@ -81,11 +81,26 @@ def forged_anon_key() -> str:
 @pytest.mark.parametrize(
     ("case", "failed_check", "why"),
     [
-        ("wrong url", "reachability", "no answer from http://127.0.0.1:9"),
-        ("wrong key", "anon key", "the anon key was rejected (Invalid authentication credentials)"),
-        ("key is not a jwt", "config", "the anon key is not a JWT"),
-        ("wrong password", "sign-in", "nvalid"),
-        ("not an admin", "sign-in", "is not an administrator"),
+        (
+            "wrong url",
+            "reachability",
+            "Can't reach http://127.0.0.1:9. Check the address and your internet connection."
+            " (details: All connection attempts failed)",
+        ),
+        (
+            "wrong key",
+            "anon key",
+            "The server did not accept this anon key. In the Supabase dashboard, open Project"
+            " Settings → API and copy the 'anon public' key of this project. (details: ",
+        ),
+        (
+            "key is not a jwt",
+            "config",
+            "That is not an anon key. In the Supabase dashboard, open Project Settings → API and"
+            " copy the 'anon public' key. (details: not a JWT: ",
+        ),
+        ("wrong password", "sign-in", "Wrong email or password. Check both and try again"),
+        ("not an admin", "sign-in", "This account is not a LIA administrator."),
     ],
 )
 async def test_doctor_names_the_failed_check_and_why(
