@@ -64,6 +64,12 @@ class SignInDialog(QDialog):
         self.email.setPlaceholderText("admin@example.com")
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleDescription(
+            self.tr(
+                "The password of your LIA admin account. It is not saved; only the "
+                "sign-in session is kept."
+            )
+        )
         self.form = FieldForm()
         self.form.add_field("url", "Supabase URL", self.url)
         self.form.add_field("anon_key", "Anon key", self.anon_key)

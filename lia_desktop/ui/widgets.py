@@ -146,12 +146,18 @@ class PaletteWatcher(QObject):
 
 
 class FieldForm(QFormLayout):
-    """A form whose every field has its own error line right under it."""
+    """A form whose every field has its own error line right under it.
+
+    A screen reader hears each field by its row's label (its accessible name, unless
+    the field has one of its own) and, once a save fails, the field's error first
+    in its description: set_errors moves the focus there, so the error is read out.
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.fields: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
+        self._descriptions: dict[str, str] = {}
 
     def add_field(self, key: str, label: str, widget: QWidget) -> None:
         error = Label()
@@ -163,7 +169,11 @@ class FieldForm(QFormLayout):
         column.setSpacing(2)
         column.addWidget(widget)
         column.addWidget(error)
-        self.addRow(Label(label), column)
+        caption = Label(label)
+        caption.setBuddy(widget)
+        if not widget.accessibleName():
+            widget.setAccessibleName(label)
+        self.addRow(caption, column)
         self.fields[key] = widget
         self.errors[key] = error
 
@@ -183,8 +193,14 @@ class FieldForm(QFormLayout):
         for key, label in self.errors.items():
             label.setText(errors.get(key, ""))
             label.setVisible(key in errors)
+            self._describe(key, errors.get(key, ""))
         if errors:
             self.fields[next(iter(errors))].setFocus()
+
+    def _describe(self, key: str, error: str) -> None:
+        field = self.fields[key]
+        own = self._descriptions.setdefault(key, field.accessibleDescription())
+        field.setAccessibleDescription(" ".join(part for part in (error, own) if part))
 
 
 class GrowsWithText(QObject):
