@@ -57,6 +57,7 @@ from lia_desktop.services.session import LiveSession
 from lia_desktop.services.settings_store import SettingsModel, SettingsStore
 from lia_desktop.services.tasks import BackgroundTasks
 from lia_desktop.ui.app_state import AppState
+from lia_desktop.ui.i18n import Translators
 from lia_desktop.ui.network import NetworkMonitor
 from lia_desktop.ui.notification_center import NotificationCenter
 from lia_desktop.ui.settings_dialog import SettingsDialog
@@ -273,6 +274,9 @@ class DesktopApp(QObject):
         self._settings.subscribe(self._settings_changed)
         self._demo = demo
         self._data_dir = data_dir
+        # before any window or menu exists: they are built in the admin's language
+        self.translators = Translators(qapp)
+        self.translators.use(self.settings.language if self.settings else "system")
         self.state = AppState(self)
         self.tray = TrayController()
         self.tray.bind(self.state, lambda: asyncio.get_event_loop().time())
@@ -429,6 +433,7 @@ class DesktopApp(QObject):
                 window.close()
                 window.deleteLater()
         self.tray.dispose()
+        self.translators.remove()
 
     def _tell(self, text: str) -> None:
         """A sentence for the admin, once (app messages, not notifications)."""
@@ -486,6 +491,8 @@ class DesktopApp(QObject):
     def _settings_changed(self, old: Settings | None, new: Settings) -> None:
         """Every consumer of the settings, at once."""
         self.state.set_dnd_until(new.dnd_until)
+        if old is not None and new.language != old.language:
+            self._change_language(new.language)
         if old is not None and new.launch_at_login != old.launch_at_login:
             _set_autostart(new.launch_at_login)
         if self.live is not None:
@@ -500,6 +507,23 @@ class DesktopApp(QObject):
             and self.live.project_url != new.supabase_url.rstrip("/")
         ):
             self._tasks.spawn(self._switch_project(new), "switch project")
+
+    def _change_language(self, choice: str) -> None:
+        """Another language, at once: the catalogs are swapped (the tray menu retranslates on
+        Qt's LanguageChange, the tooltip and toasts ask core anew) and the notification center
+        and stats window are rebuilt in it, reopened if they were open."""
+        before = self.translators.language
+        if self.translators.use(choice) == before:  # "system" and the system's language
+            return
+        windows = ((self.center, self.show_notifications), (self.stats_window, self.show_stats))
+        self.center = self.stats_window = None
+        for window, show in windows:
+            if window is not None:
+                visible = window.isVisible()
+                window.close()
+                window.deleteLater()
+                if visible:
+                    show()
 
     async def _switch_project(self, settings: Settings) -> None:
         """Leave the old project (its keyring entry stays, for switching back) and go live on

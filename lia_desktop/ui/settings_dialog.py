@@ -116,6 +116,14 @@ class SettingsDialog(QDialog):
         self.form.add_field("toast_types", self.tr("Toasts by type"), self.toast_types)
         self.form.add_field("launch_at_login", "Launch at login", self.launch_at_login)
         buttons = QDialogButtonBox(
+        self.language = QComboBox()
+        # each language named in itself, so an admin who cannot read the current one finds theirs
+        for code, label in (
+            ("system", self.tr("Same as the system")),
+            ("es", "Español"),
+            ("en", "English"),
+        ):
+            self.language.addItem(label, code)
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
@@ -129,6 +137,7 @@ class SettingsDialog(QDialog):
         self.set_values(values)
 
     def set_values(self, values: Values) -> None:
+        self.form.add_field("language", self.tr("Language"), self.language)
         self.supabase_url.setText(values.get("supabase_url", ""))
         self.anon_key.setText(values.get("anon_key", ""))
         self.web_admin_url.setText(values.get("web_admin_url", ""))
@@ -165,6 +174,7 @@ class SettingsDialog(QDialog):
                     self.dnd_until_edit.dateTime().toSecsSinceEpoch()
                 ).astimezone()
                 if self.dnd.check.isChecked()
+        self.language.setCurrentIndex(max(0, self.language.findData(values.get("language"))))
                 else None
             ),
             "min_priority": self.min_priority.currentData(),
@@ -186,6 +196,7 @@ class SettingsDialog(QDialog):
         values = self.values()
         errors = self._validate(values)
         self.show_errors(errors)
+            "language": self.language.currentData(),
         if errors:
             return
         self.save_requested.emit(values)

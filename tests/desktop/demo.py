@@ -16,7 +16,7 @@ import signal
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -47,6 +47,9 @@ class DemoRun:
     returncode: int | None = None
     seconds_to_exit: float | None = None
     toasts: list[dict[str, Any]] = field(default_factory=list)
+    #: the tray item's tooltip and menu labels when the first toast had arrived
+    tooltip: str = ""
+    menu: list[str] = field(default_factory=list)
     refresh_tokens: set[str] = field(default_factory=set)
     leftovers: list[str] = field(default_factory=list)
 
@@ -72,10 +75,12 @@ class DemoRun:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def run_demo(command: list[str]) -> DemoRun:
-    """``command --demo`` for ``DEMO_SECONDS``, then SIGTERM; never leaves the app running."""
+def run_demo(command: list[str], environment: Mapping[str, str] | None = None) -> DemoRun:
+    """``command --demo`` for ``DEMO_SECONDS``, then SIGTERM; never leaves the app running.
+    ``environment`` adds to the app's (``LANG``, say)."""
     run = DemoRun(Path(tempfile.mkdtemp(prefix="lia-demo-", dir="/tmp")))
-    env = {**os.environ, **{f"XDG_{k}_HOME": str(v) for k, v in run.xdg.items()}}
+    env = {**os.environ, **(environment or {})}
+    env |= {f"XDG_{k}_HOME": str(v) for k, v in run.xdg.items()}
     # Qt's single-instance socket lives in TMPDIR: a private one keeps this run apart
     # from any other LIA Desktop of the same user.
     env["TMPDIR"] = str(run.root / "tmp")
@@ -90,10 +95,11 @@ def run_demo(command: list[str]) -> DemoRun:
         )
     run.pid = process.pid
     try:
-        poll(lambda: status_notifier_item(process.pid), 60, process)
+        item = poll(lambda: status_notifier_item(process.pid), 60, process)
         run.seconds_to_tray = time.monotonic() - began
         run.toasts = poll(lambda: new_toasts(before), FIRST_TOAST_TIMEOUT, process)
         run.seconds_to_toast = time.monotonic() - began
+        run.tooltip, run.menu = tray_tooltip(item), tray_menu(item)
         run.refresh_tokens = read_refresh_tokens(run.devstack_dir)
         time.sleep(max(0.0, began + DEMO_SECONDS - time.monotonic()))
         run.alive_after_demo = process.poll() is None
@@ -143,6 +149,43 @@ def status_notifier_item(pid: int) -> str | None:
         if owner == [pid]:
             return str(item)
     return None
+
+
+def tray_tooltip(item: str) -> str:
+    """The tooltip's title and text, as a tray host shows them."""
+    name, path = _item_address(item)
+    _icon, _pixmaps, title, text = busctl("get-property", name, path,
+                                          "org.kde.StatusNotifierItem", "ToolTip")  # fmt: skip
+    return f"{title} {text}".strip()
+
+
+def tray_menu(item: str) -> list[str]:
+    """The labels of the tray item's menu (exported over com.canonical.dbusmenu), in order."""
+    name, path = _item_address(item)
+    menu = busctl("get-property", name, path, "org.kde.StatusNotifierItem", "Menu")
+    # the whole tree (depth -1) with every property; "--": -1 is an argument, not an option
+    layout = busctl("--", "call", name, menu, "com.canonical.dbusmenu", "GetLayout", "iias",
+                    "0", "-1", "0")  # fmt: skip
+    return list(_labels(layout))
+
+
+def _item_address(item: str) -> tuple[str, str]:
+    """(bus name, object path) of a watcher entry: ``:1.5/StatusNotifierItem`` or a bare name."""
+    name, _, path = item.partition("/")
+    return name, f"/{path or 'StatusNotifierItem'}"
+
+
+def _labels(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        label = node.get("label")
+        if isinstance(label, dict) and isinstance(label.get("data"), str):
+            yield label["data"]
+        for key, value in node.items():
+            if key != "label":
+                yield from _labels(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _labels(value)
 
 
 def dunstctl(*args: str) -> str:
