@@ -91,11 +91,13 @@ class CardSpec:
     title: str
     glyph: str
     money: bool = False
+    #: False for a figure of the present moment: "vs last month" has no base for it
+    monthly_trend: bool = True
 
 
 CARDS = (
     CardSpec("total_bookings", "Total bookings", "▤"),
-    CardSpec("pending_bookings", "Pending bookings", "◷"),
+    CardSpec("pending_bookings", "Pending bookings", "◷", monthly_trend=False),
     CardSpec("total_users", "Users", "☺"),
     CardSpec("total_revenue_cop", "Revenue (completed)", "$", money=True),
     CardSpec("new_professionals_30d", "New professionals (30 d)", "⚒"),
@@ -141,7 +143,7 @@ class StatCard(QFrame):
         self.value.setObjectName("bigNumber")
         self.trend = Label()
         self.live_dot = PulseDot(pulse, ORANGE, 6)
-        self.live_text = Label("Live")
+        self.live_text = Label()  # the window's connection state fills it (set_live)
         self.live_text.setObjectName("liveText")
         self._value_stack = QStackedWidget()
         self._value_stack.addWidget(SkeletonBar(30, 120))
@@ -334,7 +336,7 @@ class StatsWindow(QWidget):
         title = Label("Live stats")
         title.setObjectName("title")
         self.connection_dot = PulseDot(self.pulse, PHASE_COLORS[ConnectionPhase.CONNECTING], 10)
-        self.connection_text = Label(connection_label(ConnectionPhase.CONNECTING))
+        self.connection_text = Label()
         self.updated_label = Label()
         self.updated_label.setObjectName("secondary")
         header = QHBoxLayout()
@@ -365,6 +367,8 @@ class StatsWindow(QWidget):
         layout.addWidget(chart_frame, 1)
         self._arrange(self.width())
         PaletteWatcher(self, self._apply_theme)
+        # header and cards say the same from the start: both come from show_connection
+        self.show_connection(ConnectionState(ConnectionPhase.CONNECTING))
 
     def bind(self, state: AppState) -> None:
         """Show ``state``'s figures, presence and connection from now on."""
@@ -390,8 +394,11 @@ class StatsWindow(QWidget):
         for key, card in self.cards.items():
             value: int = getattr(stats, key)
             text = self._fmt.cop(value) if card.spec.money else self._fmt.count(value)
-            percent = stats.trends.get(key)
-            card.show_figure(text, self._fmt.trend(percent), trend_color(percent, theme))
+            if card.spec.monthly_trend:
+                percent = stats.trends.get(key)
+                card.show_figure(text, self._fmt.trend(percent), trend_color(percent, theme))
+            else:
+                card.show_figure(text, self.tr("waiting for confirmation"), theme.secondary)
         self.activity.bookings_24h.setText(self._fmt.count(stats.bookings_24h))
         self.activity.speak()
         last_hour = (stats.updated_at or datetime.now().astimezone()).astimezone().hour

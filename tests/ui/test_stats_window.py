@@ -15,7 +15,14 @@ from lia_desktop.core.models import (
     DashboardStats,
     PresenceActivity,
 )
-from lia_desktop.ui.stats_window import WIDE_MIN_WIDTH, CoreStatsFormat, StatsFormat, StatsWindow
+from lia_desktop.ui.app_state import AppState
+from lia_desktop.ui.stats_window import (
+    WIDE_MIN_WIDTH,
+    CoreStatsFormat,
+    StatsFormat,
+    StatsWindow,
+    connection_label,
+)
 from lia_desktop.ui.theme import GREEN, RED, TREND_DOWN, TREND_UP, YELLOW
 from lia_desktop.ui.widgets import plain_tooltip
 
@@ -26,7 +33,12 @@ SNAPSHOT = DashboardStats(
     total_revenue_cop=123_456_789,
     new_professionals_30d=23,
     bookings_24h=96,
-    trends={"total_bookings": 12.5, "pending_bookings": -4.0, "total_users": None},
+    trends={
+        "total_bookings": 12.5,
+        "pending_bookings": 30.0,  # the server sends one; a pending count has no month base
+        "total_revenue_cop": -4.0,
+        "total_users": None,
+    },
     bookings_per_hour=tuple(range(24)),
     updated_at=datetime(2026, 11, 24, 15, 4, 5, tzinfo=UTC),
 )
@@ -57,7 +69,9 @@ def test_cards_show_snapshot_values_and_trends(window: StatsWindow) -> None:
     assert cards["new_professionals_30d"].value.text() == "23"
     assert cards["total_bookings"].trend.text() == "+12.5% vs last month"
     assert TREND_UP in cards["total_bookings"].trend.styleSheet()
-    assert TREND_DOWN in cards["pending_bookings"].trend.styleSheet()
+    assert TREND_DOWN in cards["total_revenue_cop"].trend.styleSheet()
+    assert cards["pending_bookings"].trend.text() == "waiting for confirmation"
+    assert TREND_UP not in cards["pending_bookings"].trend.styleSheet()
     assert cards["total_users"].trend.text() == "no change data"
     assert window.activity.bookings_24h.text() == "96"
     assert window.updated_label.text() == "Updated 15:04:05"
@@ -141,6 +155,32 @@ def test_core_format_gives_colombian_pesos(qtbot: QtBot) -> None:
     window.show_stats(SNAPSHOT)
     assert window.cards["total_revenue_cop"].value.text() == "$ 123.456.789"
     assert window.cards["total_bookings"].trend.text() == "+12.5% vs last month"
+
+
+def markers(window: StatsWindow) -> set[tuple[str, bool]]:
+    return {(c.live_text.text(), c.live_dot.isVisibleTo(window)) for c in window.cards.values()}
+
+
+def test_header_and_cards_tell_one_connection_state(
+    qtbot: QtBot, stats_format: StatsFormat
+) -> None:
+    """A new window says Connecting, and no card claims to be Live meanwhile; bound to the
+    app's state, header and cards follow that one state."""
+    window = StatsWindow(stats_format)
+    qtbot.addWidget(window)
+    assert window.connection_text.text() == "Connecting"
+    assert markers(window) == {("Not live", False)}
+    state = AppState()
+    window.bind(state)
+    assert window.connection_text.text() == "Signed out"
+    assert markers(window) == {("Not live", False)}
+    for phase in ConnectionPhase:
+        state.publish_connection(ConnectionState(phase))
+        qtbot.waitUntil(
+            lambda phase=phase: window.connection_text.text() == connection_label(phase)
+        )
+        live = phase is ConnectionPhase.LIVE
+        assert markers(window) == {("Live" if live else "Not live", live)}
 
 
 def test_cards_say_live_only_while_live_and_signed_out_shows_no_figure(
