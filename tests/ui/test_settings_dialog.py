@@ -9,9 +9,13 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
+from lia_desktop.core import settings as schema
 from lia_desktop.core.attention import Delivery, TypeChoice
+from lia_desktop.core.i18n import english
 from lia_desktop.core.models import NotificationType, Priority
+from lia_desktop.core.problems import Problem, explain, where_to_find_project_keys
 from lia_desktop.ui.settings_dialog import SettingsDialog
+from tests.ui.wrapped import shown_whole
 
 VALUES: dict[str, Any] = {
     "supabase_url": "http://127.0.0.1:54321",
@@ -111,3 +115,34 @@ def test_validation_errors_show_under_their_fields(qtbot: QtBot, dialog: Setting
 def test_an_error_for_an_unknown_field_is_a_bug(dialog: SettingsDialog) -> None:
     with pytest.raises(KeyError, match="nonexistent"):
         dialog.show_errors({"nonexistent": "x"})
+
+
+def core_rules(values: Mapping[str, Any]) -> dict[str, str]:
+    """The app's validator: core's form_errors, in English."""
+    return schema.form_errors(values, english)
+
+
+def test_one_save_shows_every_refused_field_whole(qtbot: QtBot) -> None:
+    dialog = SettingsDialog({**VALUES, "anon_key": "a.b.c"}, core_rules)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.supabase_url.setText("xyz.supabase.co")
+    dialog.anon_key.setText("sb_publishable_key")
+    dialog.web_admin_url.setText("https://admin.lia.co@evil.example")
+    dialog.quiet_end.setTime(dialog.quiet_start.time())
+    with qtbot.assertNotEmitted(dialog.save_requested):
+        dialog.save_button.click()
+    assert visible_errors(dialog) == {
+        "supabase_url": explain(Problem.NOT_A_SUPABASE_URL, english),
+        "anon_key": explain(Problem.NOT_AN_ANON_KEY, english),
+        "web_admin_url": explain(Problem.NOT_A_WEB_ADMIN_URL, english),
+        "quiet_hours": explain(Problem.EMPTY_QUIET_HOURS, english),
+    }
+    labels = [dialog.hint, *dialog.form.errors.values()]
+    qtbot.waitUntil(lambda: all(shown_whole(label) for label in labels if label.isVisible()))
+
+
+def test_a_hint_says_where_the_url_and_anon_key_are(dialog: SettingsDialog) -> None:
+    assert dialog.hint.text() == where_to_find_project_keys(english)
+    assert dialog.hint.wordWrap()
