@@ -32,8 +32,18 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QHideEvent, QKeyEvent, QPainter, QShowEvent
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QHideEvent,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QApplication,
     QHBoxLayout,
@@ -266,6 +276,19 @@ class NotificationList(QListView):
         super().keyPressEvent(event)
 
 
+def _shortcut(button: QAbstractButton) -> str:
+    """The Alt+letter of a button's "&", wherever the translation put it ("" without one)."""
+    return QKeySequence.mnemonic(button.text()).toString(QKeySequence.SequenceFormat.NativeText)
+
+
+def _explain(button: QAbstractButton, tip: str) -> None:
+    """A button's tooltip, also its description for screen readers, with its shortcut."""
+    key = _shortcut(button)
+    text = f"{tip} ({key})" if key else tip
+    button.setToolTip(text)
+    button.setAccessibleDescription(text)
+
+
 class NotificationCenter(QWidget):
     """The window behind a left click on the tray bell."""
 
@@ -294,16 +317,10 @@ class NotificationCenter(QWidget):
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.list.activated.connect(self._open)
         self.list.toggle_read.connect(self._toggle_read)
-        self.keys_hint = Label(
-            self.tr(
-                "↑ ↓ Home End: move · Enter: open in the web admin · Space: read/unread · "
-                "Ctrl+A: select all · Esc: close"
-            )
-        )
+        self.keys_hint = Label()
         self.keys_hint.setObjectName("secondary")
         self.keys_hint.setWordWrap(True)
         self.list.setAccessibleName(self.tr("Notifications"))
-        self.list.setAccessibleDescription(self.keys_hint.text())
 
         self.chips: dict[NotificationType, QPushButton] = {}
         chips = QHBoxLayout()
@@ -313,8 +330,7 @@ class NotificationCenter(QWidget):
             chip.setObjectName("chip")
             chip.setCheckable(True)
             chip.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-            chip.setToolTip(self.tr("Show only the chosen types (several can be chosen)"))
-            chip.setAccessibleDescription(chip.toolTip())
+            _explain(chip, self.tr("Show only the chosen types (several can be chosen)"))
             chip.toggled.connect(self._apply_filter)
             self.chips[kind] = chip
             chips.addWidget(chip)
@@ -323,15 +339,15 @@ class NotificationCenter(QWidget):
         self.hide_read_button.setObjectName("chip")
         self.hide_read_button.setCheckable(True)
         self.hide_read_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self.hide_read_button.setToolTip(
-            self.tr("Show only unread notifications; read ones stay in the history (Alt+H)")
+        _explain(
+            self.hide_read_button,
+            self.tr("Show only unread notifications; read ones stay in the history"),
         )
-        self.hide_read_button.setAccessibleDescription(self.hide_read_button.toolTip())
         self.hide_read_button.toggled.connect(self._apply_filter)
         chips.addWidget(self.hide_read_button)
 
         self.mark_read_button = QPushButton(self.tr("Mark read"))
-        self.mark_read_button.setToolTip(self.tr("Mark the selected notifications read (Space)"))
+        _explain(self.mark_read_button, self.tr("Mark the selected notifications read (Space)"))
         self.mark_read_button.clicked.connect(self._mark_selected_read)
         self.mark_all_button = QPushButton()
         self.mark_all_button.clicked.connect(self._mark_all_read)
@@ -339,9 +355,8 @@ class NotificationCenter(QWidget):
         self.unread_label.setObjectName("secondary")
         actions = QHBoxLayout()
         actions.addWidget(self.unread_label, 1)
-        for button in (self.mark_read_button, self.mark_all_button):
-            button.setAccessibleDescription(button.toolTip())
-            actions.addWidget(button)
+        actions.addWidget(self.mark_read_button)
+        actions.addWidget(self.mark_all_button)
 
         self.empty = Label(CAUGHT_UP)
         self.empty.setObjectName("secondary")
@@ -518,14 +533,19 @@ class NotificationCenter(QWidget):
         if self.filter.types:
             count = self.tr("%n unread of the chosen types", None, unread)
             self.mark_all_button.setText(self.tr("Mark &all shown read"))
-            self.mark_all_button.setToolTip(
-                self.tr("Mark the notifications of the chosen types read (Alt+A)")
+            _explain(
+                self.mark_all_button, self.tr("Mark the notifications of the chosen types read")
             )
         else:
             count = self.tr("%n unread", None, unread)
             self.mark_all_button.setText(self.tr("Mark &all read"))
-            self.mark_all_button.setToolTip(self.tr("Mark every notification read (Alt+A)"))
-        self.mark_all_button.setAccessibleDescription(self.mark_all_button.toolTip())
+            _explain(self.mark_all_button, self.tr("Mark every notification read"))
+        hint = self.tr(
+            "↑ ↓ Home End: move · Enter: open in the web admin · Space: read/unread · "
+            "Ctrl+A: select all · {hide}: hide read · {mark_all}: mark all read · Esc: close"
+        ).format(hide=_shortcut(self.hide_read_button), mark_all=_shortcut(self.mark_all_button))
+        self.keys_hint.setText(hint)
+        self.list.setAccessibleDescription(hint)
         self.unread_label.setText(count if unread else "")
         self.mark_all_button.setEnabled(unread > 0)
         self.mark_read_button.setEnabled(unread > 0)
