@@ -95,6 +95,20 @@ class SettingsDialog(QDialog):
         self.dnd_until_edit = QDateTimeEdit()
         self.dnd_until_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.dnd = OptionalEdit("Until", [self.dnd_until_edit])
+        # The row reads "Quiet hours: [x] From 22:00 to 07:00"; each part alone must say it.
+        for widget, name, description in (
+            (
+                self.quiet_hours.check,
+                self.tr("Quiet hours"),
+                self.tr("No toasts between these times every day; urgent ones still come"),
+            ),
+            (self.quiet_start, self.tr("Quiet hours start"), ""),
+            (self.quiet_end, self.tr("Quiet hours end"), ""),
+            (self.dnd.check, self.tr("Do not disturb"), self.tr("No toasts until this time")),
+            (self.dnd_until_edit, self.tr("Do not disturb until"), ""),
+        ):
+            widget.setAccessibleName(name)
+            widget.setAccessibleDescription(description)
         self.min_priority = QComboBox()
         for priority, label in PRIORITY_LABELS.items():
             self.min_priority.addItem(label, priority)
@@ -102,6 +116,14 @@ class SettingsDialog(QDialog):
         self.launch_at_login = QCheckBox("Start LIA Admin when I log in")
         self.urgent_in_dnd = QCheckBox(self.tr("Urgent notifications break through do not disturb"))
         self.toast_types = ToastChoices()
+        self.language = QComboBox()
+        # each language named in itself, so an admin who cannot read the current one finds theirs
+        for code, label in (
+            ("system", self.tr("Same as the system")),
+            ("es", "Español"),
+            ("en", "English"),
+        ):
+            self.language.addItem(label, code)
 
         self.form = FieldForm()
         self.form.add_field("supabase_url", "Supabase URL", self.supabase_url)
@@ -115,15 +137,8 @@ class SettingsDialog(QDialog):
         self.form.add_field("urgent_in_dnd", self.tr("Urgent"), self.urgent_in_dnd)
         self.form.add_field("toast_types", self.tr("Toasts by type"), self.toast_types)
         self.form.add_field("launch_at_login", "Launch at login", self.launch_at_login)
+        self.form.add_field("language", self.tr("Language"), self.language)
         buttons = QDialogButtonBox(
-        self.language = QComboBox()
-        # each language named in itself, so an admin who cannot read the current one finds theirs
-        for code, label in (
-            ("system", self.tr("Same as the system")),
-            ("es", "Español"),
-            ("en", "English"),
-        ):
-            self.language.addItem(label, code)
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
@@ -137,7 +152,6 @@ class SettingsDialog(QDialog):
         self.set_values(values)
 
     def set_values(self, values: Values) -> None:
-        self.form.add_field("language", self.tr("Language"), self.language)
         self.supabase_url.setText(values.get("supabase_url", ""))
         self.anon_key.setText(values.get("anon_key", ""))
         self.web_admin_url.setText(values.get("web_admin_url", ""))
@@ -160,6 +174,7 @@ class SettingsDialog(QDialog):
         self.urgent_in_dnd.setChecked(bool(values.get("urgent_in_dnd", False)))
         self.toast_types.set_choices(values.get("toast_types", {}))
         self.launch_at_login.setChecked(bool(values.get("launch_at_login", False)))
+        self.language.setCurrentIndex(max(0, self.language.findData(values.get("language"))))
 
     def values(self) -> dict[str, Any]:
         quiet = self.quiet_hours.check.isChecked()
@@ -174,7 +189,6 @@ class SettingsDialog(QDialog):
                     self.dnd_until_edit.dateTime().toSecsSinceEpoch()
                 ).astimezone()
                 if self.dnd.check.isChecked()
-        self.language.setCurrentIndex(max(0, self.language.findData(values.get("language"))))
                 else None
             ),
             "min_priority": self.min_priority.currentData(),
@@ -182,6 +196,7 @@ class SettingsDialog(QDialog):
             "urgent_in_dnd": self.urgent_in_dnd.isChecked(),
             "toast_types": self.toast_types.choices(),
             "launch_at_login": self.launch_at_login.isChecked(),
+            "language": self.language.currentData(),
         }
 
     def show_errors(self, errors: Mapping[str, str]) -> None:
@@ -196,7 +211,6 @@ class SettingsDialog(QDialog):
         values = self.values()
         errors = self._validate(values)
         self.show_errors(errors)
-            "language": self.language.currentData(),
         if errors:
             return
         self.save_requested.emit(values)
