@@ -337,7 +337,15 @@ class DesktopApp(QObject):
             await self._start_demo(self._demo)
             return
         if self._settings.problem is not None:
-            self._tell(f"Settings were reset: {self._settings.problem}")
+            # what was wrong and where the old file went is in the log (SettingsStore)
+            self._tell(
+                QCoreApplication.translate(
+                    "DesktopApp",
+                    "Your saved settings could not be read, so LIA Desktop starts as on a first "
+                    "run. The old file was kept next to the new one, and the log says what was "
+                    "wrong with it.",
+                )
+            )
         if self.settings is not None and await self._restore(self.settings):
             return
         self.show_sign_in()
@@ -758,7 +766,11 @@ def run_gui(*, demo: bool = False) -> int:
             log.exception("start failed")
             box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME, "LIA Desktop could not start:")
             box.setTextFormat(Qt.TextFormat.PlainText)
-            box.setInformativeText(str(error))
+            box.setInformativeText(
+                explain(error.kind, QCoreApplication.translate)
+                if isinstance(error, ServiceError)
+                else str(error)
+            )
             box.exec()
             return
         await app.quit_requested.wait()

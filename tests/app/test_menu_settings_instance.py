@@ -252,3 +252,28 @@ def test_a_second_instance_defers_to_the_first_and_wakes_it(run: Runner) -> None
     third = SingleInstance(name)
     assert third.claim()  # released: the next launch becomes the instance
     third.release()
+
+
+def test_an_unreadable_settings_file_is_explained_in_words(
+    run: Runner,
+    make_app: AppFactory,
+    settings_store: SettingsStore,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Not "Settings were reset: <path>: anon_key: expected a JWT (...)": what happened and
+    where the old file is; the technical reason stays in the log."""
+    settings_store.path.parent.mkdir(parents=True, exist_ok=True)
+    settings_store.path.write_text('{"schema_version": 2, "anon_key": "not-a-jwt"}')
+    app = make_app()
+    said: list[str] = []
+    monkeypatch.setattr(app.tray, "say", lambda _title, text: said.append(text))
+
+    async def scenario() -> None:
+        await app.start()
+        assert said == [
+            "Your saved settings could not be read, so LIA Desktop starts as on a first run. "
+            "The old file was kept next to the new one, and the log says what was wrong with it."
+        ]
+        assert list(settings_store.path.parent.glob("settings.json.invalid-*"))
+
+    run(scenario())
