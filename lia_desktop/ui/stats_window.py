@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import pairwise
 from typing import Protocol
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
@@ -366,6 +367,9 @@ class StatsWindow(QWidget):
         layout.addLayout(self.grid)
         layout.addWidget(chart_frame, 1)
         self._arrange(self.width())
+        # Tab reads the figures in the order they are shown, whichever the layout parented first.
+        for before, after in pairwise([*self.cards.values(), self.activity, self.chart]):
+            QWidget.setTabOrder(before, after)
         PaletteWatcher(self, self._apply_theme)
         # header and cards say the same from the start: both come from show_connection
         self.show_connection(ConnectionState(ConnectionPhase.CONNECTING))
