@@ -22,6 +22,7 @@ from itertools import pairwise
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     QPoint,
@@ -57,6 +58,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lia_desktop.core import compose
 from lia_desktop.core.models import Notification, NotificationType, Priority
 from lia_desktop.ui.app_state import AppState
 from lia_desktop.ui.theme import ORANGE, RED, Theme, theme_for
@@ -76,6 +78,8 @@ TYPE_LOOK: dict[NotificationType, tuple[str, str]] = {
 NOTIFICATION_ROLE = Qt.ItemDataRole.UserRole + 1
 #: The row's relative time ("2 min ago"), as painted and as spoken.
 WHEN_ROLE = Qt.ItemDataRole.UserRole + 2
+#: The row's body in the admin's language (core.compose; one line, plain text).
+BODY_ROLE = Qt.ItemDataRole.UserRole + 3
 ModelIndex = QModelIndex | QPersistentModelIndex
 CAUGHT_UP = "You're all caught up."
 SIGNED_OUT = "Signed out. Sign in to see notifications."
@@ -117,26 +121,29 @@ class NotificationModel(QAbstractListModel):
         if role == NOTIFICATION_ROLE:
             return item
         if role == Qt.ItemDataRole.DisplayRole:
-            return item.title
+            return compose.title(QCoreApplication.translate, item)
+        if role == BODY_ROLE:
+            return compose.body(QCoreApplication.translate, item)
         if role == WHEN_ROLE:
             return self._relative_time(item.created_at)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return plain_tooltip(item.body)
+            return plain_tooltip(compose.body(QCoreApplication.translate, item))
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return self._spoken_name(item)
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
-            return item.body
+            return compose.body(QCoreApplication.translate, item)
         return None
 
     def _spoken_name(self, item: Notification) -> str:
         """What a screen reader says on the row: the read state first, as mail clients do,
         then the title and the time; the body is the row's description."""
         when = self._relative_time(item.created_at)
+        title = compose.title(QCoreApplication.translate, item)
         if item.read:
-            return self.tr("Read: {title}, {when}").format(title=item.title, when=when)
+            return self.tr("Read: {title}, {when}").format(title=title, when=when)
         if item.priority >= Priority.URGENT:
-            return self.tr("Unread, urgent: {title}, {when}").format(title=item.title, when=when)
-        return self.tr("Unread: {title}, {when}").format(title=item.title, when=when)
+            return self.tr("Unread, urgent: {title}, {when}").format(title=title, when=when)
+        return self.tr("Unread: {title}, {when}").format(title=title, when=when)
 
     def set_notifications(self, notifications: Sequence[Notification]) -> None:
         new = sorted(notifications, key=lambda n: n.id, reverse=True)
@@ -239,7 +246,9 @@ class NotificationDelegate(QStyledItemDelegate):
         painter.setPen(QColor(theme.text))
         title_rect = QRect(left, top_line.top(), right - left - when_width - 8, 20)
         title = QFontMetrics(title_font).elidedText(
-            item.title, Qt.TextElideMode.ElideRight, title_rect.width()
+            str(index.data(Qt.ItemDataRole.DisplayRole)),
+            Qt.TextElideMode.ElideRight,
+            title_rect.width(),
         )
         painter.drawText(
             title_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title
@@ -249,7 +258,7 @@ class NotificationDelegate(QStyledItemDelegate):
         painter.setPen(QColor(theme.secondary))
         body_rect = QRect(left, rect.top() + 28, right - left, 20)
         body = QFontMetrics(base).elidedText(
-            item.body.replace("\n", " "), Qt.TextElideMode.ElideRight, body_rect.width()
+            str(index.data(BODY_ROLE)), Qt.TextElideMode.ElideRight, body_rect.width()
         )
         painter.drawText(
             body_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, body

@@ -97,7 +97,8 @@ def test_live_update_inserts_on_top_and_keeps_the_current_row(
     center.list.setCurrentIndex(center.filter.index(2, 0))  # id 2
     center.set_notifications([*FEED, note(5), note(6)])
     assert ids(center) == [6, 5, 4, 3, 2, 1]
-    assert center.list.currentIndex().data(Qt.ItemDataRole.DisplayRole) == "title 2"
+    assert current_id(center) == 2
+    assert center.list.currentIndex().data(Qt.ItemDataRole.DisplayRole) == "New dispute"
 
 
 def test_read_state_change_is_shown(center: NotificationCenter) -> None:
@@ -307,12 +308,13 @@ def test_rows_tell_a_screen_reader_read_state_title_time_and_body(
         )
         for row in range(center.filter.rowCount())
     ]
+    # titles composed from type and priority (core.compose); no metadata: the server's body
     assert spoken == [
-        ("Unread, urgent: title 5, 12:05", "body 5"),
-        ("Unread: title 4, 12:04", "body 4"),
-        ("Unread: title 3, 12:03", "body 3"),
-        ("Unread: title 2, 12:02", "body 2"),
-        ("Read: title 1, 12:01", "body 1"),
+        ("Unread, urgent: Dispute escalated, 12:05", "body 5"),
+        ("Unread: New booking, 12:04", "body 4"),
+        ("Unread: New review, 12:03", "body 3"),
+        ("Unread: New dispute, 12:02", "body 2"),
+        ("Read: New booking, 12:01", "body 1"),
     ]
 
 
