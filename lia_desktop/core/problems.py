@@ -19,37 +19,37 @@ from lia_desktop.core.i18n import Translate
 class Problem(Enum):
     """One thing an admin can act on; each has its own sentence in :func:`explain`."""
 
-    #: no answer from the server (offline, DNS, refused, timeout)
+    # no answer from the server (offline, DNS, refused, timeout)
     UNREACHABLE = "unreachable"
-    #: something answered, but not a Supabase API
+    # something answered, but not a Supabase API
     NOT_SUPABASE = "not_supabase"
-    #: a Supabase project that lets anyone read admin data: not set up for LIA
+    # a Supabase project that lets anyone read admin data: not set up for LIA
     NOT_LIA_PROJECT = "not_lia_project"
-    #: the server refused the anon key
+    # the server refused the anon key
     KEY_REJECTED = "key_rejected"
-    #: wrong email or password (or an unconfirmed account)
+    # wrong email or password (or an unconfirmed account)
     WRONG_PASSWORD = "wrong_password"
-    #: signed in, but the account has no admin role
+    # signed in, but the account has no admin role
     NOT_ADMIN = "not_admin"
-    #: the stored session can no longer be renewed
+    # the stored session can no longer be renewed
     SESSION_ENDED = "session_ended"
-    #: the server failed in a way the app cannot fix
+    # the server failed in a way the app cannot fix
     SERVER_FAILED = "server_failed"
-    #: a field was left empty
+    # a field was left empty
     REQUIRED = "required"
-    #: the Supabase URL field does not hold an http(s) address
+    # the Supabase URL field does not hold an http(s) address
     NOT_A_SUPABASE_URL = "not_a_supabase_url"
-    #: the anon key field does not hold a JWT
+    # the anon key field does not hold a JWT
     NOT_AN_ANON_KEY = "not_an_anon_key"
-    #: a JWT, but for another role (the service_role key, most likely)
+    # a JWT, but for another role (the service_role key, most likely)
     NOT_THE_ANON_ROLE = "not_the_anon_role"
-    #: the web admin URL is not an address the app may open
+    # the web admin URL is not an address the app may open
     NOT_A_WEB_ADMIN_URL = "not_a_web_admin_url"
-    #: quiet hours that start and end at the same time
+    # quiet hours that start and end at the same time
     EMPTY_QUIET_HOURS = "empty_quiet_hours"
-    #: any other value the settings schema refuses (only a hand-edited file has one)
+    # any other value the settings schema refuses (only a hand-edited file has one)
     INVALID_SETTING = "invalid_setting"
-    #: the settings file could not be written
+    # the settings file could not be written
     NOT_SAVED = "not_saved"
 
 
