@@ -3,11 +3,12 @@
 
 Run it inside the private desktop so dunst draws the toast:
 
-    tests/desktop/run.sh .venv/bin/python scripts/screenshots.py
+    LANG=es_CO.UTF-8 tests/desktop/run.sh .venv/bin/python scripts/screenshots.py
 
 It starts ``DesktopApp`` in demo mode (the devstack with its activity simulator,
 signed in as the demo admin), lets the marketplace move for a while, then writes
-docs/screenshots/{tray,toast,notification-center,stats-window}.png: the tray bell
+docs/screenshots/{tray,toast,notification-center,stats-window}.png in the language of the
+locale (the README's are Spanish: ``LANG=es_CO.UTF-8``): the tray bell
 at 32 px on a light and a dark panel, dunst's toast cropped from the screen, and
 the two windows grabbed from Qt.
 """
@@ -22,11 +23,12 @@ import tempfile
 from pathlib import Path
 
 import qasync
-from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtCore import QCoreApplication, QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from lia_desktop.app import DemoBackend, DesktopApp
+from lia_desktop.core.format import phase_words
 from lia_desktop.core.models import ConnectionPhase
 from lia_desktop.services.settings_store import SettingsStore
 from lia_desktop.ui.tray_icon import paint_tray_icon
@@ -37,11 +39,12 @@ WARM_UP_SECONDS = 25
 #: dunstrc: origin top-right, offset 10x40, width 360
 TOAST_AREA = QRect(-380, 30, 380, 95)
 
+#: badge and phase; each is captioned with the badge and the phase's words (in the app's language)
 TRAY_CASES = (
-    ("", ConnectionPhase.LIVE, "No unread · Live"),
-    ("3", ConnectionPhase.LIVE, "3 unread · Live"),
-    ("9+", ConnectionPhase.RECONNECTING, "10+ unread · Reconnecting"),
-    ("9+", ConnectionPhase.AUTH_EXPIRED, "Signed out"),
+    ("", ConnectionPhase.LIVE),
+    ("3", ConnectionPhase.LIVE),
+    ("9+", ConnectionPhase.RECONNECTING),
+    ("9+", ConnectionPhase.AUTH_EXPIRED),
 )
 
 
@@ -60,7 +63,8 @@ def tray_sheet(path: Path) -> None:
     ):
         top = row * (64 + 2 * pad + label_h)
         painter.fillRect(0, top, sheet.width(), 64 + 2 * pad + label_h, QColor(panel))
-        for column, (badge, phase, label) in enumerate(TRAY_CASES):
+        for column, (badge, phase) in enumerate(TRAY_CASES):
+            label = f"{badge or 0} · {phase_words(QCoreApplication.translate, phase)}"
             left = column * cell
             small = paint_tray_icon(32, dark_panel=dark, badge=badge, phase=phase)
             large = paint_tray_icon(64, dark_panel=dark, badge=badge, phase=phase)

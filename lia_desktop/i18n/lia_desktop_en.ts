@@ -35,6 +35,27 @@
         </message>
     </context>
     <context>
+        <name>ActivityPanel</name>
+        <message>
+            <source>{heading}: {figures}</source>
+            <translation>{heading}: {figures}</translation>
+        </message>
+    </context>
+    <context>
+        <name>BookingsChart</name>
+        <message>
+            <source>{total} bookings in the last 24 h; the busiest hour {hour}:00 with {most}; {now} in the last hour</source>
+            <translation>{total} bookings in the last 24 h; the busiest hour {hour}:00 with {most}; {now} in the last hour</translation>
+        </message>
+    </context>
+    <context>
+        <name>DesktopApp</name>
+        <message>
+            <source>Your saved settings could not be read, so LIA Desktop starts as on a first run. The old file was kept next to the new one, and the log says what was wrong with it.</source>
+            <translation>Your saved settings could not be read, so LIA Desktop starts as on a first run. The old file was kept next to the new one, and the log says what was wrong with it.</translation>
+        </message>
+    </context>
+    <context>
         <name>Format</name>
         <message>
             <source>new vs previous 24 h</source>
@@ -296,10 +317,6 @@
             <translation>LIA Admin — Notifications</translation>
         </message>
         <message>
-            <source>↑ ↓ Home End: move · Enter: open in the web admin · Space: read/unread · Ctrl+A: select all · Esc: close</source>
-            <translation>↑ ↓ Home End: move · Enter: open in the web admin · Space: read/unread · Ctrl+A: select all · Esc: close</translation>
-        </message>
-        <message>
             <source>Notifications</source>
             <translation>Notifications</translation>
         </message>
@@ -312,8 +329,8 @@
             <translation>&amp;Hide read</translation>
         </message>
         <message>
-            <source>Show only unread notifications; read ones stay in the history (Alt+H)</source>
-            <translation>Show only unread notifications; read ones stay in the history (Alt+H)</translation>
+            <source>Show only unread notifications; read ones stay in the history</source>
+            <translation>Show only unread notifications; read ones stay in the history</translation>
         </message>
         <message>
             <source>Mark read</source>
@@ -335,8 +352,8 @@
             <translation>Mark &amp;all shown read</translation>
         </message>
         <message>
-            <source>Mark the notifications of the chosen types read (Alt+A)</source>
-            <translation>Mark the notifications of the chosen types read (Alt+A)</translation>
+            <source>Mark the notifications of the chosen types read</source>
+            <translation>Mark the notifications of the chosen types read</translation>
         </message>
         <message numerus="yes">
             <source>%n unread</source>
@@ -350,8 +367,12 @@
             <translation>Mark &amp;all read</translation>
         </message>
         <message>
-            <source>Mark every notification read (Alt+A)</source>
-            <translation>Mark every notification read (Alt+A)</translation>
+            <source>Mark every notification read</source>
+            <translation>Mark every notification read</translation>
+        </message>
+        <message>
+            <source>↑ ↓ Home End: move · Enter: open in the web admin · Space: read/unread · Ctrl+A: select all · {hide}: hide read · {mark_all}: mark all read · Esc: close</source>
+            <translation>↑ ↓ Home End: move · Enter: open in the web admin · Space: read/unread · Ctrl+A: select all · {hide}: hide read · {mark_all}: mark all read · Esc: close</translation>
         </message>
     </context>
     <context>
@@ -367,6 +388,13 @@
         <message>
             <source>Unread: {title}, {when}</source>
             <translation>Unread: {title}, {when}</translation>
+        </message>
+    </context>
+    <context>
+        <name>Outage</name>
+        <message>
+            <source>Not live since {time}</source>
+            <translation>Not live since {time}</translation>
         </message>
     </context>
     <context>
@@ -494,8 +522,40 @@
     <context>
         <name>SettingsDialog</name>
         <message>
+            <source>Quiet hours</source>
+            <translation>Quiet hours</translation>
+        </message>
+        <message>
+            <source>No toasts between these times every day; urgent ones still come</source>
+            <translation>No toasts between these times every day; urgent ones still come</translation>
+        </message>
+        <message>
+            <source>Quiet hours start</source>
+            <translation>Quiet hours start</translation>
+        </message>
+        <message>
+            <source>Quiet hours end</source>
+            <translation>Quiet hours end</translation>
+        </message>
+        <message>
+            <source>Do not disturb</source>
+            <translation>Do not disturb</translation>
+        </message>
+        <message>
+            <source>No toasts until this time</source>
+            <translation>No toasts until this time</translation>
+        </message>
+        <message>
+            <source>Do not disturb until</source>
+            <translation>Do not disturb until</translation>
+        </message>
+        <message>
             <source>Urgent notifications break through do not disturb</source>
             <translation>Urgent notifications break through do not disturb</translation>
+        </message>
+        <message>
+            <source>Same as the system</source>
+            <translation>Same as the system</translation>
         </message>
         <message>
             <source>Urgent</source>
@@ -504,6 +564,39 @@
         <message>
             <source>Toasts by type</source>
             <translation>Toasts by type</translation>
+        </message>
+        <message>
+            <source>Language</source>
+            <translation>Language</translation>
+        </message>
+    </context>
+    <context>
+        <name>SignInDialog</name>
+        <message>
+            <source>The password of your LIA admin account. It is not saved; only the sign-in session is kept.</source>
+            <translation>The password of your LIA admin account. It is not saved; only the sign-in session is kept.</translation>
+        </message>
+    </context>
+    <context>
+        <name>StatCard</name>
+        <message>
+            <source>{title}: loading</source>
+            <translation>{title}: loading</translation>
+        </message>
+        <message>
+            <source>{title}: {value}, {trend}</source>
+            <translation>{title}: {value}, {trend}</translation>
+        </message>
+        <message>
+            <source>{title}: {value}</source>
+            <translation>{title}: {value}</translation>
+        </message>
+    </context>
+    <context>
+        <name>StatsWindow</name>
+        <message>
+            <source>waiting for confirmation</source>
+            <translation>waiting for confirmation</translation>
         </message>
     </context>
     <context>
@@ -654,6 +747,17 @@
         <message>
             <source>Sound for %1</source>
             <translation>Sound for %1</translation>
+        </message>
+    </context>
+    <context>
+        <name>TrayController</name>
+        <message>
+            <source>LIA Admin is not connected</source>
+            <translation>LIA Admin is not connected</translation>
+        </message>
+        <message>
+            <source>{since}. It keeps retrying; nothing is lost, the notifications that arrive meanwhile show up once it is back.</source>
+            <translation>{since}. It keeps retrying; nothing is lost, the notifications that arrive meanwhile show up once it is back.</translation>
         </message>
     </context>
 </TS>

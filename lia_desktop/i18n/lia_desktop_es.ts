@@ -35,6 +35,27 @@
         </message>
     </context>
     <context>
+        <name>ActivityPanel</name>
+        <message>
+            <source>{heading}: {figures}</source>
+            <translation>{heading}: {figures}</translation>
+        </message>
+    </context>
+    <context>
+        <name>BookingsChart</name>
+        <message>
+            <source>{total} bookings in the last 24 h; the busiest hour {hour}:00 with {most}; {now} in the last hour</source>
+            <translation>{total} reservas en las últimas 24 h; la hora con más, las {hour}:00, con {most}; {now} en la última hora</translation>
+        </message>
+    </context>
+    <context>
+        <name>DesktopApp</name>
+        <message>
+            <source>Your saved settings could not be read, so LIA Desktop starts as on a first run. The old file was kept next to the new one, and the log says what was wrong with it.</source>
+            <translation>No se pudo leer su configuración guardada, así que LIA Desktop empieza como la primera vez. El archivo anterior se guardó junto al nuevo y el registro dice qué tenía mal.</translation>
+        </message>
+    </context>
+    <context>
         <name>Format</name>
         <message>
             <source>new vs previous 24 h</source>
@@ -296,10 +317,6 @@
             <translation>LIA Admin — Notificaciones</translation>
         </message>
         <message>
-            <source>↑ ↓ Home End: move · Enter: open in the web admin · Space: read/unread · Ctrl+A: select all · Esc: close</source>
-            <translation>↑ ↓ Inicio Fin: moverse · Enter: abrir en el administrador web · Espacio: leída/sin leer · Ctrl+A: seleccionar todo · Esc: cerrar</translation>
-        </message>
-        <message>
             <source>Notifications</source>
             <translation>Notificaciones</translation>
         </message>
@@ -312,8 +329,8 @@
             <translation>&amp;Ocultar leídas</translation>
         </message>
         <message>
-            <source>Show only unread notifications; read ones stay in the history (Alt+H)</source>
-            <translation>Mostrar solo las notificaciones sin leer; las leídas quedan en el historial (Alt+O)</translation>
+            <source>Show only unread notifications; read ones stay in the history</source>
+            <translation>Mostrar solo las notificaciones sin leer; las leídas quedan en el historial</translation>
         </message>
         <message>
             <source>Mark read</source>
@@ -335,8 +352,8 @@
             <translation>Marcar &amp;todas las mostradas como leídas</translation>
         </message>
         <message>
-            <source>Mark the notifications of the chosen types read (Alt+A)</source>
-            <translation>Marcar como leídas las notificaciones de los tipos elegidos (Alt+T)</translation>
+            <source>Mark the notifications of the chosen types read</source>
+            <translation>Marcar como leídas las notificaciones de los tipos elegidos</translation>
         </message>
         <message numerus="yes">
             <source>%n unread</source>
@@ -350,8 +367,12 @@
             <translation>Marcar &amp;todas como leídas</translation>
         </message>
         <message>
-            <source>Mark every notification read (Alt+A)</source>
-            <translation>Marcar todas las notificaciones como leídas (Alt+T)</translation>
+            <source>Mark every notification read</source>
+            <translation>Marcar todas las notificaciones como leídas</translation>
+        </message>
+        <message>
+            <source>↑ ↓ Home End: move · Enter: open in the web admin · Space: read/unread · Ctrl+A: select all · {hide}: hide read · {mark_all}: mark all read · Esc: close</source>
+            <translation>↑ ↓ Inicio Fin: moverse · Enter: abrir en el administrador web · Espacio: leída/sin leer · Ctrl+A: seleccionar todo · {hide}: ocultar leídas · {mark_all}: marcar todas como leídas · Esc: cerrar</translation>
         </message>
     </context>
     <context>
@@ -367,6 +388,13 @@
         <message>
             <source>Unread: {title}, {when}</source>
             <translation>Sin leer: {title}, {when}</translation>
+        </message>
+    </context>
+    <context>
+        <name>Outage</name>
+        <message>
+            <source>Not live since {time}</source>
+            <translation>Sin conexión en vivo desde las {time}</translation>
         </message>
     </context>
     <context>
@@ -494,16 +522,81 @@
     <context>
         <name>SettingsDialog</name>
         <message>
+            <source>Quiet hours</source>
+            <translation>Horas de silencio</translation>
+        </message>
+        <message>
+            <source>No toasts between these times every day; urgent ones still come</source>
+            <translation>Sin avisos entre estas horas todos los días; los urgentes sí llegan</translation>
+        </message>
+        <message>
+            <source>Quiet hours start</source>
+            <translation>Inicio de las horas de silencio</translation>
+        </message>
+        <message>
+            <source>Quiet hours end</source>
+            <translation>Fin de las horas de silencio</translation>
+        </message>
+        <message>
+            <source>Do not disturb</source>
+            <translation>No molestar</translation>
+        </message>
+        <message>
+            <source>No toasts until this time</source>
+            <translation>Sin avisos hasta esta hora</translation>
+        </message>
+        <message>
+            <source>Do not disturb until</source>
+            <translation>No molestar hasta</translation>
+        </message>
+        <message>
             <source>Urgent notifications break through do not disturb</source>
-            <translation type="unfinished" />
+            <translation>Las notificaciones urgentes llegan aunque esté en No molestar</translation>
+        </message>
+        <message>
+            <source>Same as the system</source>
+            <translation>Igual que el sistema</translation>
         </message>
         <message>
             <source>Urgent</source>
-            <translation type="unfinished" />
+            <translation>Urgentes</translation>
         </message>
         <message>
             <source>Toasts by type</source>
-            <translation type="unfinished" />
+            <translation>Avisos por tipo</translation>
+        </message>
+        <message>
+            <source>Language</source>
+            <translation>Idioma</translation>
+        </message>
+    </context>
+    <context>
+        <name>SignInDialog</name>
+        <message>
+            <source>The password of your LIA admin account. It is not saved; only the sign-in session is kept.</source>
+            <translation>La contraseña de su cuenta de administrador de LIA. No se guarda; solo se conserva la sesión.</translation>
+        </message>
+    </context>
+    <context>
+        <name>StatCard</name>
+        <message>
+            <source>{title}: loading</source>
+            <translation>{title}: cargando</translation>
+        </message>
+        <message>
+            <source>{title}: {value}, {trend}</source>
+            <translation>{title}: {value}, {trend}</translation>
+        </message>
+        <message>
+            <source>{title}: {value}</source>
+            <translation>{title}: {value}</translation>
+        </message>
+    </context>
+    <context>
+        <name>StatsWindow</name>
+        <message>
+            <source>waiting for confirmation</source>
+            <translation>esperando confirmación</translation>
         </message>
     </context>
     <context>
@@ -585,75 +678,86 @@
         <name>ToastChoices</name>
         <message>
             <source>New bookings</source>
-            <translation type="unfinished" />
+            <translation>Reservas nuevas</translation>
         </message>
         <message>
             <source>Cancellations</source>
-            <translation type="unfinished" />
+            <translation>Cancelaciones</translation>
         </message>
         <message>
             <source>New disputes</source>
-            <translation type="unfinished" />
+            <translation>Disputas nuevas</translation>
         </message>
         <message>
             <source>Escalated disputes</source>
-            <translation type="unfinished" />
+            <translation>Disputas escaladas</translation>
         </message>
         <message>
             <source>Professional applications</source>
-            <translation type="unfinished" />
+            <translation>Solicitudes de profesionales</translation>
         </message>
         <message>
             <source>Reviews</source>
-            <translation type="unfinished" />
+            <translation>Reseñas</translation>
         </message>
         <message>
             <source>Sign-ups</source>
-            <translation type="unfinished" />
+            <translation>Registros</translation>
         </message>
         <message>
             <source>Notification</source>
-            <translation type="unfinished" />
+            <translation>Notificación</translation>
         </message>
         <message>
             <source>Toast</source>
-            <translation type="unfinished" />
+            <translation>Aviso</translation>
         </message>
         <message>
             <source>Sound</source>
-            <translation type="unfinished" />
+            <translation>Sonido</translation>
         </message>
         <message>
             <source>Automatic (by priority)</source>
-            <translation type="unfinished" />
+            <translation>Automático (según prioridad)</translation>
         </message>
         <message>
             <source>Always its own toast</source>
-            <translation type="unfinished" />
+            <translation>Siempre con aviso propio</translation>
         </message>
         <message>
             <source>Grouped into summaries</source>
-            <translation type="unfinished" />
+            <translation>Agrupadas en resúmenes</translation>
         </message>
         <message>
             <source>List only, no toast</source>
-            <translation type="unfinished" />
+            <translation>Solo en la lista, sin aviso</translation>
         </message>
         <message>
             <source>Automatic (high and urgent)</source>
-            <translation type="unfinished" />
+            <translation>Automático (alta y urgente)</translation>
         </message>
         <message>
             <source>Silent</source>
-            <translation type="unfinished" />
+            <translation>Sin sonido</translation>
         </message>
         <message>
             <source>Toast for %1</source>
-            <translation type="unfinished" />
+            <translation>Aviso para %1</translation>
         </message>
         <message>
             <source>Sound for %1</source>
-            <translation type="unfinished" />
+            <translation>Sonido para %1</translation>
+        </message>
+    </context>
+    <context>
+        <name>TrayController</name>
+        <message>
+            <source>LIA Admin is not connected</source>
+            <translation>LIA Admin no está conectado</translation>
+        </message>
+        <message>
+            <source>{since}. It keeps retrying; nothing is lost, the notifications that arrive meanwhile show up once it is back.</source>
+            <translation>{since}. Sigue intentando; no se pierde nada: las notificaciones que lleguen mientras tanto aparecerán cuando vuelva la conexión.</translation>
         </message>
     </context>
 </TS>
