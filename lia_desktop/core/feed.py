@@ -319,10 +319,14 @@ class NotificationFeed:
                 toasts.append(self._single(item))
         if self._release_at is not None and now >= self._release_at:
             held = [i for i in self._held if self._still_toastable(i, now)]
-            since = self._held_since or now
-            self._held, self._release_at, self._held_since = [], None, None
-            if held:
-                toasts.append(self._group_toast(held, since, now))
+            next_summary = self._last_summary + self.pacing.window
+            if len(held) > 1 and now < next_summary:  # more joined: a summary, not yet
+                self._held, self._release_at = held, next_summary
+            else:
+                since = self._held_since or now
+                self._held, self._release_at, self._held_since = [], None, None
+                if held:
+                    toasts.append(self._group_toast(held, since, now))
         return FeedUpdate(toasts=tuple(toasts)) if toasts else _NOTHING
 
     def snooze(self, ids: Iterable[int], now: datetime) -> None:
@@ -468,7 +472,7 @@ class NotificationFeed:
         slot_at = (
             (self._grouped_recent[0] if self._grouped_recent else now) + window if full else now
         )
-        summary_at = self._last_summary + window if len(grouped) > 1 or self._held else now
+        summary_at = self._last_summary + window if len(grouped) > 1 else now
         if self._held or max(slot_at, summary_at) > now:
             if not self._held:
                 self._held_since = now

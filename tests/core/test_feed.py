@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
@@ -23,6 +24,7 @@ from lia_desktop.core.models import (
     Notification,
     NotificationType,
     Priority,
+    Toast,
     ToastAction,
     ToastButton,
     ToastUrgency,
@@ -402,6 +404,34 @@ def test_grouped_items_come_alone_twice_per_window_then_as_one_summary() -> None
     assert f.receive_live(note(21), later).toasts == ()
     assert f.wakeup_at == T0 + timedelta(minutes=10, seconds=1)
     assert f.tick(T0 + timedelta(minutes=10, seconds=1)).toasts[0].notification_ids == (20, 21)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 1500), max_size=40))
+def test_grouped_toasts_keep_the_pace_whatever_the_arrivals(seconds: list[int]) -> None:
+    """Bookings at any times, ticks when the feed asks: each one toasted exactly once (alone
+    or in a summary), at most two grouped toasts in any five minutes, summaries at least
+    five minutes apart."""
+    f = feed()
+    shown: list[tuple[datetime, Toast]] = []
+
+    def tick_until(limit: datetime | None) -> None:
+        while (at := f.wakeup_at) is not None and (limit is None or at <= limit):
+            shown.extend((at, t) for t in f.tick(at).toasts)
+
+    for i, second in enumerate(sorted(seconds), start=1):
+        now = T0 + second * SECOND
+        tick_until(now)
+        shown.extend((now, t) for t in f.receive_live(note(i), now).toasts)
+    tick_until(None)
+    assert sorted(i for _at, t in shown for i in t.notification_ids) == list(
+        range(1, len(seconds) + 1)
+    )
+    times = [at for at, _t in shown]
+    window = Pacing().window
+    assert all(sum(at <= t < at + window for t in times) <= 2 for at in times)
+    summaries = [at for at, t in shown if t.summary]
+    assert all(later - earlier >= window for earlier, later in itertools.pairwise(summaries))
 
 
 def test_held_items_read_meanwhile_are_left_out() -> None:
