@@ -52,7 +52,7 @@ from lia_desktop.core.models import (
 )
 from lia_desktop.core.problems import Problem, explain
 from lia_desktop.services.auth import AuthSession, SignOutOutcome
-from lia_desktop.services.errors import NotAdmin, ServiceError, SessionExpired
+from lia_desktop.services.errors import NotAdmin, NotLiaProject, ServiceError, SessionExpired
 from lia_desktop.services.session import LiveSession
 from lia_desktop.services.supervisor import ChangeEvent, RealtimeSupervisor
 
@@ -76,6 +76,8 @@ PASSWORD_ON_COMMAND_LINE = (
 #: ``watch``'s cursor files when no ``--data-dir`` is given: the user's own data dir,
 #: apart from the app's cursors (a ``watch`` must not move the app's "already seen")
 WATCH_DIR = "watch"
+#: The server contract this app needs (``lia_notifier.contract_version()``, supabase/migrations).
+CONTRACT_VERSION = "20261130000400"
 APP_DIR_NAME = "lia-desktop"
 
 
@@ -402,6 +404,7 @@ async def run_doctor(
         assert session is not None
         opened: AuthSession = session
         await report.check("sign-in", lambda: _check_sign_in(opened, creds))
+        await report.check("contract", lambda: _check_contract(opened))
         await report.check("admin RPCs", lambda: _check_rpcs(opened))
         listener = _DoctorListener()
         supervisor = RealtimeSupervisor(
@@ -498,6 +501,25 @@ async def _check_sign_in(session: AuthSession, creds: Credentials) -> str:
     identity = await session.sign_in(creds.email, creds.password)
     expires_in = (session.expires_at or 0) - time.time()
     return f"admin {identity.email}; token valid {expires_in:.0f} s"
+
+
+async def _check_contract(session: AuthSession) -> str:
+    """The installed server contract, as the database itself reports it to an admin."""
+    try:
+        status = await session.api.contract_status()
+    except NotLiaProject:
+        raise _Failed(
+            f"no admin_contract_status() on the server: the contract is older than"
+            f" {CONTRACT_VERSION} or not installed (run supabase/preflight.sql, then"
+            " supabase db push)"
+        ) from None
+    version = str(status.get("version"))
+    missing = [str(piece) for piece in status.get("missing") or ()]
+    if missing:
+        raise _Failed(f"contract {version} is missing: {'; '.join(missing)}")
+    if version < CONTRACT_VERSION:
+        raise _Failed(f"contract {version} installed, this app needs {CONTRACT_VERSION}")
+    return f"version {version}, nothing missing"
 
 
 async def _check_rpcs(session: AuthSession) -> str:

@@ -2,7 +2,9 @@
 
 Lays the scaffolding (roles, ``auth``, ``realtime``, the publication) as the
 superuser, then, as the non-superuser ``postgres`` like ``supabase db push``
-on a hosted project, applies ``supabase/migrations`` once each in filename
+on a hosted project, creates the demo marketplace (``demo_marketplace.sql``,
+unless ``public.bookings`` exists: it stands in for LIA's own tables and is
+not part of the contract), applies ``supabase/migrations`` once each in filename
 order and records them in ``supabase_migrations.schema_migrations`` like the
 Supabase CLI, then runs the seed once (recorded in
 ``supabase_migrations.seed_files``). So a second start on the same data dir
@@ -27,6 +29,8 @@ from .postgres import set_password
 _PREPARE_LOCK_KEY = 0x4C49415F50524550  # "LIA_PREP"
 
 SCAFFOLD_FILE = Path(__file__).with_name("scaffold.sql")
+#: The demo marketplace's tables, which a real LIA project has already.
+DEMO_MARKETPLACE_FILE = Path(__file__).with_name("demo_marketplace.sql")
 #: The role migrations and the seed run as (hosted: NOSUPERUSER, see scaffold.sql).
 MIGRATION_ROLE = "postgres"
 #: Roles that log in with the superuser's password (as self-hosted Supabase gives
@@ -189,11 +193,16 @@ def migration_version(path: Path) -> tuple[str, str]:
 
 
 def prepare_database(
-    conninfo: str, *, migrations_dir: Path, seed_file: Path | None
+    conninfo: str,
+    *,
+    migrations_dir: Path,
+    seed_file: Path | None,
+    marketplace_file: Path | None = DEMO_MARKETPLACE_FILE,
 ) -> PrepareReport:
     """Scaffold, migrate and seed the database at ``conninfo``; safe to call on every start.
 
     ``conninfo`` is the superuser's; its password becomes the :data:`LOGIN_ROLES`' too.
+    ``marketplace_file`` runs first unless ``public.bookings`` exists (None: never).
     """
     migrations = sorted(migrations_dir.glob("*.sql"))
     password = str(conninfo_to_dict(conninfo).get("password") or "")
@@ -203,8 +212,17 @@ def prepare_database(
         for role in LOGIN_ROLES:
             admin.execute(set_password(role, password))
         with psycopg.connect(make_conninfo(conninfo, user=MIGRATION_ROLE), autocommit=True) as conn:
+            if marketplace_file is not None:
+                _create_marketplace(conn, marketplace_file)
             applied, skipped, seeded = _migrate(conn, migrations, seed_file)
     return PrepareReport(tuple(applied), tuple(skipped), seeded)
+
+
+def _create_marketplace(conn: psycopg.Connection, marketplace_file: Path) -> None:
+    with conn.transaction():
+        if conn.execute("select to_regclass('public.bookings')").fetchone() == (None,):
+            statements = split_statements(marketplace_file.read_text())
+            _execute_script(conn, marketplace_file.name, statements)
 
 
 def _migrate(

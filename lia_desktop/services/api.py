@@ -76,6 +76,15 @@ class AdminApi:
     async def unread_count(self) -> int:
         return int(await self._call("admin_unread_count"))
 
+    async def contract_status(self) -> JsonObject:
+        """The installed contract's ``version`` and the pieces it ``missing`` (doctor's check)."""
+        data = await self._call("admin_contract_status")
+        if not isinstance(data, Mapping):
+            raise ServerError(
+                f"admin_contract_status returned {type(data).__name__}, not an object"
+            )
+        return data
+
 
 def _rows(function: str, data: Any) -> list[JsonObject]:
     if data is None:

@@ -35,10 +35,10 @@ create index admin_notification_reads_notification_id_idx
 alter table public.admin_notifications enable row level security;
 alter table public.admin_notification_reads enable row level security;
 create policy "admins read notifications" on public.admin_notifications
-  for select to authenticated using ((select public.is_admin()));
+  for select to authenticated using ((select lia_notifier.is_admin()));
 create policy "admins read own read state" on public.admin_notification_reads
   for select to authenticated
-  using ((select public.is_admin()) and admin_id = (select auth.uid()));
+  using ((select lia_notifier.is_admin()) and admin_id = (select auth.uid()));
 -- Written only by triggers and the admin RPCs (security definer).
 revoke insert, update, delete, truncate on public.admin_notifications from anon, authenticated;
 revoke insert, update, delete, truncate on public.admin_notification_reads from anon, authenticated;
@@ -92,7 +92,7 @@ create or replace function private.display_name(p_user_id uuid) returns text
 language sql stable
 set search_path = ''
 as $$
-  select coalesce(nullif(u.full_name, ''), u.email) from public.users u where u.id = p_user_id
+  select coalesce(nullif(u.full_name, ''), u.email) from lia_notifier.users u where u.id = p_user_id
 $$;
 
 create or replace function private.notify_booking_created() returns trigger
@@ -100,20 +100,21 @@ language plpgsql security definer
 set search_path = ''
 as $$
 declare
-  v_customer text := coalesce(private.display_name(new.customer_id), 'A customer');
+  n lia_notifier.booking_row := lia_notifier.booking_of(new);
+  v_customer text := coalesce(private.display_name(n.customer_id), 'A customer');
   v_professional text;
 begin
-  select p.full_name into v_professional from public.professionals p where p.id = new.professional_id;
+  select p.full_name into v_professional from lia_notifier.professionals p where p.id = n.professional_id;
   perform private.enqueue_admin_notification(
     'booking_created', 'medium', 'New booking',
-    v_customer || ' booked ' || new.service
-      || coalesce(' with ' || v_professional, '') || ' · ' || private.format_cop(new.total_price_cop),
-    'bookings', new.id::text, '/admin/bookings/' || new.id,
+    v_customer || ' booked ' || n.service
+      || coalesce(' with ' || v_professional, '') || ' · ' || private.format_cop(n.total_price_cop),
+    'bookings', n.id::text, '/admin/bookings/' || n.id,
     jsonb_build_object(
-      'created_at', new.created_at, 'customer_id', new.customer_id, 'customer_name', v_customer,
-      'professional_id', new.professional_id, 'professional_name', v_professional,
-      'service', new.service, 'status', new.status, 'total_price_cop', new.total_price_cop,
-      'scheduled_at', new.scheduled_at));
+      'created_at', n.created_at, 'customer_id', n.customer_id, 'customer_name', v_customer,
+      'professional_id', n.professional_id, 'professional_name', v_professional,
+      'service', n.service, 'status', n.status, 'total_price_cop', n.total_price_cop,
+      'scheduled_at', n.scheduled_at));
   return null;
 end
 $$;
@@ -125,26 +126,30 @@ language plpgsql security definer
 set search_path = ''
 as $$
 declare
-  v_customer text := coalesce(private.display_name(new.customer_id), 'A customer');
+  n lia_notifier.booking_row := lia_notifier.booking_of(new);
+  o lia_notifier.booking_row := lia_notifier.booking_of(old);
+  v_customer text := coalesce(private.display_name(n.customer_id), 'A customer');
   v_professional text;
 begin
-  select p.full_name into v_professional from public.professionals p where p.id = new.professional_id;
+  select p.full_name into v_professional from lia_notifier.professionals p where p.id = n.professional_id;
   perform private.enqueue_admin_notification(
     'booking_cancelled', 'medium', 'Booking cancelled',
-    v_customer || ' · ' || new.service || coalesce(' with ' || v_professional, '')
-      || coalesce(' · ' || to_char(new.scheduled_at at time zone 'America/Bogota', 'DD Mon HH24:MI'), ''),
-    'bookings', new.id::text, '/admin/bookings/' || new.id,
+    v_customer || ' · ' || n.service || coalesce(' with ' || v_professional, '')
+      || coalesce(' · ' || to_char(n.scheduled_at at time zone 'America/Bogota', 'DD Mon HH24:MI'), ''),
+    'bookings', n.id::text, '/admin/bookings/' || n.id,
     jsonb_build_object(
-      'created_at', new.created_at, 'cancelled_at', now(), 'previous_status', old.status,
-      'customer_id', new.customer_id, 'customer_name', v_customer,
-      'professional_id', new.professional_id, 'professional_name', v_professional,
-      'service', new.service, 'total_price_cop', new.total_price_cop,
-      'scheduled_at', new.scheduled_at));
+      'created_at', n.created_at, 'cancelled_at', now(), 'previous_status', o.status,
+      'customer_id', n.customer_id, 'customer_name', v_customer,
+      'professional_id', n.professional_id, 'professional_name', v_professional,
+      'service', n.service, 'total_price_cop', n.total_price_cop,
+      'scheduled_at', n.scheduled_at));
   return null;
 end
 $$;
-create trigger bookings_notify_cancelled after update of status on public.bookings
-  for each row when (new.status = 'cancelled' and old.status is distinct from 'cancelled')
+create trigger bookings_notify_cancelled after update on public.bookings
+  for each row when (
+    (lia_notifier.booking_of(new)).status = 'cancelled'
+    and (lia_notifier.booking_of(old)).status is distinct from 'cancelled')
   execute function private.notify_booking_cancelled();
 
 create or replace function private.notify_dispute() returns trigger
@@ -152,44 +157,50 @@ language plpgsql security definer
 set search_path = ''
 as $$
 declare
+  n lia_notifier.dispute_row := lia_notifier.dispute_of(new);
+  o lia_notifier.dispute_row := lia_notifier.dispute_of(old);
   v_escalated boolean := tg_op = 'UPDATE';
 begin
   perform private.enqueue_admin_notification(
     case when v_escalated then 'dispute_escalated' else 'dispute_opened' end,
     case when v_escalated then 'urgent' else 'high' end,
     case when v_escalated then 'Dispute escalated' else 'New dispute' end,
-    'Booking #' || new.booking_id || ' · ' || private.ellipsize(new.reason, 120),
-    'disputes', new.id::text, '/admin/disputes/' || new.id,
+    'Booking #' || n.booking_id || ' · ' || private.ellipsize(n.reason, 120),
+    'disputes', n.id::text, '/admin/disputes/' || n.id,
     jsonb_build_object(
-      'created_at', new.created_at, 'booking_id', new.booking_id, 'opened_by', new.opened_by,
-      'reason', new.reason, 'status', new.status, 'dispute_priority', new.priority,
-      'previous_priority', case when v_escalated then old.priority end));
+      'created_at', n.created_at, 'booking_id', n.booking_id, 'opened_by', n.opened_by,
+      'reason', n.reason, 'status', n.status, 'dispute_priority', n.priority,
+      'previous_priority', case when v_escalated then o.priority end));
   return null;
 end
 $$;
 create trigger disputes_notify_opened after insert on public.disputes
   for each row execute function private.notify_dispute();
-create trigger disputes_notify_escalated after update of priority on public.disputes
-  for each row when (new.priority = 'urgent' and old.priority is distinct from 'urgent')
+create trigger disputes_notify_escalated after update on public.disputes
+  for each row when (
+    (lia_notifier.dispute_of(new)).priority = 'urgent'
+    and (lia_notifier.dispute_of(old)).priority is distinct from 'urgent')
   execute function private.notify_dispute();
 
 create or replace function private.notify_professional_applied() returns trigger
 language plpgsql security definer
 set search_path = ''
 as $$
+declare
+  n lia_notifier.professional_row := lia_notifier.professional_of(new);
 begin
   perform private.enqueue_admin_notification(
     'professional_applied', 'medium', 'New professional application',
-    new.full_name || ' applied as ' || new.specialty || coalesce(' (' || new.city || ')', ''),
-    'professionals', new.id::text, '/admin/professionals/' || new.id,
+    n.full_name || ' applied as ' || n.specialty || coalesce(' (' || n.city || ')', ''),
+    'professionals', n.id::text, '/admin/professionals/' || n.id,
     jsonb_build_object(
-      'created_at', new.created_at, 'user_id', new.user_id, 'full_name', new.full_name,
-      'specialty', new.specialty, 'city', new.city, 'status', new.status));
+      'created_at', n.created_at, 'user_id', n.user_id, 'full_name', n.full_name,
+      'specialty', n.specialty, 'city', n.city, 'status', n.status));
   return null;
 end
 $$;
 create trigger professionals_notify_applied after insert on public.professionals
-  for each row when (new.status = 'pending')
+  for each row when ((lia_notifier.professional_of(new)).status = 'pending')
   execute function private.notify_professional_applied();
 
 create or replace function private.notify_review_created() returns trigger
@@ -197,24 +208,25 @@ language plpgsql security definer
 set search_path = ''
 as $$
 declare
-  v_low boolean := new.rating <= 2;
+  n lia_notifier.review_row := lia_notifier.review_of(new);
+  v_low boolean := n.rating <= 2;
   v_subject text;
   v_professional_id bigint;
 begin
   select b.professional_id, coalesce(p.full_name, b.service)
     into v_professional_id, v_subject
-    from public.bookings b left join public.professionals p on p.id = b.professional_id
-   where b.id = new.booking_id;
+    from lia_notifier.bookings b left join lia_notifier.professionals p on p.id = b.professional_id
+   where b.id = n.booking_id;
   perform private.enqueue_admin_notification(
     'review_created',
     case when v_low then 'high' else 'low' end,
     case when v_low then 'Low rating' else 'New review' end,
-    new.rating || '★ for ' || coalesce(v_subject, 'booking #' || new.booking_id)
-      || coalesce(': ' || private.ellipsize(nullif(btrim(new.comment), ''), 100), ''),
-    'reviews', new.id::text, '/admin/reviews/' || new.id,
+    n.rating || '★ for ' || coalesce(v_subject, 'booking #' || n.booking_id)
+      || coalesce(': ' || private.ellipsize(nullif(btrim(n.comment), ''), 100), ''),
+    'reviews', n.id::text, '/admin/reviews/' || n.id,
     jsonb_build_object(
-      'created_at', new.created_at, 'booking_id', new.booking_id, 'rating', new.rating,
-      'professional_id', v_professional_id, 'subject', v_subject, 'comment', new.comment));
+      'created_at', n.created_at, 'booking_id', n.booking_id, 'rating', n.rating,
+      'professional_id', v_professional_id, 'subject', v_subject, 'comment', n.comment));
   return null;
 end
 $$;
@@ -225,14 +237,16 @@ create or replace function private.notify_user_signed_up() returns trigger
 language plpgsql security definer
 set search_path = ''
 as $$
+declare
+  n lia_notifier.user_row := lia_notifier.user_of(new);
 begin
   perform private.enqueue_admin_notification(
     'user_signed_up', 'low', 'New sign-up',
-    coalesce(nullif(new.full_name, ''), new.email) || coalesce(', ' || new.city, ''),
-    'users', new.id::text, '/admin/users/' || new.id,
+    coalesce(nullif(n.full_name, ''), n.email) || coalesce(', ' || n.city, ''),
+    'users', n.id::text, '/admin/users/' || n.id,
     jsonb_build_object(
-      'created_at', new.created_at, 'email', new.email, 'full_name', new.full_name,
-      'city', new.city, 'role', new.role));
+      'created_at', n.created_at, 'email', n.email, 'full_name', n.full_name,
+      'city', n.city, 'role', n.role));
   return null;
 end
 $$;

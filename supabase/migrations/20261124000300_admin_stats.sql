@@ -15,7 +15,7 @@ create table public.admin_stats_counters (
 );
 alter table public.admin_stats_counters enable row level security;
 create policy "admins read counters" on public.admin_stats_counters
-  for select to authenticated using ((select public.is_admin()));
+  for select to authenticated using ((select lia_notifier.is_admin()));
 revoke insert, update, delete, truncate on public.admin_stats_counters from anon, authenticated;
 
 create or replace function private.bump_admin_counter(p_metric text, p_delta bigint) returns void
@@ -47,13 +47,13 @@ begin
     select count(*), count(*) filter (where status = 'pending'),
            coalesce(sum(total_price_cop) filter (where status = 'completed'), 0)
       into v_total, v_pending, v_revenue
-      from new_rows;
+      from (select (lia_notifier.booking_of(t)).* from new_rows t) b;
   end if;
   if tg_op in ('UPDATE', 'DELETE') then
     select count(*) as total, count(*) filter (where status = 'pending') as pending,
            coalesce(sum(total_price_cop) filter (where status = 'completed'), 0) as revenue
       into v_old
-      from old_rows;
+      from (select (lia_notifier.booking_of(t)).* from old_rows t) b;
     v_total := v_total - v_old.total;
     v_pending := v_pending - v_old.pending;
     v_revenue := v_revenue - v_old.revenue;
@@ -108,15 +108,15 @@ declare
 begin
   perform private.lock_admin_feed();
   for v_truth in
-    select 'total_bookings' as metric, count(*)::bigint as value from public.bookings
+    select 'total_bookings' as metric, count(*)::bigint as value from lia_notifier.bookings
     union all
-    select 'pending_bookings', count(*) filter (where status = 'pending') from public.bookings
+    select 'pending_bookings', count(*) filter (where status = 'pending') from lia_notifier.bookings
     union all
     select 'total_revenue_cop',
            coalesce(sum(total_price_cop) filter (where status = 'completed'), 0)::bigint
-      from public.bookings
+      from lia_notifier.bookings
     union all
-    select 'total_users', count(*) from public.users
+    select 'total_users', count(*) from lia_notifier.users
   loop
     insert into public.admin_stats_counters as c (metric, value, seq)
     values (v_truth.metric, v_truth.value, nextval('private.admin_stats_seq'))

@@ -5,7 +5,7 @@ language plpgsql stable
 set search_path = ''
 as $$
 begin
-  if not public.is_admin() then
+  if not lia_notifier.is_admin() then
     raise exception 'admin role required' using errcode = 'insufficient_privilege';
   end if;
 end
@@ -75,26 +75,26 @@ begin
          coalesce(sum(total_price_cop) filter (where status = 'completed' and created_at <= v_month), 0)
            as revenue_prev
     into b
-    from public.bookings
+    from lia_notifier.bookings
    where created_at > v_now - interval '60 days';
 
   select count(*) filter (where created_at > v_month), count(*) filter (where created_at <= v_month)
     into v_users_30d, v_users_prev
-    from public.users where created_at > v_now - interval '60 days';
+    from lia_notifier.users where created_at > v_now - interval '60 days';
 
   select count(*) filter (where created_at > v_month), count(*) filter (where created_at <= v_month)
     into v_pros_30d, v_pros_prev
-    from public.professionals where created_at > v_now - interval '60 days';
+    from lia_notifier.professionals where created_at > v_now - interval '60 days';
 
   select coalesce(json_agg(json_build_array(extract(epoch from minute)::bigint, n) order by minute), '[]')
     into v_bookings_recent
     from (select date_trunc('minute', created_at) as minute, count(*) as n
-            from public.bookings where created_at > v_day group by 1) m;
+            from lia_notifier.bookings where created_at > v_day group by 1) m;
 
   select coalesce(json_agg(json_build_array(extract(epoch from hour)::bigint, n) order by hour), '[]')
     into v_pros_recent
     from (select date_trunc('hour', created_at) as hour, count(*) as n
-            from public.professionals where created_at > v_month group by 1) h;
+            from lia_notifier.professionals where created_at > v_month group by 1) h;
 
   return json_build_object(
     'total_bookings', coalesce((v_counter_values ->> 'total_bookings')::bigint, 0),

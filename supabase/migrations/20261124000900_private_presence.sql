@@ -10,7 +10,7 @@ create policy "admins read online_users presence" on realtime.messages
   using (
     (select realtime.topic()) = 'online_users'
     and extension = 'presence'
-    and (select public.is_admin())
+    and (select lia_notifier.is_admin())
   );
 
 create policy "admins track online_users presence" on realtime.messages
@@ -18,5 +18,5 @@ create policy "admins track online_users presence" on realtime.messages
   with check (
     (select realtime.topic()) = 'online_users'
     and extension = 'presence'
-    and (select public.is_admin())
+    and (select lia_notifier.is_admin())
   );

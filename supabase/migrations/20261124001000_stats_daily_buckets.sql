@@ -34,7 +34,7 @@ create table public.admin_stats_daily (
 );
 alter table public.admin_stats_daily enable row level security;
 create policy "admins read daily stats" on public.admin_stats_daily
-  for select to authenticated using ((select public.is_admin()));
+  for select to authenticated using ((select lia_notifier.is_admin()));
 revoke insert, update, delete, truncate on public.admin_stats_daily from anon, authenticated;
 
 create type private.daily_delta as (day date, metric text, delta bigint);
@@ -97,7 +97,7 @@ begin
     v_deltas := v_deltas || array(
       select row(day, metric, delta)::private.daily_delta
         from (select private.utc_day(r.created_at) as day, m.metric, sum(m.value) as delta
-                from new_rows r
+                from (select (lia_notifier.booking_of(t)).* from new_rows t) r
                 cross join lateral private.booking_bucket_values(r.status, r.total_price_cop) m
                group by 1, 2) d);
   end if;
@@ -105,7 +105,7 @@ begin
     v_deltas := v_deltas || array(
       select row(day, metric, -delta)::private.daily_delta
         from (select private.utc_day(r.created_at) as day, m.metric, sum(m.value) as delta
-                from old_rows r
+                from (select (lia_notifier.booking_of(t)).* from old_rows t) r
                 cross join lateral private.booking_bucket_values(r.status, r.total_price_cop) m
                group by 1, 2) d);
   end if;
@@ -123,7 +123,19 @@ create trigger bookings_daily_delete after delete on public.bookings
   referencing old table as old_rows
   for each statement execute function private.bucket_booking_changes();
 
--- users and professionals: one row counts 1 on its created day (tg_argv[0] names the metric).
+-- The deltas of rows created at p_created (one count each, times p_sign) per UTC day.
+create or replace function private.created_day_deltas(
+  p_metric text, p_sign integer, p_created timestamptz[])
+returns private.daily_delta[]
+language sql immutable
+set search_path = ''
+as $$
+  select coalesce(array_agg(row(day, p_metric, p_sign * n)::private.daily_delta), '{}')
+    from (select private.utc_day(c) as day, count(*) as n from unnest(p_created) c group by 1) d
+$$;
+
+-- users and professionals: one row counts 1 on its created day (tg_argv[0] names the
+-- metric). plpgsql plans each branch for the table it fires on only.
 create or replace function private.bucket_created_changes() returns trigger
 language plpgsql security definer
 set search_path = ''
@@ -131,15 +143,24 @@ as $$
 declare
   v_deltas private.daily_delta[] := '{}';
 begin
-  if tg_op in ('INSERT', 'UPDATE') then
-    v_deltas := v_deltas || array(
-      select row(day, tg_argv[0], n)::private.daily_delta
-        from (select private.utc_day(created_at) as day, count(*) as n from new_rows group by 1) d);
-  end if;
-  if tg_op in ('UPDATE', 'DELETE') then
-    v_deltas := v_deltas || array(
-      select row(day, tg_argv[0], -n)::private.daily_delta
-        from (select private.utc_day(created_at) as day, count(*) as n from old_rows group by 1) d);
+  if tg_argv[0] = 'users_created' then
+    if tg_op in ('INSERT', 'UPDATE') then
+      v_deltas := v_deltas || private.created_day_deltas(tg_argv[0], 1,
+        array(select (lia_notifier.user_of(t)).created_at from new_rows t));
+    end if;
+    if tg_op in ('UPDATE', 'DELETE') then
+      v_deltas := v_deltas || private.created_day_deltas(tg_argv[0], -1,
+        array(select (lia_notifier.user_of(t)).created_at from old_rows t));
+    end if;
+  else
+    if tg_op in ('INSERT', 'UPDATE') then
+      v_deltas := v_deltas || private.created_day_deltas(tg_argv[0], 1,
+        array(select (lia_notifier.professional_of(t)).created_at from new_rows t));
+    end if;
+    if tg_op in ('UPDATE', 'DELETE') then
+      v_deltas := v_deltas || private.created_day_deltas(tg_argv[0], -1,
+        array(select (lia_notifier.professional_of(t)).created_at from old_rows t));
+    end if;
   end if;
   perform private.add_daily_deltas(v_deltas);
   return null;
@@ -175,14 +196,14 @@ begin
   delete from public.admin_stats_daily;
   insert into public.admin_stats_daily (day, metric, value)
   select private.utc_day(b.created_at), m.metric, sum(m.value)
-    from public.bookings b
+    from lia_notifier.bookings b
     cross join lateral private.booking_bucket_values(b.status, b.total_price_cop) m
    group by 1, 2
   union all
-  select private.utc_day(created_at), 'users_created', count(*) from public.users group by 1
+  select private.utc_day(created_at), 'users_created', count(*) from lia_notifier.users group by 1
   union all
   select private.utc_day(created_at), 'professionals_created', count(*)
-    from public.professionals group by 1;
+    from lia_notifier.professionals group by 1;
 end
 $$;
 
@@ -242,14 +263,14 @@ begin
   select count(*) as n, count(*) filter (where status = 'pending') as pending,
          coalesce(sum(total_price_cop) filter (where status = 'completed'), 0) as revenue
     into f
-    from public.bookings where created_at >= v_lo and created_at < v_hi;
+    from lia_notifier.bookings where created_at >= v_lo and created_at < v_hi;
   bookings_created := bookings_created + v_sign * f.n;
   pending_bookings := pending_bookings + v_sign * f.pending;
   completed_revenue_cop := completed_revenue_cop + v_sign * f.revenue;
   users_created := users_created + v_sign
-    * (select count(*) from public.users where created_at >= v_lo and created_at < v_hi);
+    * (select count(*) from lia_notifier.users where created_at >= v_lo and created_at < v_hi);
   professionals_created := professionals_created + v_sign
-    * (select count(*) from public.professionals where created_at >= v_lo and created_at < v_hi);
+    * (select count(*) from lia_notifier.professionals where created_at >= v_lo and created_at < v_hi);
 end
 $$;
 
@@ -291,15 +312,15 @@ begin
          coalesce(sum(n), 0)
     into v_bookings_recent, v_bookings_24h
     from (select date_bin('1 minute', created_at, timestamptz 'epoch') as minute, count(*) as n
-            from public.bookings where created_at > v_day group by 1) m;
+            from lia_notifier.bookings where created_at > v_day group by 1) m;
   select count(*) into v_bookings_prev_day
-    from public.bookings where created_at <= v_day and created_at > v_now - interval '48 hours';
+    from lia_notifier.bookings where created_at <= v_day and created_at > v_now - interval '48 hours';
 
   select coalesce(array_to_json(array_agg(array[extract(epoch from hour)::bigint, n] order by hour)), '[]'),
          coalesce(sum(n), 0)
     into v_pros_recent, v_pros_30d
     from (select date_bin('1 hour', created_at, timestamptz 'epoch') as hour, count(*) as n
-            from public.professionals where created_at > v_month group by 1) h;
+            from lia_notifier.professionals where created_at > v_month group by 1) h;
 
   return json_build_object(
     'total_bookings', coalesce((v_counter_values ->> 'total_bookings')::bigint, 0),
@@ -337,19 +358,20 @@ language plpgsql security definer
 set search_path = ''
 as $$
 declare
-  v_application boolean := new.status = 'pending';
-  v_where text := new.specialty || coalesce(' (' || new.city || ')', '');
+  n lia_notifier.professional_row := lia_notifier.professional_of(new);
+  v_application boolean := n.status = 'pending';
+  v_where text := n.specialty || coalesce(' (' || n.city || ')', '');
 begin
   perform private.enqueue_admin_notification(
     'professional_applied',
     case when v_application then 'medium' else 'low' end,
     case when v_application then 'New professional application' else 'New professional' end,
-    case when v_application then new.full_name || ' applied as ' || v_where
-         else new.full_name || ' added as ' || v_where || ' · ' || new.status end,
-    'professionals', new.id::text, '/admin/professionals/' || new.id,
+    case when v_application then n.full_name || ' applied as ' || v_where
+         else n.full_name || ' added as ' || v_where || ' · ' || n.status end,
+    'professionals', n.id::text, '/admin/professionals/' || n.id,
     jsonb_build_object(
-      'created_at', new.created_at, 'user_id', new.user_id, 'full_name', new.full_name,
-      'specialty', new.specialty, 'city', new.city, 'status', new.status));
+      'created_at', n.created_at, 'user_id', n.user_id, 'full_name', n.full_name,
+      'specialty', n.specialty, 'city', n.city, 'status', n.status));
   return null;
 end
 $$;

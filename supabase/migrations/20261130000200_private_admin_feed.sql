@@ -10,5 +10,5 @@ create policy "admins join admin_feed" on realtime.messages
   using (
     (select realtime.topic()) = 'admin_feed'
     and extension = 'broadcast'
-    and (select public.is_admin())
+    and (select lia_notifier.is_admin())
   );

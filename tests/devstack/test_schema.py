@@ -23,6 +23,7 @@ from psycopg.rows import dict_row
 
 from lia_desktop.core.models import NotificationType, Priority
 from lia_desktop.devstack.database import (
+    DEMO_MARKETPLACE_FILE,
     MigrationError,
     PrepareReport,
     apply_scaffold,
@@ -246,6 +247,7 @@ def test_migrations_and_seed_run_unchanged_on_a_plain_scaffolded_database(
     """As ``psql -f`` would run them: whole files, no runner, no splitting."""
     with psycopg.connect(fresh_database, autocommit=True) as conn:
         apply_scaffold(conn)
+        conn.execute(DEMO_MARKETPLACE_FILE.read_bytes())
         for path in sorted(default_migrations_dir().glob("*.sql")):
             conn.execute(path.read_bytes())
         conn.execute(default_seed_file().read_bytes())

@@ -14,6 +14,7 @@ import tempfile
 from typing import Any
 
 import jwt
+import psycopg
 import pytest
 
 from tests.fixtures import DevstackProcess, DevstackUser
@@ -27,6 +28,7 @@ CHECKS = (
     "reachability",
     "anon key",
     "sign-in",
+    "contract",
     "admin RPCs",
     "realtime + publication",
     "presence (private)",
@@ -136,6 +138,31 @@ async def test_doctor_names_the_failed_check_and_why(
     before = CHECKS[: CHECKS.index(failed_check)]
     assert all(report[name][0] == "PASS" for name in before), lines
     assert report["remaining checks"] == ("SKIP", f"they depend on '{failed_check}'")
+
+
+async def test_doctor_names_the_contract_pieces_a_project_lacks(
+    devstack: DevstackProcess, admin_user: DevstackUser
+) -> None:
+    """An operator's project where a trigger was disabled and a table left out of the
+    publication: the contract check names both, as the database reports them."""
+    with psycopg.connect(devstack.db_url, autocommit=True) as db:
+        db.execute("alter table public.bookings disable trigger bookings_notify_created")
+        db.execute("alter publication supabase_realtime drop table public.disputes")
+        try:
+            code, lines = await doctor(
+                devstack.api_url, devstack.anon_key, admin_user.email, admin_user.password
+            )
+        finally:
+            db.execute("alter table public.bookings enable trigger bookings_notify_created")
+            db.execute("alter publication supabase_realtime add table public.disputes")
+    report = verdicts(lines)
+    assert code != 0, lines
+    assert report["contract"] == (
+        "FAIL",
+        "contract 20261130000400 is missing: trigger bookings_notify_created on public.bookings"
+        " (disabled); publication supabase_realtime: public.disputes",
+    )
+    assert report["remaining checks"] == ("SKIP", "they depend on 'contract'")
 
 
 async def test_watch_streams_live_state_and_a_new_booking_as_json_lines(

@@ -1,11 +1,17 @@
--- Baseline marketplace schema: profiles, professionals, bookings, reviews,
--- disputes; is_admin(); row level security (admins read everything, other
--- users only their own rows, anon nothing).
+-- The DEMO marketplace: LIA's tables as the devstack fakes them (profiles,
+-- professionals, bookings, reviews, disputes), their RLS (admins read
+-- everything, other users only their own rows, anon nothing) and the profile
+-- trigger on auth.users. NOT part of the contract an operator pushes: a real
+-- LIA project has its own tables, which the notifier reads through the
+-- interface in supabase/migrations/20261124000100_lia_notifier_interface.sql.
+-- The devstack applies this file (as postgres) before the migrations, once:
+-- it does nothing when public.bookings exists.
 
 -- Internal functions live outside the API schema so PostgREST never exposes them.
 create schema if not exists private;
 revoke all on schema private from public;
 
+-- The marketplace's own admin check (the notifier has lia_notifier.is_admin()).
 create or replace function public.is_admin() returns boolean
 language sql stable
 set search_path = ''
