@@ -32,3 +32,9 @@ def test_the_demo_shows_its_tray_item_and_a_toast_then_quits_cleanly(demo: DemoR
 def test_the_demo_leaves_no_token_or_password_on_disk(demo: DemoRun) -> None:
     assert demo.refresh_tokens, "the demo never signed in: nothing to look for"
     assert find_secrets(demo) == []
+
+
+def test_the_demos_web_admin_is_its_backends_detail_pages(demo: DemoRun) -> None:
+    """The demo's "View booking" opens a page that exists: the devstack's (DEMO_ADMIN_URL)."""
+    settings = demo.settings()
+    assert settings["web_admin_url"].startswith(settings["supabase_url"] + "/demo-admin/")
