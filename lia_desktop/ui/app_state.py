@@ -10,14 +10,19 @@ the GUI thread.
 
 Signed out is a state like any other: :meth:`sign_out` drops every figure and
 item of the account, so no window can show the previous admin's data.
+
+The outage (core.outage) is derived here from the connection changes, with a
+timer for its one announcement: the tray says it once, the stats header shows
+since when.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
 
 from lia_desktop.core.models import (
     ConnectionPhase,
@@ -28,8 +33,13 @@ from lia_desktop.core.models import (
     PresenceActivity,
     Toast,
 )
+from lia_desktop.core.outage import NOTICE_AFTER, Outage
 
 SIGNED_OUT = ConnectionState(ConnectionPhase.SIGNED_OUT)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 class AppState(QObject):
@@ -42,9 +52,18 @@ class AppState(QObject):
     account_changed = Signal(object)  # str | None: the signed-in admin's email
     dnd_changed = Signal(object)  # datetime | None: do not disturb until
     toast_requested = Signal(object)  # Toast: an event, not state
+    outage_changed = Signal(object)  # Outage: since when the app has not been live
+    outage_announced = Signal(object)  # Outage: it lasted NOTICE_AFTER; an event, once each
     _queued = Signal(object)  # a callable from a foreign thread
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+        outage_notice_after: timedelta = NOTICE_AFTER,
+    ) -> None:
+        """``clock`` (aware wall-clock time) dates outages; tests shorten the notice delay."""
         super().__init__(parent)
         self.connection = SIGNED_OUT
         self.feed = FeedView()
@@ -52,6 +71,12 @@ class AppState(QObject):
         self.presence = PresenceActivity()
         self.account: str | None = None
         self.dnd_until: datetime | None = None
+        self.outage = Outage()
+        self._clock = clock
+        self._notice_after = outage_notice_after
+        self._outage_notice = QTimer(self)
+        self._outage_notice.setSingleShot(True)
+        self._outage_notice.timeout.connect(self._announce_outage)
         self._queued.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
     @property
@@ -98,12 +123,39 @@ class AppState(QObject):
             self.dnd_until = until
             self.dnd_changed.emit(until)
 
+    def dispose(self) -> None:
+        """The app is quitting: no outage announcement after this."""
+        self._outage_notice.stop()
+
     # --- internals -----------------------------------------------------------------------
 
     def _set_connection(self, state: ConnectionState) -> None:
         if state != self.connection:
             self.connection = state
             self.connection_changed.emit(state)
+            self._set_outage(self.outage.observe(state.phase, self._clock()))
+
+    def _set_outage(self, outage: Outage) -> None:
+        if outage != self.outage:
+            self.outage = outage
+            self.outage_changed.emit(outage)
+            self._schedule_outage_notice()
+
+    def _schedule_outage_notice(self) -> None:
+        at = self.outage.notice_at(self._notice_after)
+        if at is None:
+            self._outage_notice.stop()
+            return
+        wait_ms = math.ceil((at - self._clock()).total_seconds() * 1000)
+        self._outage_notice.start(max(0, wait_ms))
+
+    def _announce_outage(self) -> None:
+        announced = self.outage.announce(self._clock(), self._notice_after)
+        if announced is None:  # the wall clock was set back meanwhile: wait for it
+            self._schedule_outage_notice()
+            return
+        self._set_outage(announced)
+        self.outage_announced.emit(announced)
 
     def _set_feed(self, view: FeedView) -> None:
         if view != self.feed:
