@@ -56,6 +56,7 @@ from lia_desktop.services.project import check_project
 from lia_desktop.services.session import LiveSession
 from lia_desktop.services.settings_store import SettingsModel, SettingsStore
 from lia_desktop.services.tasks import BackgroundTasks
+from lia_desktop.services.window_store import WindowStore
 from lia_desktop.ui.app_state import AppState
 from lia_desktop.ui.i18n import Translators
 from lia_desktop.ui.network import NetworkMonitor
@@ -65,6 +66,7 @@ from lia_desktop.ui.sign_in import SignInDialog, SignInRequest
 from lia_desktop.ui.stats_window import CoreStatsFormat, StatsWindow
 from lia_desktop.ui.toasts import InAppToasts, NativeToasts, ToastLadder, TrayBalloonToasts
 from lia_desktop.ui.tray_icon import DndChoice, TrayController
+from lia_desktop.ui.window_fit import place_window
 
 log = logging.getLogger(__name__)
 
@@ -272,6 +274,7 @@ class DesktopApp(QObject):
         self._qapp = qapp
         self._settings = SettingsModel(store)
         self._settings.subscribe(self._settings_changed)
+        self._windows = WindowStore.beside(store.path)  # where each window was, per profile
         self._demo = demo
         self._data_dir = data_dir
         # before any window or menu exists: they are built in the admin's language
@@ -441,6 +444,7 @@ class DesktopApp(QObject):
                 window.close()
                 window.deleteLater()
         self.tray.dispose()
+        self.state.dispose()
         self.translators.remove()
 
     def _tell(self, text: str) -> None:
@@ -556,6 +560,7 @@ class DesktopApp(QObject):
         )
         dialog.finished.connect(lambda _result: self._settings_dialog_closed(dialog))
         self.settings_dialog = dialog
+        place_window(dialog, "settings", self._windows)
         dialog.open()
 
     def _settings_dialog_closed(self, dialog: SettingsDialog) -> None:
@@ -612,12 +617,14 @@ class DesktopApp(QObject):
             self.center.mark_unread_requested.connect(self._mark_unread)
             self.center.mark_all_read_requested.connect(self._mark_all_read)
             self.center.bind(self.state)
+            place_window(self.center, "notifications", self._windows)
         _raise(self.center)
 
     def show_stats(self) -> None:
         if self.stats_window is None:
             self.stats_window = StatsWindow(CoreStatsFormat())
             self.stats_window.bind(self.state)
+            place_window(self.stats_window, "stats", self._windows)
         _raise(self.stats_window)
 
     def show_sign_in(self) -> None:
@@ -635,6 +642,7 @@ class DesktopApp(QObject):
             lambda request: self._tasks.spawn(self._sign_in(dialog, request), "sign in")
         )
         self.sign_in_dialog = dialog
+        place_window(dialog, "sign_in", self._windows)
         _raise(dialog)
 
     async def _sign_in(self, dialog: SignInDialog, request: SignInRequest) -> None:

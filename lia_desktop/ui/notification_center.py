@@ -63,6 +63,7 @@ from lia_desktop.core.models import Notification, NotificationType, Priority
 from lia_desktop.ui.app_state import AppState
 from lia_desktop.ui.theme import ORANGE, RED, Theme, theme_for
 from lia_desktop.ui.widgets import Label, PaletteWatcher, plain_tooltip
+from lia_desktop.ui.window_fit import FlowLayout
 
 #: Per type: the glyph of the list and the label of its filter chip.
 TYPE_LOOK: dict[NotificationType, tuple[str, str]] = {
@@ -332,8 +333,7 @@ class NotificationCenter(QWidget):
         self.list.setAccessibleName(self.tr("Notifications"))
 
         self.chips: dict[NotificationType, QPushButton] = {}
-        chips = QHBoxLayout()
-        chips.setSpacing(4)
+        chips = FlowLayout(spacing=4)  # wraps: the row never makes the window wider than a screen
         for kind, (_, label) in TYPE_LOOK.items():
             chip = QPushButton(label)
             chip.setObjectName("chip")
@@ -343,7 +343,6 @@ class NotificationCenter(QWidget):
             chip.toggled.connect(self._apply_filter)
             self.chips[kind] = chip
             chips.addWidget(chip)
-        chips.addStretch(1)
         self.hide_read_button = QPushButton(self.tr("&Hide read"))
         self.hide_read_button.setObjectName("chip")
         self.hide_read_button.setCheckable(True)

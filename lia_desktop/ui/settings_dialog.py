@@ -29,6 +29,7 @@ from lia_desktop.core.models import Priority
 from lia_desktop.core.problems import where_to_find_project_keys
 from lia_desktop.ui.toast_choices import ToastChoices
 from lia_desktop.ui.widgets import FieldForm, GrowsWithText, Label
+from lia_desktop.ui.window_fit import ScrollBody
 
 Values = Mapping[str, Any]
 Validate = Callable[[Values], Mapping[str, str]]
@@ -146,7 +147,7 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self._save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
+        layout.addWidget(ScrollBody(self.form), 1)  # scrolls where the screen is too small
         layout.addWidget(buttons)
         GrowsWithText(self)
         self.set_values(values)

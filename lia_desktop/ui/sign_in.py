@@ -26,6 +26,7 @@ from lia_desktop.core.problems import Problem, explain, where_to_find_project_ke
 from lia_desktop.services.errors import ServiceError
 from lia_desktop.ui.theme import TREND_DOWN
 from lia_desktop.ui.widgets import FieldForm, GrowsWithText, Label
+from lia_desktop.ui.window_fit import ScrollBody
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +89,7 @@ class SignInDialog(QDialog):
         self.buttons.accepted.connect(self._submit)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
+        layout.addWidget(ScrollBody(self.form), 1)  # scrolls where the screen is too small
         layout.addWidget(self.general_error)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(420)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import pairwise
 from typing import Protocol
 
@@ -34,6 +34,7 @@ from lia_desktop.core.models import (
     DashboardStats,
     PresenceActivity,
 )
+from lia_desktop.core.outage import Outage, not_live_since
 from lia_desktop.ui.app_state import AppState
 from lia_desktop.ui.theme import (
     GREEN,
@@ -52,9 +53,12 @@ from lia_desktop.ui.widgets import (
     SkeletonBar,
     plain_tooltip,
 )
+from lia_desktop.ui.window_fit import FlowLayout, ScrollBody
 
-#: Below this width the grid shows two cards per row instead of four.
+#: Below this width the grid shows two cards per row instead of four,
 WIDE_MIN_WIDTH = 880
+#: and below this one card per row (a 200 % scale leaves 640 logical px on a 1280 px screen).
+NARROW_MAX_WIDTH = 480
 
 
 class StatsFormat(Protocol):
@@ -138,11 +142,13 @@ class StatCard(QFrame):
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.title = Label(spec.title)
         self.title.setObjectName("secondary")
+        self.title.setWordWrap(True)  # a long title (or translation) wraps, the card stays narrow
         self.glyph = Label(spec.glyph)
         self.glyph.setObjectName("glyph")
         self.value = Label()
         self.value.setObjectName("bigNumber")
         self.trend = Label()
+        self.trend.setWordWrap(True)
         self.live_dot = PulseDot(pulse, ORANGE, 6)
         self.live_text = Label()  # the window's connection state fills it (set_live)
         self.live_text.setObjectName("liveText")
@@ -300,9 +306,9 @@ class BookingsChart(QStackedWidget):
         if self.hours.categories() != labels:
             self.hours.clear()
             self.hours.append(labels)
-        top = max(per_hour, default=0)
-        self.counts.setRange(0, max(4, top + (4 - top % 4) % 4))  # 4 ticks of whole numbers
-        self.counts.setTickCount(5)
+        maximum, ticks = count_axis(max(per_hour, default=0))
+        self.counts.setRange(0, maximum)
+        self.counts.setTickCount(ticks)
         self.setCurrentIndex(1)
         busiest = max(range(len(per_hour)), key=per_hour.__getitem__)
         self.setAccessibleDescription(
@@ -324,6 +330,17 @@ class BookingsChart(QStackedWidget):
             axis.setLinePenColor(QColor(theme.border))
 
 
+def count_axis(top: int) -> tuple[int, int]:
+    """The count axis for a highest bar ``top``: (maximum, tick count) in round steps of
+    1, 2 or 5 times a power of ten, at most four of them (0/50/100/150/200, not 0/49/98)."""
+    if top <= 4:
+        return 4, 5
+    power = 10 ** (len(str(top)) - 1)
+    step = next(s * p for p in (power // 10 or 1, power) for s in (1, 2, 5) if s * p * 4 >= top)
+    steps = -(-top // step)
+    return steps * step, steps + 1
+
+
 class StatsWindow(QWidget):
     """Header with the connection indicator, card grid, activity panel and chart."""
 
@@ -340,13 +357,22 @@ class StatsWindow(QWidget):
         self.connection_text = Label()
         self.updated_label = Label()
         self.updated_label.setObjectName("secondary")
+        #: "Not live since 14:32" once an outage has lasted (core.outage), else hidden
+        self.outage_label = Label()
+        self.outage_label.setObjectName("outage")
+        self.outage_label.hide()
+        status = FlowLayout(spacing=8)  # wraps under itself when the window is narrow
+        for widget in (
+            self.connection_dot,
+            self.connection_text,
+            self.outage_label,
+            self.updated_label,
+        ):
+            status.addWidget(widget)
         header = QHBoxLayout()
-        header.addWidget(title)
+        header.addWidget(title, 0, Qt.AlignmentFlag.AlignTop)
         header.addStretch(1)
-        header.addWidget(self.connection_dot)
-        header.addWidget(self.connection_text)
-        header.addSpacing(16)
-        header.addWidget(self.updated_label)
+        header.addLayout(status)
 
         self.cards = {spec.key: StatCard(spec, self.pulse) for spec in CARDS}
         self.grid = QGridLayout()
@@ -360,12 +386,18 @@ class StatsWindow(QWidget):
         chart_layout.setContentsMargins(8, 8, 8, 8)
         chart_layout.addWidget(self.chart)
 
+        body = QVBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(12)
+        body.addLayout(self.grid)
+        body.addWidget(chart_frame, 1)
+        #: cards and chart scroll where the screen is too small for them (200 %, 1280x800)
+        self.body = ScrollBody(body)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 20)
         layout.setSpacing(12)
         layout.addLayout(header)
-        layout.addLayout(self.grid)
-        layout.addWidget(chart_frame, 1)
+        layout.addWidget(self.body, 1)
         self._arrange(self.width())
         # Tab reads the figures in the order they are shown, whichever the layout parented first.
         for before, after in pairwise([*self.cards.values(), self.activity, self.chart]):
@@ -379,7 +411,9 @@ class StatsWindow(QWidget):
         state.connection_changed.connect(self.show_connection)
         state.stats_changed.connect(self._render_stats)
         state.presence_changed.connect(self.show_presence)
+        state.outage_changed.connect(self.show_outage)
         self.show_connection(state.connection)
+        self.show_outage(state.outage)
         self.show_presence(state.presence)
         if state.stats is not None:
             self.show_stats(state.stats)
@@ -438,6 +472,13 @@ class StatsWindow(QWidget):
         self.connection_text.setToolTip(detail)
         self.connection_dot.setToolTip(detail)
 
+    def show_outage(self, outage: Outage) -> None:
+        """Since when the app has not been live, once that has lasted (it was announced)."""
+        if outage.announced and outage.since is not None:
+            now = datetime.now(UTC)
+            self.outage_label.setText(not_live_since(QCoreApplication.translate, outage.since, now))
+        self.outage_label.setVisible(outage.announced)
+
     @property
     def loading(self) -> bool:
         return any(card.is_skeleton for card in self.cards.values())
@@ -455,20 +496,23 @@ class StatsWindow(QWidget):
         super().resizeEvent(event)
 
     def _arrange(self, width: int) -> None:
-        """Four cards across when wide, two when narrow (the plan's responsive grid).
+        """Four cards across when wide, two when narrow, one on a small screen (the plan's
+        responsive grid).
 
         The activity panel fills the row of the fifth card, so no row has a hole.
         """
-        columns = 4 if width >= WIDE_MIN_WIDTH else 2
+        columns = 4 if width >= WIDE_MIN_WIDTH else 2 if width >= NARROW_MAX_WIDTH else 1
         if columns == self.columns:
             return
         self.columns = columns
         for index, card in enumerate(self.cards.values()):
             self.grid.removeWidget(card)
             self.grid.addWidget(card, index // columns, index % columns)
-        last_row = (len(self.cards) - 1) // columns
+        after = len(self.cards)  # the panel takes the place after the last card, to the row's end
         self.grid.removeWidget(self.activity)
-        self.grid.addWidget(self.activity, last_row, 1, 1, columns - 1)
+        self.grid.addWidget(
+            self.activity, after // columns, after % columns, 1, columns - after % columns
+        )
         for column in range(4):
             self.grid.setColumnStretch(column, 1 if column < columns else 0)
 
@@ -480,6 +524,7 @@ class StatsWindow(QWidget):
             QLabel#title {{ font-size: 18px; font-weight: 600; }}
             QLabel#heading {{ font-weight: 600; }}
             QLabel#secondary {{ color: {theme.secondary}; }}
+            QLabel#outage {{ color: {TREND_DOWN}; font-weight: 600; }}
             QLabel#glyph {{ color: {theme.muted}; font-size: 16px; }}
             QLabel#liveText {{ color: {theme.accent_text}; font-size: 11px; }}
             QLabel#bigNumber {{ font-size: 26px; font-weight: 700; }}

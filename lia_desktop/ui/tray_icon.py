@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from lia_desktop.core import format as core_format
 from lia_desktop.core.models import ConnectionPhase
+from lia_desktop.core.outage import Outage, not_live_since
 from lia_desktop.ui.app_state import AppState
 from lia_desktop.ui.theme import ORANGE, is_dark, phase_color
 from lia_desktop.ui.widgets import Label
@@ -229,6 +230,10 @@ def tray_icon(
     return icon
 
 
+def _dnd_on(until: datetime | None) -> bool:
+    return until is not None and until > datetime.now(UTC)
+
+
 class TrayMenu(QMenu):
     """The right-click menu, shared by the tray and the no-tray fallback window."""
 
@@ -419,7 +424,24 @@ class TrayController(QObject):
             signal.connect(self._render_state)
         self._countdown.timeout.connect(self._render_state)
         self._dnd_end.timeout.connect(self._render_state)
+        state.outage_announced.connect(self._announce_outage)
         self._render_state()
+
+    def _announce_outage(self, outage: Outage) -> None:
+        """Once per outage that lasted a minute: in words, not only a red or yellow dot (do not
+        disturb keeps it quiet; the dot, the tooltip and the stats header still say it)."""
+        state = self._state
+        if state is None or outage.since is None or _dnd_on(state.dnd_until):
+            return
+        self.say(
+            self.tr("LIA Admin is not connected"),
+            self.tr(
+                "{since}. It keeps retrying; nothing is lost, the notifications that arrive "
+                "meanwhile show up once it is back."
+            ).format(
+                since=not_live_since(QCoreApplication.translate, outage.since, datetime.now(UTC))
+            ),
+        )
 
     def _render_state(self, *_changed: object) -> None:
         state = self._state
@@ -428,7 +450,7 @@ class TrayController(QObject):
         now = self._monotonic()
         connection = state.connection
         until = state.dnd_until
-        dnd = until is not None and until > datetime.now(UTC)
+        dnd = _dnd_on(until)
         self.update_state(
             badge=core_format.badge_text(state.feed.unread),
             tooltip=core_format.tooltip(

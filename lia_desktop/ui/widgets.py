@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from lia_desktop.core.text import markup_escaped
 from lia_desktop.ui.theme import TREND_DOWN, Theme, theme_for
+from lia_desktop.ui.window_fit import TITLE_BAR
 
 
 class Label(QLabel):
@@ -227,5 +228,6 @@ class GrowsWithText(QObject):
     def fit(self) -> None:
         window = self._window
         needed = window.heightForWidth(window.width())
-        if needed > window.height():
-            window.resize(window.width(), needed)
+        screen = window.screen().availableGeometry().height() - TITLE_BAR  # beyond it: scroll
+        if window.height() < needed and window.height() < screen:
+            window.resize(window.width(), min(needed, screen))
