@@ -117,6 +117,10 @@ SETTINGS = Settings(
 
 @pytest.fixture
 def state() -> AppState:
+    return live_admin()
+
+
+def live_admin() -> AppState:
     """An admin signed in and live: a feed, figures, presence."""
     app_state = AppState()
     app_state.signed_in_as("admin@lia.co")
