@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from lia_desktop.core.text import markup_escaped
 from lia_desktop.ui.theme import TREND_DOWN, Theme, theme_for
-from lia_desktop.ui.window_fit import TITLE_BAR
+from lia_desktop.ui.window_fit import keep_on_screen, room_on_screen
 
 
 class Label(QLabel):
@@ -227,7 +227,9 @@ class GrowsWithText(QObject):
 
     def fit(self) -> None:
         window = self._window
-        needed = window.heightForWidth(window.width())
-        screen = window.screen().availableGeometry().height() - TITLE_BAR  # beyond it: scroll
-        if window.height() < needed and window.height() < screen:
-            window.resize(window.width(), min(needed, screen))
+        if not window.isVisible():  # before the first show, its width is not decided yet
+            return
+        needed = min(window.heightForWidth(window.width()), room_on_screen(window).height())
+        if window.height() < needed:  # taller than the screen allows, the form scrolls
+            window.resize(window.width(), needed)
+            keep_on_screen(window)

@@ -24,8 +24,10 @@ from PySide6.QtWidgets import (
 
 from lia_desktop.services.window_store import WindowStore
 
-#: Room kept above a window for the title bar a window manager adds (logical px).
+#: Room kept above a window for the title bar a window manager adds, and around it for its
+#: border (logical px), until the window manager has told the real ones.
 TITLE_BAR = 32
+BORDER = 4
 
 
 class _Body(QWidget):
@@ -43,6 +45,9 @@ class ScrollBody(QScrollArea):
     content's up to the screen: a window opens at its natural size where that fits and
     scrolls (rather than being cut off) where it does not."""
 
+    #: a change made while hidden (errors set before the first show) is heard at the show
+    _CONTENT_CHANGES = frozenset({QEvent.Type.LayoutRequest, QEvent.Type.Show})
+
     def __init__(self, content: QLayout) -> None:
         super().__init__()
         self.content = _Body()
@@ -53,6 +58,13 @@ class ScrollBody(QScrollArea):
         self.viewport().setAutoFillBackground(False)
         # Tab goes to the content's widgets, and the area scrolls to the one focused.
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # QScrollArea keeps a content change to itself; the window's layout (and GrowsWithText)
+        # must hear of it, or an error shown under a field makes it scroll instead of grow.
+        if watched is self.content and event.type() in self._CONTENT_CHANGES:
+            self.updateGeometry()
+        return super().eventFilter(watched, event)
 
     def sizeHint(self) -> QSize:
         content = self.content.sizeHint()
@@ -159,19 +171,31 @@ def _screen_of(widget: QWidget) -> QScreen:
     return screen or window.screen() or QGuiApplication.primaryScreen()
 
 
+def _margins(window: QWidget) -> tuple[int, int]:
+    """(title bar, border) around ``window``: the window manager's once known, else ours."""
+    frame, inner = window.frameGeometry(), window.geometry()
+    return max(inner.top() - frame.top(), TITLE_BAR), max(inner.left() - frame.left(), BORDER)
+
+
+def room_on_screen(window: QWidget) -> QSize:
+    """The largest size ``window`` can have with its frame inside its screen's available area."""
+    top_bar, side = _margins(window)
+    return _screen_of(window).availableGeometry().size() - QSize(2 * side, top_bar + side)
+
+
 def keep_on_screen(window: QWidget) -> None:
     """Shrink ``window`` to the available area of its screen (not below its minimum, which
-    is kept small enough to fit) and move it inside, leaving room for a title bar."""
+    is kept small enough to fit) and move it inside, leaving room for its frame."""
     area = _screen_of(window).availableGeometry()
-    frame, inner = window.frameGeometry(), window.geometry()
-    top_bar = max(inner.top() - frame.top(), TITLE_BAR)
-    side = max(inner.left() - frame.left(), 0)
+    inner = window.geometry()
+    top_bar, side = _margins(window)
     minimum = window.minimumSize().expandedTo(window.minimumSizeHint())
-    width = max(min(inner.width(), area.width() - 2 * side), minimum.width())
-    height = max(min(inner.height(), area.height() - top_bar - side), minimum.height())
-    x = max(min(inner.left(), area.right() + 1 - side - width), area.left() + side)
-    y = max(min(inner.top(), area.bottom() + 1 - side - height), area.top() + top_bar)
-    window.setGeometry(x, y, width, height)
+    size = inner.size().boundedTo(room_on_screen(window)).expandedTo(minimum)
+    x = max(min(inner.left(), area.right() + 1 - side - size.width()), area.left() + side)
+    y = max(min(inner.top(), area.bottom() + 1 - side - size.height()), area.top() + top_bar)
+    target = QRect(QPoint(x, y), size)
+    if target != inner:  # a window already inside is left alone: its frame may not be known yet
+        window.setGeometry(target)
 
 
 def place_window(window: QWidget, name: str, store: WindowStore) -> None:
@@ -185,7 +209,7 @@ def place_window(window: QWidget, name: str, store: WindowStore) -> None:
         area = _screen_of(window).availableGeometry()
         resized = window.testAttribute(Qt.WidgetAttribute.WA_Resized)  # a default size was set
         wanted = window.size() if resized else window.sizeHint()
-        size = wanted.boundedTo(area.size() - QSize(0, TITLE_BAR))
+        size = wanted.boundedTo(room_on_screen(window))
         window.resize(size)
         window.move(area.center() - QPoint(size.width() // 2, size.height() // 2))
     keep_on_screen(window)
