@@ -156,6 +156,8 @@ class FieldForm(QFormLayout):
 
     def __init__(self) -> None:
         super().__init__()
+        # Narrow (a 200 % scale), a field goes under its label rather than past the edge.
+        self.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.fields: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
         self._descriptions: dict[str, str] = {}
