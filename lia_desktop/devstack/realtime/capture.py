@@ -1,5 +1,9 @@
 """Change data capture: the ``supabase_realtime`` publication through pgoutput, as transactions.
 
+The broadcasts sent from the database (``realtime.send``: inserts into the
+partitioned ``realtime.messages``, published as the parent by
+``supabase_realtime_messages_publication``) come through the same session.
+
 One replication session streams every committed transaction on the published
 tables; :class:`ChangeCapture` decodes it into :class:`Transaction` objects
 (commit time, changes with their table's column names and types) and hands
@@ -51,6 +55,8 @@ from .values import PgType, TypeCatalog
 log = logging.getLogger(__name__)
 
 PUBLICATION = "supabase_realtime"
+#: realtime.messages, insert only (broadcast from the database), as hosted Realtime reads it.
+MESSAGES_PUBLICATION = "supabase_realtime_messages_publication"
 ACK_INTERVAL_S = 1.0
 START_TIMEOUT_S = 30.0
 RECONNECT_MAX_S = 1.0
@@ -330,7 +336,10 @@ class ChangeCapture:
         pending: list[Change] = []
         xid = 0
         stream = session.stream(
-            self.slot_name, PUBLICATION, start_lsn=self.handed_lsn, confirm=self.confirmable
+            self.slot_name,
+            f"{PUBLICATION},{MESSAGES_PUBLICATION}",
+            start_lsn=self.handed_lsn,
+            confirm=self.confirmable,
         )
         self.live.set()
         async for xlog in stream:

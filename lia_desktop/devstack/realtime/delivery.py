@@ -70,6 +70,37 @@ class Subscription:
     filter_values: tuple[tuple[Any, ...], ...]
 
 
+@dataclass(frozen=True, slots=True)
+class DatabaseBroadcast:
+    """A broadcast sent from the database: one ``realtime.messages`` row (``realtime.send``)."""
+
+    topic: str
+    private: bool
+    event: str | None
+    payload: Any
+    id: str | None
+
+
+def database_broadcast(change: Change) -> DatabaseBroadcast | None:
+    """The broadcast a captured change is, or None (not an insert of a broadcast message)."""
+    table = change.table
+    if change.kind != "INSERT" or (table.schema, table.name) != ("realtime", "messages"):
+        return None
+    row = _row(table, change.new)
+    assert row is not None  # an insert has its new row
+    if row.get("extension") != "broadcast" or not isinstance(topic := row.get("topic"), str):
+        return None
+    payload = row.get("payload")
+    event, message_id = row.get("event"), row.get("id")
+    return DatabaseBroadcast(
+        topic,
+        row.get("private") == "t",
+        event if isinstance(event, str) else None,
+        json.loads(payload) if isinstance(payload, str) else None,
+        message_id if isinstance(message_id, str) else None,
+    )
+
+
 def commit_timestamp(txn: Transaction) -> str:
     stamp = txn.commit_time
     return stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
@@ -82,9 +113,15 @@ def _row(table: Table, values: tuple[TupleValue, ...] | None) -> dict[str, Tuple
 
 
 class Dispatcher:
-    def __init__(self, conninfo: str, catalog: TypeCatalog) -> None:
+    def __init__(
+        self,
+        conninfo: str,
+        catalog: TypeCatalog,
+        on_broadcast: Callable[[DatabaseBroadcast], None] | None = None,
+    ) -> None:
         self._db = Database(conninfo)
         self._catalog = catalog
+        self._on_broadcast = on_broadcast
         self._by_table: dict[int, list[Subscription]] = defaultdict(list)
         self._by_channel: dict[Channel, list[Subscription]] = {}
 
@@ -276,6 +313,16 @@ class Dispatcher:
         return True
 
     async def deliver(self, batch: list[Transaction]) -> None:
+        """postgres_changes, then the broadcasts sent from the database (none of which can
+        fail, so a retried batch never sends one twice)."""
+        await self._deliver_changes(batch)
+        if self._on_broadcast is not None:
+            for txn in batch:
+                for change in txn.changes:
+                    if (broadcast := database_broadcast(change)) is not None:
+                        self._on_broadcast(broadcast)
+
+    async def _deliver_changes(self, batch: list[Transaction]) -> None:
         work = [
             (txn, change, candidates)
             for txn in batch

@@ -35,7 +35,7 @@ from .capture import ChangeCapture
 from .channels import Binding, Channel, TopicKey, binding_id
 from .claims import TokenError, verify
 from .db import Database
-from .delivery import Dispatcher, SubscriptionError
+from .delivery import DatabaseBroadcast, Dispatcher, SubscriptionError
 from .filters import FilterError
 from .presence import Diff, PresenceHub
 from .protocol import (
@@ -66,6 +66,8 @@ SUBSCRIBED = "Subscribed to PostgreSQL"
 UNREACHABLE = "Realtime was unable to connect to the project database"
 #: how long a join retries its database work (the database may be restarting its backends)
 JOIN_RETRY_S = 10.0
+#: How often realtime.messages gets its coming day partitions (hosted's janitor does it too).
+PARTITIONS_EVERY_S = 3600.0
 
 
 class RealtimeService:
@@ -75,12 +77,13 @@ class RealtimeService:
         self.jwt_secret = jwt_secret
         catalog = TypeCatalog()
         self.capture = ChangeCapture(conninfo, catalog, on_loss=self._changes_lost)
-        self.dispatcher = Dispatcher(conninfo, catalog)
+        self.dispatcher = Dispatcher(conninfo, catalog, on_broadcast=self._broadcast_from_database)
         self.control = Database(conninfo)
         self.presence = PresenceHub()
         self.topics: dict[TopicKey, set[Channel]] = defaultdict(set)
         self._sockets: set[Socket] = set()
         self._delivery: asyncio.Task[None] | None = None
+        self._janitor: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         await self.capture.start()
@@ -88,6 +91,17 @@ class RealtimeService:
             self.dispatcher.run(self.capture.transactions, self.capture.delivered),
             name="realtime-delivery",
         )
+        self._janitor = asyncio.create_task(self._keep_partitions(), name="realtime-janitor")
+
+    async def _keep_partitions(self) -> None:
+        """realtime.messages is partitioned by day: a devstack that runs for days needs new ones."""
+        while True:
+            await asyncio.sleep(PARTITIONS_EVERY_S)
+            try:
+                async with self.control.transaction() as conn:
+                    await conn.execute("select lia_devstack.maintain_message_partitions()")
+            except psycopg.Error as err:
+                log.warning("could not maintain the realtime.messages partitions: %s", err)
 
     def _changes_lost(self, message: str) -> None:
         """Capture could not recover some changes: every postgres_changes subscriber is told."""
@@ -99,11 +113,12 @@ class RealtimeService:
         await asyncio.gather(
             *(socket.close("Server shutting down") for socket in list(self._sockets))
         )
-        if self._delivery is not None:
-            self._delivery.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._delivery
-            self._delivery = None
+        for task in (self._delivery, self._janitor):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._delivery = self._janitor = None
         await self.capture.stop()
         await self.dispatcher.close()
         await self.control.close()
@@ -133,6 +148,21 @@ class RealtimeService:
         finally:
             self._sockets.discard(socket)
         return ws
+
+    def _broadcast_from_database(self, message: DatabaseBroadcast) -> None:
+        """A ``realtime.send``: to the topic's subscribers of the same private flag that may
+        read broadcasts (a private channel's were let in by RLS on realtime.messages)."""
+        topic = "realtime:" + message.topic
+        payload = {
+            "type": "broadcast",
+            "event": message.event,
+            "payload": message.payload,
+            "meta": {"id": message.id},
+        }
+        frame = push(topic, "broadcast", payload)
+        for member in self.topics.get((topic, message.private), ()):
+            if member.reads("broadcast"):
+                member.send(frame)
 
     def broadcast_presence(self, key: TopicKey, diff: Diff) -> None:
         for member in self.topics.get(key, ()):
