@@ -19,6 +19,7 @@ from dbus_fast.aio import MessageBus
 
 from lia_desktop.app import NOTIFIER_APP_ID
 from lia_desktop.ui.theme import ORANGE
+from lia_desktop.ui.tray_icon import BADGE_DIAMETER
 from tests.app.conftest import (
     AppFactory,
     Runner,
@@ -72,7 +73,7 @@ async def item_property(bus: MessageBus, item: tuple[str, str], prop: str) -> An
 def badge_pixel(pixmaps: list[list[Any]]) -> tuple[int, int, int, int]:
     """ARGB of the largest pixmap at the top of the badge disc (above the digits)."""
     width, _height, data = max(pixmaps, key=lambda p: p[0])
-    radius = width * 0.28
+    radius = width * BADGE_DIAMETER / 2
     x, y = round(width - radius), round(radius * 0.3)
     offset = (y * width + x) * 4  # ARGB32, network byte order
     a, r, g, b = data[offset : offset + 4]
