@@ -69,7 +69,8 @@ class ScrollBody(QScrollArea):
     def sizeHint(self) -> QSize:
         content = self.content.sizeHint()
         bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
-        return QSize(content.width() + bar, content.height()).boundedTo(self._room())
+        room = room_on_screen(self.window())
+        return QSize(content.width() + bar, content.height()).boundedTo(room)
 
     def hasHeightForWidth(self) -> bool:
         return True
@@ -77,10 +78,7 @@ class ScrollBody(QScrollArea):
     def heightForWidth(self, width: int) -> int:
         """The content's height at ``width`` up to the screen's: a window that grows to show
         a wrapped message (widgets.GrowsWithText) grows to the screen edge, then scrolls."""
-        return min(self.content.heightForWidth(width), self._room().height())
-
-    def _room(self) -> QSize:
-        return _screen_of(self).availableGeometry().size() - QSize(0, TITLE_BAR)
+        return min(self.content.heightForWidth(width), room_on_screen(self.window()).height())
 
 
 class FlowLayout(QLayout):
@@ -203,7 +201,7 @@ def place_window(window: QWidget, name: str, store: WindowStore) -> None:
     default size) and inside the screen; from now on each hide saves its geometry."""
     saved = store.get(name)
     restored = saved is not None and window.restoreGeometry(
-        QByteArray.fromBase64(QByteArray(saved.encode("ascii")))
+        QByteArray.fromBase64(QByteArray(saved.encode()))  # garbage restores nothing
     )
     if not restored:
         area = _screen_of(window).availableGeometry()

@@ -146,3 +146,13 @@ def test_the_count_axis_steps_in_round_numbers(top: int, axis: tuple[int, int]) 
     assert ticks - 1 <= 4
     assert int(str(step)[0]) in (1, 2, 5)
     assert set(str(step)[1:]) <= {"0"}
+
+
+@pytest.mark.parametrize("saved", ["", "not base64 at all ✓", "AAAA"])
+def test_a_garbled_saved_place_opens_the_window_at_its_default(
+    qtbot: QtBot, stats_format: StatsFormat, store: WindowStore, saved: str
+) -> None:
+    store.put("stats", saved)
+    window = placed_stats(qtbot, stats_format, store)
+    assert window.height() == 640  # the default size, bounded by the screen
+    assert QApplication.primaryScreen().availableGeometry().contains(window.geometry())
