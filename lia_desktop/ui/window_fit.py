@@ -62,7 +62,7 @@ class ScrollBody(QScrollArea):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # QScrollArea keeps a content change to itself; the window's layout (and GrowsWithText)
         # must hear of it, or an error shown under a field makes it scroll instead of grow.
-        if watched is self.content and event.type() in self._CONTENT_CHANGES:
+        if event.type() in self._CONTENT_CHANGES and watched is self.widget():
             self.updateGeometry()
         return super().eventFilter(watched, event)
 
@@ -219,11 +219,15 @@ class _GeometrySaver(QObject):
 
     def __init__(self, window: QWidget, name: str, store: WindowStore) -> None:
         super().__init__(window)
-        self._window, self._name, self._store = window, name, store
+        self._save = lambda: store.put(
+            name, bytes(window.saveGeometry().toBase64().data()).decode()
+        )
         window.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._window and event.type() == QEvent.Type.Hide:
-            geometry = self._window.saveGeometry().toBase64()
-            self._store.put(self._name, bytes(geometry.data()).decode("ascii"))
+        # A window collected while still shown is hidden from its destructor, after Python
+        # has cleared this filter's attributes: nothing to save then (getattr, not a crash).
+        save = getattr(self, "_save", None)
+        if event.type() == QEvent.Type.Hide and save is not None:
+            save()
         return False

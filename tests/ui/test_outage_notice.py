@@ -111,11 +111,19 @@ def test_signing_out_ends_the_outage_without_a_word(
     assert state.outage == Outage()
 
 
-def test_the_stats_header_shows_since_when_once_announced(
-    qtbot: QtBot, state: AppState, stats_format: StatsFormat
-) -> None:
+@pytest.fixture
+def stats(qtbot: QtBot, stats_format: StatsFormat) -> Iterator[StatsWindow]:
+    """Held until the test ends (qtbot holds it weakly), then closed."""
     window = StatsWindow(stats_format)
     qtbot.addWidget(window)
+    yield window
+    window.close()
+
+
+def test_the_stats_header_shows_since_when_once_announced(
+    qtbot: QtBot, state: AppState, stats: StatsWindow
+) -> None:
+    window = stats
     window.bind(state)
     window.show()
     state.publish_connection(reconnecting(1))
@@ -128,12 +136,11 @@ def test_the_stats_header_shows_since_when_once_announced(
 
 
 def test_a_stats_window_opened_during_an_announced_outage_shows_it(
-    qtbot: QtBot, state: AppState, stats_format: StatsFormat
+    qtbot: QtBot, state: AppState, stats: StatsWindow
 ) -> None:
     state.publish_connection(ConnectionState(ConnectionPhase.ERROR, reason="server said no"))
     qtbot.waitUntil(lambda: state.outage.announced, timeout=3000)
-    window = StatsWindow(stats_format)
-    qtbot.addWidget(window)
+    window = stats
     window.bind(state)
     assert not window.outage_label.isHidden()
     assert window.outage_label.text().startswith("Not live since ")

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -61,45 +62,59 @@ def store(tmp_path: Path) -> WindowStore:
     return WindowStore(tmp_path / "windows.json")
 
 
-def placed_stats(qtbot: QtBot, stats_format: StatsFormat, store: WindowStore) -> StatsWindow:
-    window = StatsWindow(stats_format)
-    qtbot.addWidget(window)
-    place_window(window, "stats", store)
-    return window
+StatsFactory = Callable[[WindowStore | None], StatsWindow]
 
 
-def test_a_window_comes_back_where_it_was(
-    qtbot: QtBot, stats_format: StatsFormat, store: WindowStore
-) -> None:
-    first = placed_stats(qtbot, stats_format, store)
+@pytest.fixture
+def stats_window(qtbot: QtBot, stats_format: StatsFormat) -> Iterator[StatsFactory]:
+    """Stats windows (placed as the app places them when given a store), held until the test
+    ends: qtbot holds them weakly, and a shown window collected mid-test is destroyed inside
+    its own paint event."""
+    made: list[StatsWindow] = []
+
+    def make(store: WindowStore | None) -> StatsWindow:
+        window = StatsWindow(stats_format)
+        qtbot.addWidget(window)
+        if store is not None:
+            place_window(window, "stats", store)
+        made.append(window)
+        return window
+
+    yield make
+    for window in made:
+        window.close()
+
+
+def test_a_window_comes_back_where_it_was(stats_window: StatsFactory, store: WindowStore) -> None:
+    first = stats_window(store)
     first.show()
     first.setGeometry(60, 90, 600, 450)  # inside the 800x800 offscreen screen, frame included
     was = first.frameGeometry()
     first.close()  # hiding saves
     assert store.get("stats")
-    again = placed_stats(qtbot, stats_format, WindowStore(store.path))  # as after a restart
+    again = stats_window(WindowStore(store.path))  # as after a restart
     again.show()
     assert again.frameGeometry() == was
     assert again.size() == first.size()
 
 
 def test_a_window_saved_on_a_bigger_screen_comes_back_inside_this_one(
-    qtbot: QtBot, stats_format: StatsFormat, store: WindowStore
+    stats_window: StatsFactory, store: WindowStore
 ) -> None:
-    first = placed_stats(qtbot, stats_format, store)
+    first = stats_window(store)
     first.show()
     first.setGeometry(900, 650, 1500, 1000)  # partly beyond this 800 px screen
     first.close()
-    again = placed_stats(qtbot, stats_format, WindowStore(store.path))
+    again = stats_window(WindowStore(store.path))
     again.show()
     available = QApplication.primaryScreen().availableGeometry()
     assert available.contains(again.frameGeometry())
 
 
 def test_a_new_window_opens_centred_at_its_size_or_the_screen(
-    qtbot: QtBot, stats_format: StatsFormat, store: WindowStore
+    stats_window: StatsFactory, store: WindowStore
 ) -> None:
-    window = placed_stats(qtbot, stats_format, store)  # asks for 1000x640
+    window = stats_window(store)  # asks for 1000x640
     available = QApplication.primaryScreen().availableGeometry()
     assert available.contains(window.geometry())
     assert window.width() < 1000
@@ -109,10 +124,9 @@ def test_a_new_window_opens_centred_at_its_size_or_the_screen(
 
 @pytest.mark.parametrize(("width", "columns"), [(1000, 4), (600, 2), (360, 1)])
 def test_the_stats_cards_reflow_to_the_width(
-    qtbot: QtBot, stats_format: StatsFormat, width: int, columns: int
+    stats_window: StatsFactory, width: int, columns: int
 ) -> None:
-    window = StatsWindow(stats_format)
-    qtbot.addWidget(window)
+    window = stats_window(None)
     window.resize(width, 500)
     window.show()
     assert window.columns == columns
@@ -150,9 +164,9 @@ def test_the_count_axis_steps_in_round_numbers(top: int, axis: tuple[int, int]) 
 
 @pytest.mark.parametrize("saved", ["", "not base64 at all ✓", "AAAA"])
 def test_a_garbled_saved_place_opens_the_window_at_its_default(
-    qtbot: QtBot, stats_format: StatsFormat, store: WindowStore, saved: str
+    stats_window: StatsFactory, store: WindowStore, saved: str
 ) -> None:
     store.put("stats", saved)
-    window = placed_stats(qtbot, stats_format, store)
+    window = stats_window(store)
     assert window.height() == 640  # the default size, bounded by the screen
     assert QApplication.primaryScreen().availableGeometry().contains(window.geometry())
