@@ -56,14 +56,22 @@ Row = dict[str, Any]
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
+#: GoTrue caps ``per_page`` of the admin user list.
+MAX_USERS_PER_PAGE = 1000
+
+
 class AuthError(Exception):
     """An error answered in GoTrue's format (section 4.5)."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, details: Mapping[str, Any] | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        #: more members of the body, as GoTrue adds them (``weak_password: {reasons}``)
+        self.details = dict(details or {})
 
 
 class OAuthError(Exception):
@@ -157,6 +165,7 @@ class AuthService:
             ("GET", "/auth/v1/user", self._get_user),
             ("POST", "/auth/v1/logout", self._logout),
             ("POST", "/auth/v1/admin/users", self._admin_create_user),
+            ("GET", "/auth/v1/admin/users", self._admin_list_users),
             ("GET", "/auth/v1/admin/users/{user_id}", self._admin_get_user),
             ("PUT", "/auth/v1/admin/users/{user_id}", self._admin_update_user),
             ("DELETE", "/auth/v1/admin/users/{user_id}", self._admin_delete_user),
@@ -182,7 +191,7 @@ class AuthService:
                     body: dict[str, Any] = {"code": err.code, "message": err.message}
                 else:
                     body = {"code": err.status, "error_code": err.code, "msg": err.message}
-                return json_response(body, status=err.status, headers=headers)
+                return json_response({**body, **err.details}, status=err.status, headers=headers)
 
         return wrapped
 
@@ -418,12 +427,6 @@ class AuthService:
     async def _admin_create_user(self, request: web.Request) -> web.StreamResponse:
         self._require_admin(request)
         body = await self._body(request)
-        email = body.get("email")
-        if not isinstance(email, str) or not _EMAIL.match(email):
-            raise AuthError(
-                400, "validation_failed", "Unable to validate email address: invalid format"
-            )
-        email = email.strip().lower()  # as GoTrue's validateEmail
         password = body.get("password")
         password_hash = await _hash_new_password(password) if password is not None else None
         app_metadata = _object(body, "app_metadata")
@@ -434,18 +437,7 @@ class AuthService:
         banned_until = _ban_end(body, now)
         app_metadata = {"provider": "email", "providers": ["email"], **app_metadata}
         async with self._pool.connection() as conn, conn.transaction():
-            taken = await (
-                await conn.execute(
-                    "select 1 from auth.users where lower(email) = lower(%s) and not is_sso_user",
-                    (email,),
-                )
-            ).fetchone()
-            if taken is not None:
-                raise AuthError(
-                    422,
-                    "email_exists",
-                    "A user with this email address has already been registered",
-                )
+            email = await _new_email(conn, body.get("email"), None)
             await conn.execute(
                 "insert into auth.users (instance_id, id, aud, role, email, encrypted_password,"
                 " email_confirmed_at, raw_app_meta_data, raw_user_meta_data, banned_until,"
@@ -486,6 +478,33 @@ class AuthService:
         assert user is not None  # inserted in the same transaction
         return json_response(user_json(user))
 
+    async def _admin_list_users(self, request: web.Request) -> web.StreamResponse:
+        """GoTrue's page of users (``page`` from 1, ``per_page`` up to 1000; oldest first) with
+        ``x-total-count`` and a ``link`` header, which supabase-py reads for ``next_page``."""
+        self._require_admin(request)
+        page = _positive_int(request.query.get("page"), 1)
+        per_page = min(_positive_int(request.query.get("per_page"), 50), MAX_USERS_PER_PAGE)
+        async with self._pool.connection() as conn:
+            cur = conn.cursor(row_factory=dict_row)
+            await cur.execute(
+                f"select {USER_COLUMNS} from auth.users u where u.deleted_at is null"
+                " order by u.created_at, u.id limit %s offset %s",
+                (per_page, (page - 1) * per_page),
+            )
+            users = await cur.fetchall()
+            counted = await (
+                await conn.execute("select count(*) from auth.users where deleted_at is null")
+            ).fetchone()
+        total = int(counted[0]) if counted else 0
+        last = max(1, -(-total // per_page))
+        url = request.url.with_query({})
+        links = [f'<{url}?page={last}&per_page={per_page}>; rel="last"']
+        if page < last:
+            links.insert(0, f'<{url}?page={page + 1}&per_page={per_page}>; rel="next"')
+        headers = {"x-total-count": str(total), "link": ", ".join(links)}
+        body = {"users": [user_json(user) for user in users], "aud": "authenticated"}
+        return json_response(body, headers=headers)
+
     async def _admin_get_user(self, request: web.Request) -> web.StreamResponse:
         self._require_admin(request)
         async with self._pool.connection() as conn:
@@ -512,9 +531,18 @@ class AuthService:
             if body.get("email_confirm") is True and confirmed_at is None:
                 confirmed_at = now
             banned_until = _ban_end(body, now) if "ban_duration" in body else user["banned_until"]
+            email = user["email"]
+            if "email" in body and body["email"] != email:
+                email = await _new_email(conn, body["email"], user_id)
+                # The admin API changes it at once (no confirmation mail), as GoTrue's does.
+                await conn.execute(
+                    "update auth.identities set identity_data = identity_data || %s,"
+                    " updated_at = %s where user_id = %s and provider = 'email'",
+                    (Jsonb({"email": email}), now, user_id),
+                )
             await conn.execute(
                 "update auth.users set raw_app_meta_data = %s, raw_user_meta_data = %s,"
-                " email_confirmed_at = %s, banned_until = %s, role = %s,"
+                " email_confirmed_at = %s, banned_until = %s, role = %s, email = %s,"
                 " encrypted_password = coalesce(%s, encrypted_password), updated_at = %s"
                 " where id = %s",
                 (
@@ -523,6 +551,7 @@ class AuthService:
                     confirmed_at,
                     banned_until,
                     body.get("role") or user["role"],
+                    email,
                     password_hash,
                     now,
                     user_id,
@@ -541,6 +570,36 @@ class AuthService:
         if cur.rowcount == 0:
             raise AuthError(404, "user_not_found", "User not found")
         return json_response({})
+
+
+async def _new_email(conn: AsyncConnection[Any], value: object, user_id: uuid.UUID | None) -> str:
+    """A valid email no other user has (normalised as GoTrue's validateEmail)."""
+    if not isinstance(value, str) or not _EMAIL.match(value):
+        raise AuthError(
+            400, "validation_failed", "Unable to validate email address: invalid format"
+        )
+    email = value.strip().lower()
+    taken = await (
+        await conn.execute(
+            "select 1 from auth.users where lower(email) = lower(%s) and not is_sso_user"
+            " and id is distinct from %s",
+            (email, user_id),
+        )
+    ).fetchone()
+    if taken is not None:
+        raise AuthError(
+            422, "email_exists", "A user with this email address has already been registered"
+        )
+    return email
+
+
+def _positive_int(value: str | None, default: int) -> int:
+    """A query parameter that must be a positive integer (GoTrue answers 400 otherwise)."""
+    if value is None or value == "":
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise AuthError(400, "validation_failed", f"Bad pagination parameter: {value}")
+    return int(value)
 
 
 async def _fetch_user(conn: AsyncConnection[Any], where: str, param: object) -> Row | None:
@@ -574,14 +633,18 @@ def _password_matches(password: str, hashed: str) -> bool:
 
 
 async def _hash_new_password(password: object) -> str:
+    too_short = {"weak_password": {"reasons": ["length"]}}
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
         raise AuthError(
             422,
             "weak_password",
             f"Password should be at least {MIN_PASSWORD_LENGTH} characters.",
+            too_short,
         )
     if len(password.encode()) > 72:
-        raise AuthError(422, "weak_password", "Password cannot be longer than 72 characters")
+        raise AuthError(
+            422, "weak_password", "Password cannot be longer than 72 characters", too_short
+        )
     hashed: bytes = await asyncio.to_thread(bcrypt.hashpw, password.encode(), bcrypt.gensalt(10))
     return hashed.decode()
 

@@ -71,8 +71,9 @@ class Subscription:
 
 
 @dataclass(frozen=True, slots=True)
-class DatabaseBroadcast:
-    """A broadcast sent from the database: one ``realtime.messages`` row (``realtime.send``)."""
+class ServerBroadcast:
+    """A broadcast no socket sent: a ``realtime.messages`` row (``realtime.send``) or a
+    message posted to the REST API (``POST /realtime/v1/api/broadcast``)."""
 
     topic: str
     private: bool
@@ -81,7 +82,7 @@ class DatabaseBroadcast:
     id: str | None
 
 
-def database_broadcast(change: Change) -> DatabaseBroadcast | None:
+def database_broadcast(change: Change) -> ServerBroadcast | None:
     """The broadcast a captured change is, or None (not an insert of a broadcast message)."""
     table = change.table
     if change.kind != "INSERT" or (table.schema, table.name) != ("realtime", "messages"):
@@ -92,7 +93,7 @@ def database_broadcast(change: Change) -> DatabaseBroadcast | None:
         return None
     payload = row.get("payload")
     event, message_id = row.get("event"), row.get("id")
-    return DatabaseBroadcast(
+    return ServerBroadcast(
         topic,
         row.get("private") == "t",
         event if isinstance(event, str) else None,
@@ -117,7 +118,7 @@ class Dispatcher:
         self,
         conninfo: str,
         catalog: TypeCatalog,
-        on_broadcast: Callable[[DatabaseBroadcast], None] | None = None,
+        on_broadcast: Callable[[ServerBroadcast], None] | None = None,
     ) -> None:
         self._db = Database(conninfo)
         self._catalog = catalog

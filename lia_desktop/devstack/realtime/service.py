@@ -30,12 +30,13 @@ from typing import Any
 import psycopg
 from aiohttp import WSCloseCode, WSMsgType, web
 
+from ..web import BodyNotJson, read_json
 from . import authorization
 from .capture import ChangeCapture
 from .channels import Binding, Channel, TopicKey, binding_id
 from .claims import TokenError, verify
 from .db import Database
-from .delivery import DatabaseBroadcast, Dispatcher, SubscriptionError
+from .delivery import Dispatcher, ServerBroadcast, SubscriptionError
 from .filters import FilterError
 from .presence import Diff, PresenceHub
 from .protocol import (
@@ -77,7 +78,7 @@ class RealtimeService:
         self.jwt_secret = jwt_secret
         catalog = TypeCatalog()
         self.capture = ChangeCapture(conninfo, catalog, on_loss=self._changes_lost)
-        self.dispatcher = Dispatcher(conninfo, catalog, on_broadcast=self._broadcast_from_database)
+        self.dispatcher = Dispatcher(conninfo, catalog, on_broadcast=self.send_broadcast)
         self.control = Database(conninfo)
         self.presence = PresenceHub()
         self.topics: dict[TopicKey, set[Channel]] = defaultdict(set)
@@ -125,6 +126,67 @@ class RealtimeService:
 
     def add_routes(self, app: web.Application) -> None:
         app.router.add_get("/realtime/v1/websocket", self.handle_websocket)
+        app.router.add_post("/realtime/v1/api/broadcast", self.handle_broadcast_api)
+        app.router.add_post(
+            "/realtime/v1/api/broadcast/{topic}/events/{event}", self.handle_broadcast_event_api
+        )
+
+    async def handle_broadcast_api(self, request: web.Request) -> web.StreamResponse:
+        """``POST /realtime/v1/api/broadcast``: ``{"messages": [{"topic", "event", "payload",
+        "private"}]}`` (supabase-js ``send`` on an unjoined channel)."""
+        try:
+            messages = _api_messages(await read_json(request))
+        except (BodyNotJson, ValueError) as err:
+            return web.json_response({"error": str(err)}, status=422)
+        return await self._accept_api_broadcast(request, messages)
+
+    async def handle_broadcast_event_api(self, request: web.Request) -> web.StreamResponse:
+        """``POST /realtime/v1/api/broadcast/{topic}/events/{event}[?private=true]`` with the
+        payload as the body (``httpSend`` / realtime-py ``http_send``; JSON only here)."""
+        if request.content_type != "application/json":
+            return web.json_response({"error": "the devstack takes JSON payloads only"}, status=415)
+        try:
+            payload = await read_json(request)
+        except BodyNotJson as err:
+            return web.json_response({"error": str(err)}, status=422)
+        message = ServerBroadcast(
+            request.match_info["topic"].removeprefix("realtime:"),
+            request.query.get("private") == "true",
+            request.match_info["event"],
+            payload,
+            None,
+        )
+        return await self._accept_api_broadcast(request, [message])
+
+    async def _accept_api_broadcast(
+        self, request: web.Request, messages: list[ServerBroadcast]
+    ) -> web.StreamResponse:
+        """202 once handed to the subscribers. The API key must be the project's; the caller
+        is the bearer token's (else the key's) role, and a private message needs the INSERT
+        policy on realtime.messages that a private channel's broadcast needs (the service
+        role bypasses RLS)."""
+        key = request.headers.get("apikey") or request.query.get("apikey")
+        if not key:
+            return web.json_response({"error": "API key is missing"}, status=401)
+        scheme, _, bearer = request.headers.get("Authorization", "").partition(" ")
+        token = bearer.strip() if scheme.lower() == "bearer" and bearer.strip() else key
+        try:
+            verify(key, self.jwt_secret)
+            claims = verify(token, self.jwt_secret)
+        except TokenError as err:
+            return web.json_response({"error": err.message}, status=401)
+        for message in messages:
+            if message.private and not await authorization.can_write(
+                self.control, message.topic, claims, "broadcast"
+            ):
+                return web.json_response(
+                    {"error": "Unauthorized: You do not have permissions to write to this"
+                     f" Channel topic: {message.topic}"},
+                    status=401,
+                )  # fmt: skip
+        for message in messages:
+            self.send_broadcast(message)
+        return web.Response(status=202)
 
     async def handle_websocket(self, request: web.Request) -> web.StreamResponse:
         serializer = serializer_for(request.query.get("vsn"))
@@ -149,16 +211,17 @@ class RealtimeService:
             self._sockets.discard(socket)
         return ws
 
-    def _broadcast_from_database(self, message: DatabaseBroadcast) -> None:
-        """A ``realtime.send``: to the topic's subscribers of the same private flag that may
-        read broadcasts (a private channel's were let in by RLS on realtime.messages)."""
+    def send_broadcast(self, message: ServerBroadcast) -> None:
+        """To the topic's subscribers of the same private flag that may read broadcasts (a
+        private channel's were let in by RLS on realtime.messages)."""
         topic = "realtime:" + message.topic
-        payload = {
+        payload: dict[str, Any] = {
             "type": "broadcast",
             "event": message.event,
             "payload": message.payload,
-            "meta": {"id": message.id},
         }
+        if message.id is not None:  # a realtime.messages row's (clients expect a string)
+            payload["meta"] = {"id": message.id}
         frame = push(topic, "broadcast", payload)
         for member in self.topics.get((topic, message.private), ()):
             if member.reads("broadcast"):
@@ -586,6 +649,28 @@ class Socket:
 
 def _no_read(channel: Channel) -> str:
     return f"Unauthorized: You do not have permissions to read from this Channel topic: {channel.sub_topic}"
+
+
+def _api_messages(body: object) -> list[ServerBroadcast]:
+    """The REST broadcast body's messages; ValueError saying what is wrong."""
+    if not isinstance(body, dict) or not isinstance(body.get("messages"), list):
+        raise ValueError("the body must be an object with a list of messages")
+    messages = []
+    for item in body["messages"]:
+        if not isinstance(item, dict) or not isinstance(item.get("topic"), str):
+            raise ValueError("each message needs a topic")
+        if not isinstance(item.get("event"), str):
+            raise ValueError("each message needs an event")
+        messages.append(
+            ServerBroadcast(
+                item["topic"].removeprefix("realtime:"),
+                item.get("private") is True,
+                item["event"],
+                item.get("payload"),
+                None,
+            )
+        )
+    return messages
 
 
 def _list(value: object) -> list[Any]:
