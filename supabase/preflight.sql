@@ -84,7 +84,8 @@ checks (sort, item, status, detail) as (
   union all
   select 4, 'existing public.' || name,
          case when to_regclass('lia_notifier.bookings') is not null then 'installed' else 'conflict' end,
-         'created by the contract; an unrelated table of that name blocks the push'
+         case when to_regclass('lia_notifier.bookings') is not null then 'from a previous push'
+              else 'the contract creates it: rename this one before pushing' end
     from unnest(array['admin_notifications', 'admin_notification_reads', 'admin_stats_counters',
                       'admin_stats_daily']) as name
    where to_regclass('public.' || name) is not null

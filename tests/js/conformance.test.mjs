@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import WebSocket from 'ws';
-import { createClient } from '@supabase/supabase-js';
+import { createClient, isAuthWeakPasswordError } from '@supabase/supabase-js';
 
 const API_URL = process.env.LIA_API_URL;
 const ANON_KEY = process.env.LIA_ANON_KEY;
@@ -275,5 +275,66 @@ describe('token refresh on a live channel', () => {
 
     const id = await insertBooking();
     await seen.until((bookingId) => bookingId === id, 'insert after refresh');
+  });
+});
+
+describe('hosted protocol (issue 15)', () => {
+  const NUMBERS = `lia_js_numbers_${randomUUID().slice(0, 6)}`;
+  before(async () => {
+    await db.query(
+      `create function public.${NUMBERS}(up_to integer default 10)
+       returns table (n integer, parity text) language sql stable
+       as $$ select i, case when i % 2 = 0 then 'even' else 'odd' end from generate_series(1, up_to) i $$`);
+  });
+  after(async () => { await db.query(`drop function public.${NUMBERS}(integer)`); });
+
+  test('admin users: list, change an email; a weak password is an AuthWeakPasswordError', async () => {
+    const email = `js-${randomUUID().slice(0, 8)}@lia.test`;
+    const created = await admin.auth.admin.createUser({ email, password: 'long-enough-1', email_confirm: true });
+    assert.equal(created.error, null);
+    const listed = await admin.auth.admin.listUsers({ page: 1, perPage: 1000 });
+    assert.equal(listed.error, null);
+    assert.ok(listed.data.users.some((user) => user.id === created.data.user.id));
+    const changedTo = `js-changed-${randomUUID().slice(0, 8)}@lia.test`;
+    const updated = await admin.auth.admin.updateUserById(created.data.user.id, { email: changedTo });
+    assert.equal(updated.error, null);
+    assert.equal(updated.data.user.email, changedTo);
+    const weak = await admin.auth.admin.createUser({ email: `weak-${email}`, password: '123' });
+    assert.ok(isAuthWeakPasswordError(weak.error), `not a weak password error: ${weak.error}`);
+    assert.deepEqual(weak.error.reasons, ['length']);
+  });
+
+  test('rpc results take select, filters, order, limit, count, single, head and get', async () => {
+    const client = newClient();
+    const shaped = await client.rpc(NUMBERS, { up_to: 10 })
+      .select('n').eq('parity', 'even').order('n', { ascending: false }).limit(2);
+    assert.equal(shaped.error, null);
+    assert.deepEqual(shaped.data, [{ n: 10 }, { n: 8 }]);
+    const counted = await client.rpc(NUMBERS, { up_to: 10 }, { count: 'exact' }).lt('n', 4).range(0, 1);
+    assert.equal(counted.error, null);
+    assert.equal(counted.count, 3);
+    assert.deepEqual(counted.data.map((row) => row.n), [1, 2]);
+    const single = await client.rpc(NUMBERS, { up_to: 10 }).eq('n', 5).single();
+    assert.deepEqual(single.data, { n: 5, parity: 'odd' });
+    const none = await client.rpc(NUMBERS, { up_to: 10 }).gt('n', 10).single();
+    assert.equal(none.error.code, 'PGRST116');
+    const head = await client.rpc(NUMBERS, { up_to: 7 }, { head: true, count: 'exact' });
+    assert.equal(head.error, null);
+    assert.equal(head.count, 7);
+    const got = await client.rpc(NUMBERS, { up_to: 4 }, { get: true }).select('n').eq('parity', 'odd');
+    assert.deepEqual(got.data, [{ n: 1 }, { n: 3 }]);
+  });
+
+  test('httpSend and an unjoined send reach subscribers through the REST broadcast API', async () => {
+    const topic = `rest-${randomUUID().slice(0, 6)}`;
+    const heard = new Inbox();
+    await subscribed(newClient().channel(topic).on('broadcast', { event: 'ping' }, heard.push));
+    const sender = newClient().channel(topic);
+    assert.deepEqual(await sender.httpSend('ping', { n: 1 }), { success: true });
+    await heard.until((m) => m.payload?.n === 1, 'httpSend broadcast');
+    assert.equal(await sender.send({ type: 'broadcast', event: 'ping', payload: { n: 2 } }), 'ok');
+    await heard.until((m) => m.payload?.n === 2, 'REST fallback broadcast');
+    const refused = newClient().channel('admin_feed', { config: { private: true } });
+    await assert.rejects(refused.httpSend('ping', { n: 3 }), /permissions to write/);
   });
 });
