@@ -49,7 +49,12 @@ USER_COLUMNS = """
         'identity_data', i.identity_data, 'provider', i.provider,
         'last_sign_in_at', i.last_sign_in_at, 'created_at', i.created_at,
         'updated_at', i.updated_at, 'email', i.email) order by i.created_at)
-      from auth.identities i where i.user_id = u.id), '[]'::json) as identities
+      from auth.identities i where i.user_id = u.id), '[]'::json) as identities,
+    coalesce((select json_agg(json_build_object(
+        'id', f.id, 'friendly_name', f.friendly_name, 'factor_type', f.factor_type,
+        'status', f.status, 'created_at', f.created_at, 'updated_at', f.updated_at,
+        'last_challenged_at', f.last_challenged_at) order by f.created_at)
+      from auth.mfa_factors f where f.user_id = u.id), '[]'::json) as factors
 """
 
 Row = dict[str, Any]
@@ -112,6 +117,11 @@ def user_json(row: Row) -> dict[str, Any]:
         ],
         "is_anonymous": bool(row["is_anonymous"]),
     }
+    if row["factors"]:  # GoTrue omits an empty list
+        body["factors"] = [
+            {key: (_timestamp(val) if key.endswith("_at") else val) for key, val in factor.items()}
+            for factor in row["factors"]
+        ]
     for column in (
         "email_confirmed_at",
         "phone_confirmed_at",
@@ -139,6 +149,36 @@ def parse_ban_duration(value: str) -> timedelta | None:
 def _is_banned(row: Row) -> bool:
     banned_until: datetime | None = row["banned_until"]
     return banned_until is not None and banned_until > datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Assurance:
+    """A session's ``aal`` and ``amr`` claims (the methods, most recent first)."""
+
+    aal: str
+    amr: tuple[dict[str, Any], ...]
+
+
+async def session_assurance(conn: AsyncConnection[Any], session_id: str) -> Assurance:
+    """What the session proved so far: its ``aal`` and its ``mfa_amr_claims`` rows."""
+    cur = conn.cursor(row_factory=dict_row)
+    await cur.execute(
+        "select s.aal, s.created_at, c.authentication_method, c.updated_at"
+        " from auth.sessions s left join auth.mfa_amr_claims c on c.session_id = s.id"
+        " where s.id = %s order by c.updated_at desc nulls last",
+        (session_id,),
+    )
+    rows = await cur.fetchall()
+    if not rows:
+        return Assurance("aal1", ())
+    amr = tuple(
+        {"method": row["authentication_method"], "timestamp": int(row["updated_at"].timestamp())}
+        for row in rows
+        if row["authentication_method"] is not None
+    )
+    # a session signed in before the claims were kept proved its password when it began
+    fallback = ({"method": "password", "timestamp": int(rows[0]["created_at"].timestamp())},)
+    return Assurance(rows[0]["aal"] or "aal1", amr or fallback)
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +291,11 @@ class AuthService:
                 " values (%s, %s, %s, %s, 'aal1')",
                 (session_id, user["id"], now, now),
             )
+            await conn.execute(
+                "insert into auth.mfa_amr_claims (id, session_id, created_at, updated_at,"
+                " authentication_method) values (%s, %s, %s, %s, 'password')",
+                (uuid.uuid4(), session_id, now, now),
+            )
             refresh_token = await _insert_refresh_token(conn, user["id"], session_id, parent=None)
             await conn.execute(
                 "update auth.users set last_sign_in_at = %s, updated_at = %s where id = %s",
@@ -262,8 +307,9 @@ class AuthService:
                 (now, now, user["id"]),
             )
             user = await _fetch_user(conn, "u.id = %s", user["id"])
+            assurance = await session_assurance(conn, session_id)
         assert user is not None  # just signed in within the transaction
-        return self._session(user, session_id, refresh_token, signed_in_at=now)
+        return self._session(user, session_id, refresh_token, assurance)
 
     async def _refresh_grant(self, body: Mapping[str, Any]) -> dict[str, Any]:
         token = body.get("refresh_token")
@@ -327,19 +373,21 @@ class AuthService:
                     " updated_at = now() where id = %s",
                     (session_id,),
                 )
+            assurance = await session_assurance(conn, session_id)
         if family_revoked or issued is None:
             # Raised after the commit, so the family stays revoked.
             raise AuthError(
                 400, "refresh_token_already_used", "Invalid Refresh Token: Already Used"
             )
-        return self._session(user, session_id, issued, signed_in_at=row["signed_in_at"])
+        return self._session(user, session_id, issued, assurance)
 
     def _session(
-        self, user: Row, session_id: str, refresh_token: str, *, signed_in_at: datetime
+        self, user: Row, session_id: str, refresh_token: str, assurance: Assurance
     ) -> dict[str, Any]:
+        """GoTrue's token response; the access token carries the session's aal and amr."""
         public = user_json(user)
         access = self._issuer.access_token(
-            public, session_id=session_id, signed_in_at=int(signed_in_at.timestamp())
+            public, session_id=session_id, aal=assurance.aal, amr=assurance.amr
         )
         return {
             "access_token": access.token,

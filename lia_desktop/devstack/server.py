@@ -32,6 +32,7 @@ from psycopg.conninfo import make_conninfo
 from . import demo_admin, tokens
 from .auth import AuthService
 from .database import PrepareReport, default_migrations_dir, default_seed_file, prepare_database
+from .mfa import FactorService
 from .postgres import PostgresCluster
 from .realtime import RealtimeService
 from .rest import RestService
@@ -215,7 +216,9 @@ class Devstack:
         auth_pool = await self._open_pool("supabase_auth_admin", max_size=4)
         rest_pool = await self._open_pool("authenticator", max_size=8)
         issuer = tokens.TokenIssuer(keys.jwt_secret, f"{self.api_url}/auth/v1", self._jwt_expiry)
-        AuthService(auth_pool, keys, issuer).add_routes(app)
+        auth = AuthService(auth_pool, keys, issuer)
+        auth.add_routes(app)
+        FactorService(auth).add_routes(app)
         RestService(rest_pool, keys).add_routes(app)
         # The demo's read-only detail pages read past RLS, in read-only transactions.
         pages_pool = await self._open_pool("postgres", max_size=2)

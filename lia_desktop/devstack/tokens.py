@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,10 +92,12 @@ class TokenIssuer:
         user: Mapping[str, Any],
         *,
         session_id: str,
-        signed_in_at: int,
+        aal: str,
+        amr: Sequence[Mapping[str, Any]],
         now: int | None = None,
     ) -> AccessToken:
-        """``user`` is the public user object (``id``, ``email``, ``app_metadata``...)."""
+        """``user`` is the public user object (``id``, ``email``, ``app_metadata``...);
+        ``aal`` and ``amr`` are the session's (``aal2`` and a ``totp`` entry after MFA)."""
         iat = int(time.time()) if now is None else now
         exp = iat + self.expiry
         claims = {
@@ -109,8 +111,8 @@ class TokenIssuer:
             "app_metadata": user.get("app_metadata") or {},
             "user_metadata": user.get("user_metadata") or {},
             "role": user.get("role") or "authenticated",
-            "aal": "aal1",
-            "amr": [{"method": "password", "timestamp": signed_in_at}],
+            "aal": aal,
+            "amr": [dict(entry) for entry in amr],
             "session_id": session_id,
             "is_anonymous": bool(user.get("is_anonymous")),
         }
