@@ -12,7 +12,16 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QCoreApplication, QLineF, QObject, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QLineF,
+    QObject,
+    QPointF,
+    QRectF,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -234,30 +243,43 @@ def _dnd_on(until: datetime | None) -> bool:
     return until is not None and until > datetime.now(UTC)
 
 
+def QT_TR_NOOP(text: str) -> str:  # the name pyside6-lupdate looks for
+    """Marks ``text`` for the catalog; ``tr`` translates it where it is shown."""
+    return text
+
+
 class TrayMenu(QMenu):
-    """The right-click menu, shared by the tray and the no-tray fallback window."""
+    """The right-click menu, shared by the tray and the no-tray fallback window.
+
+    ``by_text`` keys each action by its English source text (stable whatever the
+    language); the action shows the translation.
+    """
 
     def __init__(self, controller: TrayController) -> None:
         super().__init__()
         entries: list[tuple[str, Callable[[], None]] | None] = [
-            ("Notifications", controller.notifications_requested.emit),
-            ("Stats", controller.stats_requested.emit),
+            (QT_TR_NOOP("Notifications"), controller.notifications_requested.emit),
+            (QT_TR_NOOP("Stats"), controller.stats_requested.emit),
             None,
             (
-                "Do not disturb for 1 hour",
+                QT_TR_NOOP("Do not disturb for 1 hour"),
                 lambda: controller.dnd_requested.emit(DndChoice.ONE_HOUR),
             ),
             (
-                "Do not disturb until tomorrow",
+                QT_TR_NOOP("Do not disturb until tomorrow 8:00"),
                 lambda: controller.dnd_requested.emit(DndChoice.UNTIL_TOMORROW),
             ),
-            ("Resume notifications", lambda: controller.dnd_requested.emit(DndChoice.OFF)),
+            (
+                QT_TR_NOOP("Resume notifications"),
+                lambda: controller.dnd_requested.emit(DndChoice.OFF),
+            ),
+            (QT_TR_NOOP("Quiet hours…"), controller.settings_requested.emit),
             None,
-            ("Settings…", controller.settings_requested.emit),
-            ("Sign in…", controller.sign_in_requested.emit),
-            ("Sign out", controller.sign_out_requested.emit),
+            (QT_TR_NOOP("Settings…"), controller.settings_requested.emit),
+            (QT_TR_NOOP("Sign in…"), controller.sign_in_requested.emit),
+            (QT_TR_NOOP("Sign out"), controller.sign_out_requested.emit),
             None,
-            ("Quit", controller.quit_requested.emit),
+            (QT_TR_NOOP("Quit"), controller.quit_requested.emit),
         ]
         self.by_text: dict[str, QAction] = {}
         for entry in entries:
@@ -265,15 +287,16 @@ class TrayMenu(QMenu):
                 self.addSeparator()
                 continue
             text, slot = entry
-            action = self.addAction(text)
+            action = self.addAction(self.tr(text))
             action.triggered.connect(slot)
             self.by_text[text] = action
         self._signed_in = False
-        self._dnd = False
+        self._dnd_until: str | None = None
         self._refresh()
 
-    def set_dnd_active(self, active: bool) -> None:
-        self._dnd = active
+    def set_dnd_until(self, until: str | None) -> None:
+        """Do-not-disturb is on until ``until`` (a local "14:30"), or off (None)."""
+        self._dnd_until = until
         self._refresh()
 
     def set_signed_in(self, signed_in: bool) -> None:
@@ -282,12 +305,19 @@ class TrayMenu(QMenu):
         self._refresh()
 
     def _refresh(self) -> None:
-        signed_in = self._signed_in
+        signed_in, dnd = self._signed_in, self._dnd_until is not None
         self.by_text["Sign in…"].setVisible(not signed_in)
         self.by_text["Sign out"].setVisible(signed_in)
-        for text in ("Do not disturb for 1 hour", "Do not disturb until tomorrow"):
-            self.by_text[text].setVisible(not self._dnd)
-        self.by_text["Resume notifications"].setVisible(self._dnd)
+        for text in ("Do not disturb for 1 hour", "Do not disturb until tomorrow 8:00"):
+            self.by_text[text].setVisible(not dnd)
+        resume = self.by_text["Resume notifications"]
+        resume.setVisible(dnd)
+        if self._dnd_until is not None:
+            resume.setText(
+                self.tr("Resume notifications (do not disturb until %1)").replace(
+                    "%1", self._dnd_until
+                )
+            )
 
 
 class FallbackWindow(QWidget):
@@ -404,8 +434,8 @@ class TrayController(QObject):
         self._badge, self._tooltip, self._phase, self._muted = badge, tooltip, phase, muted
         self._repaint()
 
-    def set_dnd_active(self, active: bool) -> None:
-        self.menu.set_dnd_active(active)
+    def set_dnd_until(self, until: str | None) -> None:
+        self.menu.set_dnd_until(until)
 
     def set_signed_in(self, signed_in: bool) -> None:
         self.menu.set_signed_in(signed_in)
@@ -463,7 +493,7 @@ class TrayController(QObject):
             phase=connection.phase,
             muted=dnd,
         )
-        self.set_dnd_active(dnd)
+        self.set_dnd_until(f"{until.astimezone():%H:%M}" if dnd and until is not None else None)
         self._dnd_end.stop()
         if dnd and until is not None:
             left_ms = (until - datetime.now(UTC)).total_seconds() * 1000

@@ -82,7 +82,7 @@ def test_do_not_disturb_choices_are_saved_and_offer_resume(
         )
         assert resume.isVisible()
 
-        menu(app, "Do not disturb until tomorrow")
+        menu(app, "Do not disturb until tomorrow 8:00")
         saved = settings_store.load()
         assert saved is not None
         assert saved.dnd_until is not None

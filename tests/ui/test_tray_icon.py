@@ -119,8 +119,9 @@ def test_tooltip_and_icon_follow_state(controller: TrayController) -> None:
         ("Notifications", "notifications_requested", []),
         ("Stats", "stats_requested", []),
         ("Do not disturb for 1 hour", "dnd_requested", [DndChoice.ONE_HOUR]),
-        ("Do not disturb until tomorrow", "dnd_requested", [DndChoice.UNTIL_TOMORROW]),
+        ("Do not disturb until tomorrow 8:00", "dnd_requested", [DndChoice.UNTIL_TOMORROW]),
         ("Resume notifications", "dnd_requested", [DndChoice.OFF]),
+        ("Quiet hours…", "settings_requested", []),
         ("Settings…", "settings_requested", []),
         ("Sign in…", "sign_in_requested", []),
         ("Sign out", "sign_out_requested", []),
@@ -142,21 +143,25 @@ def visible(controller: TrayController) -> list[str]:
 def test_resume_is_offered_only_during_dnd(controller: TrayController) -> None:
     controller.set_signed_in(True)
     assert "Resume notifications" not in visible(controller)
-    controller.set_dnd_active(True)
+    controller.set_dnd_until("14:30")
     assert "Resume notifications" in visible(controller)
     assert "Do not disturb for 1 hour" not in visible(controller)
+    resume = controller.menu.by_text["Resume notifications"].text()
+    assert resume == "Resume notifications (do not disturb until 14:30)"
 
 
 def test_signed_out_the_menu_offers_sign_in_instead_of_sign_out(
     controller: TrayController,
 ) -> None:
-    controller.set_dnd_active(True)
+    controller.set_dnd_until("14:30")
     assert visible(controller) == [
-        "Notifications", "Stats", "Resume notifications", "Settings…", "Sign in…", "Quit",
+        "Notifications", "Stats", "Resume notifications", "Quiet hours…", "Settings…", "Sign in…",
+        "Quit",
     ]  # fmt: skip
     controller.set_signed_in(True)
     assert visible(controller) == [
-        "Notifications", "Stats", "Resume notifications", "Settings…", "Sign out", "Quit",
+        "Notifications", "Stats", "Resume notifications", "Quiet hours…", "Settings…", "Sign out",
+        "Quit",
     ]  # fmt: skip
 
 
