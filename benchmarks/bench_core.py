@@ -17,7 +17,8 @@ from datetime import UTC, datetime, timedelta
 
 import psutil
 
-from lia_desktop.core.feed import NotificationFeed, StormPolicy
+from lia_desktop.core.attention import Pacing
+from lia_desktop.core.feed import NotificationFeed
 from lia_desktop.core.models import Notification, NotificationType, Priority
 from lia_desktop.core.stats import LiveStats
 from lia_desktop.core.wire import CounterUpdate, StatsSnapshot, parse_notification
@@ -79,7 +80,7 @@ def percentile(samples: array[int], p: float) -> float:
 
 
 def main() -> None:
-    feed = NotificationFeed(web_admin_url="https://admin.lia.test", storm=StormPolicy())
+    feed = NotificationFeed(web_admin_url="https://admin.lia.test", pacing=Pacing())
     stats = LiveStats()
     truth = Truth()
     process = psutil.Process()

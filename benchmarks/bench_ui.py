@@ -10,7 +10,7 @@ Run it on the private desktop for the real tray host and notification daemon:
 * ``launch_to_tray_ms``: DesktopApp built -> its StatusNotifierItem registered with the
   watcher (harness) / the tray or its fallback window visible (offscreen);
 * ``commit_to_badge_ms`` / ``commit_to_toast_ms``: p50/p99 over N single bookings, from the
-  INSERT's commit to the tray badge repainted / the toast handed to the daemon (the storm
+  INSERT's commit to the tray badge repainted / the toast handed to the daemon (the pacing
   limit is lifted so every booking toasts);
 * ``burst_max_stall_ms``: the longest lateness of a 10 ms QTimer while a 10,000-booking
   burst arrives (target <= 100 ms);
@@ -42,7 +42,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from lia_desktop.app import DesktopApp  # noqa: E402
-from lia_desktop.core.feed import StormPolicy  # noqa: E402
+from lia_desktop.core.attention import Pacing  # noqa: E402
 from lia_desktop.core.models import Toast  # noqa: E402
 from lia_desktop.services.settings_store import SettingsStore  # noqa: E402
 from lia_desktop.ui.sign_in import SignInRequest  # noqa: E402
@@ -121,7 +121,7 @@ async def bench(
         await until(lambda: app.live is not None and app.live.sync.catch_ups > 0, 60)
         assert app.live is not None
         await app.live.sync.mark_all_read()
-        app.live.sync.feed.storm = StormPolicy(max_toasts=10**9)  # every booking toasts
+        app.live.sync.feed.pacing = Pacing(grouped_per_window=10**9)  # every booking toasts
 
         toasts_shown: list[float] = []
         show = app.ladder.show
@@ -147,7 +147,7 @@ async def bench(
                 to_badge.append((badge_at[i] - committed) * 1000)
                 to_toast.append((toasts_shown[shown_before] - committed) * 1000)
 
-            app.live.sync.feed.storm = StormPolicy()  # a real burst: storm control as shipped
+            app.live.sync.feed.pacing = Pacing()  # a real burst: pacing as shipped
             await asyncio.sleep(1)
             stall = 0.0
             last = time.perf_counter()

@@ -6,9 +6,9 @@ priority:
 
 - ``OWN_TOAST``: its own toast with its action button, never folded into a
   summary (urgent and high by default: disputes, escalations, low ratings);
-- ``GROUPED``: a toast that may be summarised: a few alone per pacing window,
-  then at most one summary per window (medium by default: bookings,
-  cancellations, applications);
+- ``GROUPED``: a toast that may be summarised: alone while the pacing window
+  has room, else in at most one summary per window (medium by default:
+  bookings, cancellations, applications);
 - ``LIST_ONLY``: the badge and the center, no toast (low by default: sign-ups,
   good reviews).
 
@@ -104,10 +104,12 @@ class ToastRules:
 
 @dataclass(frozen=True, slots=True)
 class Pacing:
-    """How often grouped toasts may come: ``grouped_per_window`` toasts (singles or a
-    summary) per ``window``; what comes beyond waits for the window to free a slot and
-    goes out as one toast. A catch-up after a wake or a reconnect that brings more than
-    ``catch_up_max`` own-toast items shows them as one summary instead of a flood."""
+    """How often grouped toasts may come: only while the last ``window`` showed fewer than
+    ``grouped_per_window`` toasts of any kind (own toasts never wait, but take slots: a
+    busy stretch of disputes quiets the bookings), and at most one summary per
+    ``window``; what comes meanwhile waits and goes out as one toast. A catch-up after a
+    wake or a reconnect that brings more than ``catch_up_max`` own-toast items shows them
+    as one summary instead of a flood. ``snooze``: "Remind me" brings a toast back after it."""
 
     grouped_per_window: int = 2
     window: timedelta = timedelta(minutes=5)

@@ -32,6 +32,7 @@ from datetime import UTC, datetime, timedelta
 
 from lia_desktop.core import compose
 from lia_desktop.core.attention import Delivery, Pacing, ToastRules
+from lia_desktop.core.claims import claim_key
 from lia_desktop.core.i18n import Translate, english
 from lia_desktop.core.models import (
     Notification,
@@ -135,7 +136,7 @@ class NotificationFeed:
         self._read_ids: list[int] = []  # sorted ids of the read items: the ones evicted
         self._unread = 0
         self._early_reads: set[int] = set()  # read elsewhere before it arrived here
-        self._grouped_recent: deque[datetime] = deque()  # grouped toasts in the window
+        self._recent: deque[datetime] = deque()  # toasts shown in the pacing window
         self._held: list[int] = []  # grouped items waiting for a slot
         self._release_at: datetime | None = None
         self._last_summary = datetime.min.replace(tzinfo=UTC)
@@ -239,7 +240,7 @@ class NotificationFeed:
             toasts = [self._summary(own, self.translate("Toast", "while you were away"))]
         else:
             toasts = [self._single(self._items[i]) for i in own]
-        toasts += self._deliver(grouped, now)
+        toasts = [*self._shown(toasts, now), *self._deliver(grouped, now)]
         return FeedUpdate(toasts=tuple(toasts))
 
     @property
@@ -455,23 +456,31 @@ class NotificationFeed:
         item = self._items.get(notification_id)
         return item is not None and self._toastable(item, now)
 
+    def _shown(self, toasts: list[Toast], now: datetime) -> list[Toast]:
+        """Count toasts in the pacing window: own toasts take slots that grouped ones would
+        have had, so a busy stretch of disputes quiets the bookings' toasts."""
+        window = self.pacing.window
+        while self._recent and self._recent[0] <= now - window:
+            self._recent.popleft()
+        self._recent.extend(now for _ in toasts)
+        return toasts
+
     def _deliver(self, ids: Sequence[int], now: datetime) -> list[Toast]:
         """Toasts for toastable items now: own toasts at once; grouped ones while the window
         has a slot (several as one summary, at most one summary per window), else held
         until both allow."""
-        toasts = [
-            self._single(self._items[i]) for i in ids if self._delivery(i) is Delivery.OWN_TOAST
-        ]
+        toasts = self._shown(
+            [self._single(self._items[i]) for i in ids if self._delivery(i) is Delivery.OWN_TOAST],
+            now,
+        )
         grouped = [i for i in ids if self._delivery(i) is Delivery.GROUPED]
         if not grouped:
             return toasts
         window = self.pacing.window
-        while self._grouped_recent and self._grouped_recent[0] <= now - window:
-            self._grouped_recent.popleft()
-        full = len(self._grouped_recent) >= self.pacing.grouped_per_window
-        slot_at = (
-            (self._grouped_recent[0] if self._grouped_recent else now) + window if full else now
-        )
+        slots = self.pacing.grouped_per_window
+        slot_at = now  # when the window holds fewer than ``slots`` toasts
+        if len(self._recent) >= slots:  # the one that must leave first: the slots-th newest
+            slot_at = (self._recent[-slots] if slots else now) + window
         summary_at = self._last_summary + window if len(grouped) > 1 else now
         if self._held or max(slot_at, summary_at) > now:
             if not self._held:
@@ -483,7 +492,8 @@ class NotificationFeed:
 
     def _group_toast(self, ids: Sequence[int], since: datetime, now: datetime) -> Toast:
         """One grouped toast, counted in the window: the item itself, or a summary."""
-        self._grouped_recent.append(now)
+        self._shown([], now)
+        self._recent.append(now)
         if len(ids) == 1:
             return self._single(self._items[ids[0]])
         self._last_summary = now
@@ -508,6 +518,9 @@ class NotificationFeed:
         later: tuple[ToastButton, ...] = ()
         if self.rules.delivery(n.type, n.priority) is Delivery.OWN_TOAST:
             later = (ToastButton(tr("Toast", "Remind me in 15 min"), ToastAction.SNOOZE),)
+        claim: tuple[ToastButton, ...] = ()
+        if claim_key(n) is not None:  # an item that needs one owner (issue 17)
+            claim = (ToastButton(tr("Toast", "Claim"), ToastAction.CLAIM),)
         return Toast(
             title=compose.title(tr, n),
             body=compose.body(tr, n),
@@ -517,6 +530,7 @@ class NotificationFeed:
             click=open_item,
             buttons=(
                 *buttons,
+                *claim,
                 ToastButton(tr("Toast", "Mark read"), ToastAction.MARK_READ),
                 *later,
             ),

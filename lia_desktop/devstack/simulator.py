@@ -79,6 +79,21 @@ DISPUTE_REASONS = (
     "Charged more than agreed",
     "Damage to property",
 )
+#: how often each action of ``MarketplaceSimulator`` is picked: a busy marketplace where
+#: disputes and low ratings (each one toasts on its own) come a few times an hour
+ACTION_WEIGHTS = {
+    "new_booking": 5.0,
+    "advance_booking": 4.0,
+    "review_booking": 0.8,
+    "sign_up": 1.0,
+    "apply_as_professional": 0.4,
+    "open_dispute": 0.08,
+    "escalate_dispute": 0.03,
+}
+#: reviews' ratings 1..5; 1 and 2 are the low ratings
+RATING_WEIGHTS = (1, 1, 2, 5, 8)
+CANCEL_SHARE = 0.12  # of status changes
+
 NEXT_STATUS = {"pending": "confirmed", "confirmed": "in_progress", "in_progress": "completed"}
 
 
@@ -132,18 +147,9 @@ class MarketplaceSimulator:
                 await self.all_offline()
 
     async def act(self, db: psycopg.AsyncConnection[Any]) -> None:
-        actions = (
-            (self.new_booking, 5.0),
-            (self.advance_booking, 4.0),
-            (self.review_booking, 1.5),
-            (self.sign_up, 1.0),
-            (self.apply_as_professional, 0.4),
-            # a few disputes an hour, as a marketplace lives them (each one toasts on its own)
-            (self.open_dispute, 0.12),
-            (self.escalate_dispute, 0.04),
-        )
-        action = self.rng.choices([a for a, _ in actions], weights=[w for _, w in actions])[0]
-        await action(db)
+        names = list(ACTION_WEIGHTS)
+        name = self.rng.choices(names, weights=[ACTION_WEIGHTS[n] for n in names])[0]
+        await getattr(self, name)(db)
         self.actions_done += 1
 
     async def burst(self, db: psycopg.AsyncConnection[Any]) -> None:
@@ -190,7 +196,7 @@ class MarketplaceSimulator:
         ).fetchone()
         if row is None:
             return
-        status = "cancelled" if self.rng.random() < 0.12 else NEXT_STATUS[row[1]]
+        status = "cancelled" if self.rng.random() < CANCEL_SHARE else NEXT_STATUS[row[1]]
         await db.execute(
             "update public.bookings set status = %s, updated_at = now() where id = %s",
             (status, row[0]),
@@ -205,7 +211,7 @@ class MarketplaceSimulator:
         )
         if booking is None:
             return
-        rating = self.rng.choices((1, 2, 3, 4, 5), weights=(1, 1, 2, 5, 8))[0]
+        rating = self.rng.choices((1, 2, 3, 4, 5), weights=RATING_WEIGHTS)[0]
         comment = {
             1: "Very disappointed, the job was not done.",
             2: "Arrived late and left a mess.",
