@@ -55,7 +55,7 @@ class TypeChoice:
 
 @dataclass(frozen=True, slots=True)
 class ToastRules:
-    """Whether and how a notification may interrupt the admin now (``now`` in local time).
+    """Whether and how a notification may interrupt the admin now.
 
     Quiet hours ``[quiet_start, quiet_end)`` may wrap midnight and let urgent
     items through; do-not-disturb silences everything until ``dnd_until``
@@ -72,9 +72,11 @@ class ToastRules:
     types: Mapping[NotificationType, TypeChoice] = field(default_factory=dict)
 
     def in_quiet_hours(self, now: datetime) -> bool:
+        """Quiet hours are the admin's wall-clock hours: ``now`` (aware, any zone) is read
+        on this machine's clock."""
         if self.quiet_start is None or self.quiet_end is None:
             return False
-        t = now.time().replace(tzinfo=None)
+        t = now.astimezone().time().replace(tzinfo=None)
         if self.quiet_start <= self.quiet_end:
             return self.quiet_start <= t < self.quiet_end
         return t >= self.quiet_start or t < self.quiet_end

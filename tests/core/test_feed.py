@@ -537,8 +537,9 @@ def test_urgent_passes_do_not_disturb_only_when_the_admin_chose_so() -> None:
 )
 def test_quiet_hours_wrap_midnight(start: time, end: time, clock: time, quiet: bool) -> None:
     rules = ToastRules(quiet_start=start, quiet_end=end)
-    now = datetime.combine(T0.date(), clock, tzinfo=UTC)
+    now = datetime.combine(T0.date(), clock).astimezone()  # the admin's wall clock
     assert rules.in_quiet_hours(now) is quiet
+    assert rules.in_quiet_hours(now.astimezone(UTC)) is quiet  # whichever zone it carries
     assert rules.may_interrupt(Priority.HIGH, now) is not quiet
     assert rules.may_interrupt(Priority.URGENT, now)
 
