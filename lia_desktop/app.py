@@ -35,8 +35,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from lia_desktop import __version__
 from lia_desktop.core import format as core_format
 from lia_desktop.core import settings as settings_schema
+from lia_desktop.core.claims import claim_key, taken_message
 from lia_desktop.core.feed import FeedUpdate, NotificationFeed
 from lia_desktop.core.models import (
+    Claim,
+    ClaimKey,
     ConnectionPhase,
     ConnectionState,
     DashboardStats,
@@ -415,6 +418,7 @@ class DesktopApp(QObject):
             data_dir=self._data_dir,
             clocks=self._clocks,
             translate=QCoreApplication.translate,
+            on_claims=self.state.publish_claims,
         )
 
     async def _end_live(self, *, sign_out: bool) -> None:
@@ -482,6 +486,8 @@ class DesktopApp(QObject):
             case ToastAction.SNOOZE:
                 if self.live is not None:
                     self.live.snooze(list(toast.notification_ids))
+            case ToastAction.CLAIM:
+                self._claim_notifications(toast.notification_ids)
             case _:
                 assert_never(button.action)
 
@@ -688,6 +694,35 @@ class DesktopApp(QObject):
     def _mark_all_read(self, *_args: object) -> None:
         if self.live is not None:
             self._tasks.spawn(self.live.mark_all_read(), "mark all read")
+
+    # --- claims (issue 17) ------------------------------------------------------
+
+    def _claim_notifications(self, ids: tuple[int, ...]) -> None:
+        """Claim the items of these notifications (a toast's Claim button)."""
+        if self.live is None:
+            return
+        for notification_id in ids:
+            notification = self.live.sync.feed.get(notification_id)
+            key = None if notification is None else claim_key(notification)
+            if key is not None:
+                self._claim(key)
+
+    def _claim(self, key: ClaimKey) -> None:
+        if self.live is not None:
+            self._tasks.spawn(self._ask_claim(self.live.claim(key)), "claim")
+
+    def _release(self, key: ClaimKey) -> None:
+        if self.live is not None:
+            self._tasks.spawn(self._ask_claim(self.live.release(key)), "release")
+
+    async def _ask_claim(self, answer: Awaitable[Claim]) -> None:
+        """The server's answer: an item someone else holds says who has it, in the
+        center's status line (no error dialog: the item has its owner)."""
+        claim = await answer
+        notice = ""
+        if claim.holder is not None and claim.holder != self.state.claims.me:
+            notice = taken_message(QCoreApplication.translate, claim, datetime.now().astimezone())
+        self.state.set_claim_notice(notice)
 
     def activate(self) -> None:
         """A second launch asked the running app to show itself."""

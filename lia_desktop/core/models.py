@@ -9,6 +9,7 @@ reducers and tests, safe to hand from the asyncio side to the Qt side.
 from __future__ import annotations
 
 import enum
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -130,6 +131,7 @@ class ToastAction(enum.StrEnum):
     OPEN_NOTIFICATIONS = "open_notifications"  # show the app's notification center
     MARK_READ = "mark_read"  # mark ``Toast.notification_ids`` read
     SNOOZE = "snooze"  # toast ``Toast.notification_ids`` again later if still unread
+    CLAIM = "claim"  # claim the item of ``Toast.notification_ids`` (one that needs one owner)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,3 +158,31 @@ class Toast:
     buttons: tuple[ToastButton, ...] = ()
     sound: bool = False
     summary: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimKey:
+    """An item that needs one owner, named as its notification names it:
+    ``(entity_table, entity_id)``, e.g. ``("disputes", 42)``."""
+
+    item_type: str
+    item_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A row of ``admin_claims``: who holds the item since when (``holder`` None: nobody,
+    since ``since``). ``since`` orders the changes of one item (each one sets it)."""
+
+    key: ClaimKey
+    holder: uuid.UUID | None
+    holder_name: str
+    since: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimBoard:
+    """Who holds which item now, as every window shows it; ``me`` is the signed-in admin."""
+
+    me: uuid.UUID | None = None
+    held: Mapping[ClaimKey, Claim] = field(default_factory=dict)

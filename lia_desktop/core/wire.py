@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Any
 
 from lia_desktop.core import text
-from lia_desktop.core.models import Notification, NotificationType, Priority
+from lia_desktop.core.models import Claim, ClaimKey, Notification, NotificationType, Priority
 
 COUNTER_METRICS = ("total_bookings", "pending_bookings", "total_users", "total_revenue_cop")
 TREND_KEYS = (*COUNTER_METRICS, "new_professionals_30d", "bookings_24h")
@@ -161,17 +161,37 @@ def parse_unread(record: object) -> ReadKey:
     return ReadKey(admin, _int(obj, "notification_id", "unread"))
 
 
+def parse_claim(record: object) -> Claim:
+    """An ``admin_claim``/``admin_release`` answer, a row of ``admin_claims_held``, or the
+    ``record`` of an ``admin_claims`` change: holder and holder_name null when nobody has it."""
+    obj = _obj(record, "claim")
+    key = ClaimKey(_str(obj, "item_type", "claim"), _int(obj, "item_id", "claim"))
+    what = f"claim {key.item_type} {key.item_id}"
+    holder_id, name = obj.get("holder"), obj.get("holder_name")
+    holder = None
+    if holder_id is not None:
+        try:
+            holder = uuid.UUID(_str(obj, "holder", what))
+        except ValueError:
+            raise WireError(f"{what}.holder: not a UUID: {holder_id!r}") from None
+        name = text.plain(_str(obj, "holder_name", what), text.MAX_TITLE_CHARS, one_line=True)
+    elif name is not None:
+        raise WireError(f"{what}: a holder_name without a holder: {name!r}")
+    return Claim(key, holder, name or "", parse_datetime(obj.get("since"), f"{what}.since"))
+
+
 # --- realtime changes, typed once ------------------------------------------------------
 
 #: The ``postgres_changes`` the app subscribes to, ``(table, event)`` with event INSERT,
 #: DELETE or ``*``: the notification queue, the counters, read state from the admin's other
-#: sessions, and the deletes only a fresh snapshot can account for. Every other marketplace
+#: sessions, who holds which item (claims), and the deletes only a fresh snapshot can account for. Every other marketplace
 #: change reaches the app as a notification or a counter already; subscribing to it would
 #: double the work of a burst for nothing. The supervisor binds exactly these.
 SUBSCRIPTIONS: tuple[tuple[str, str], ...] = (
     ("admin_notifications", "INSERT"),
     ("admin_stats_counters", "*"),
     ("admin_notification_reads", "*"),
+    ("admin_claims", "*"),
     ("bookings", "DELETE"),
     ("professionals", "DELETE"),
 )
@@ -202,6 +222,13 @@ class ReadRemoved:
 
 
 @dataclass(frozen=True, slots=True)
+class ClaimChanged:
+    """An admin claimed, released or was handed an item."""
+
+    claim: Claim
+
+
+@dataclass(frozen=True, slots=True)
 class EntityRemoved:
     """A booking or professional was deleted: the window figures need a fresh snapshot
     (a DELETE's record holds only the key, so it cannot be counted)."""
@@ -217,7 +244,15 @@ class Unused:
     change_type: str
 
 
-Change = NotificationAdded | CounterChanged | ReadAdded | ReadRemoved | EntityRemoved | Unused
+Change = (
+    NotificationAdded
+    | CounterChanged
+    | ReadAdded
+    | ReadRemoved
+    | ClaimChanged
+    | EntityRemoved
+    | Unused
+)
 
 
 def parse_change(table: str, change_type: str, record: object) -> Change:
@@ -231,6 +266,8 @@ def parse_change(table: str, change_type: str, record: object) -> Change:
             if _obj(record, "read").get("read_at") is None:
                 return ReadRemoved(parse_unread(record))
             return ReadAdded(parse_read(record))
+        case ("admin_claims", "INSERT" | "UPDATE"):
+            return ClaimChanged(parse_claim(record))
         case ("bookings" | "professionals", "DELETE"):
             return EntityRemoved(table)
         case _:

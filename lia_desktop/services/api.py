@@ -76,6 +76,20 @@ class AdminApi:
     async def unread_count(self) -> int:
         return int(await self._call("admin_unread_count"))
 
+    async def claim(self, item_type: str, item_id: int) -> JsonObject:
+        """Claim an item (the first caller wins); the answer names its holder either way."""
+        return _object("admin_claim", await self._call("admin_claim", _item(item_type, item_id)))
+
+    async def release(self, item_type: str, item_id: int) -> JsonObject:
+        """Release an item this admin holds; the answer is its claim now."""
+        return _object(
+            "admin_release", await self._call("admin_release", _item(item_type, item_id))
+        )
+
+    async def claims_held(self) -> list[JsonObject]:
+        """Every item held now, by whom and since when."""
+        return _rows("admin_claims_held", await self._call("admin_claims_held"))
+
     async def contract_status(self) -> JsonObject:
         """The installed contract's ``version`` and the pieces it ``missing`` (doctor's check)."""
         data = await self._call("admin_contract_status")
@@ -92,3 +106,13 @@ def _rows(function: str, data: Any) -> list[JsonObject]:
     if not isinstance(data, list):
         raise ServerError(f"{function} returned {type(data).__name__}, not a list")
     return cast(list[JsonObject], data)
+
+
+def _item(item_type: str, item_id: int) -> dict[str, Any]:
+    return {"item_type": item_type, "item_id": item_id}
+
+
+def _object(function: str, data: Any) -> JsonObject:
+    if not isinstance(data, Mapping):
+        raise ServerError(f"{function} returned {type(data).__name__}, not an object")
+    return data

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lia_desktop import __version__
-from lia_desktop.core.connection import SupervisorPolicy
 from lia_desktop.core.attention import ToastRules
+from lia_desktop.core.connection import SupervisorPolicy
 from lia_desktop.core.i18n import Translate, english
 from lia_desktop.core.liveness import ProbePolicy
+from lia_desktop.core.models import Claim, ClaimBoard, ClaimKey
 from lia_desktop.services import logs, power
 from lia_desktop.services.auth import AuthSession, SignOutOutcome
 from lia_desktop.services.liveness import probe_data_path
@@ -52,6 +53,7 @@ class LiveSession:
         clocks: Callable[[], power.ClockReading] = power.read_clocks,
         probe: ProbePolicy | None = None,
         translate: Translate = english,
+        on_claims: Callable[[ClaimBoard], None] | None = None,
     ) -> LiveSession:
         """Go live for ``auth``'s admin; the supervisor restarts after a crash (reported),
         and a clock jump (a sleep the OS did not announce, an NTP step) rebuilds the socket."""
@@ -67,6 +69,7 @@ class LiveSession:
             web_admin_url=web_admin_url,
             rules=rules,
             translate=translate,
+            on_claims=on_claims,
         )
         supervisor = RealtimeSupervisor(auth.url, anon_key, auth, sync, policy=policy)
         reporter = logs.CrashReporter(logs.log_dir(), __version__)
@@ -107,6 +110,12 @@ class LiveSession:
 
     async def mark_all_read(self) -> None:
         await self.sync.mark_all_read()
+
+    async def claim(self, key: ClaimKey) -> Claim:
+        return await self.sync.claim(key)
+
+    async def release(self, key: ClaimKey) -> Claim:
+        return await self.sync.release(key)
 
     def snooze(self, ids: list[int]) -> None:
         self.sync.snooze(ids)

@@ -39,9 +39,13 @@ import platformdirs
 
 from lia_desktop.core import wire
 from lia_desktop.core.attention import ToastRules
+from lia_desktop.core.claims import Claims
 from lia_desktop.core.feed import FeedUpdate, NotificationFeed
 from lia_desktop.core.i18n import Translate, english
 from lia_desktop.core.models import (
+    Claim,
+    ClaimBoard,
+    ClaimKey,
     ConnectionState,
     DashboardStats,
     Notification,
@@ -181,7 +185,10 @@ class Sync:
         web_admin_url: str,
         rules: ToastRules | None = None,
         translate: Translate = english,
+        on_claims: Callable[[ClaimBoard], None] | None = None,
     ) -> None:
+        """``on_claims`` hears who holds which item (issue 17); without it claims are not
+        fetched (``lia-desktop watch`` has no use for them)."""
         self._api = api
         self._admin_id = uuid.UUID(admin_id)
         self._store = store
@@ -195,6 +202,8 @@ class Sync:
             translate=translate,
         )
         self.stats: DashboardStats | None = None
+        self.claims = Claims(self._admin_id)
+        self._on_claims = on_claims
         self._live_stats = LiveStats()
         self._aging: asyncio.Handle | None = None  # the next publication (soon, or to age)
         self._resnapshot: asyncio.TimerHandle | None = None
@@ -279,6 +288,7 @@ class Sync:
                     self.feed.reset_to(snapshot.cursor)
                 await self._fetch_missed()
                 await self._fetch_backlog()
+                await self._fetch_claims()
             finally:
                 buffered, self._buffer = self._buffer, None
                 for change in buffered:
@@ -357,6 +367,26 @@ class Sync:
             self._toggled_meanwhile = None
         return self.feed.receive_backlog(rows, up_to=up_to, down_to=down_to, except_ids=keep)
 
+    async def _fetch_claims(self) -> None:
+        """Who holds which item now. A server without claims (a contract older than
+        20261130000500) or a failed fetch leaves them as they were: the rest of the
+        catch-up stands, and the next one tries again."""
+        if self._on_claims is None:
+            return
+        try:
+            rows = await self._api.claims_held()
+        except ServiceError as exc:
+            log.warning("claims not fetched: %s", exc)
+            return
+        held = []
+        for row in rows:
+            try:
+                held.append(wire.parse_claim(row))
+            except wire.WireError as exc:
+                log.warning("skipping a malformed claim: %s", exc)
+        if self.claims.replace_held(held):
+            self._on_claims(self.claims.board())
+
     def _request_backlog(self) -> None:
         """Refetch the backlog (an item not held here was made unread elsewhere); coalesced."""
         if not self._backlog_wanted:
@@ -395,6 +425,8 @@ class Sync:
                     self._observer.feed_changed(FeedUpdate(), self.feed)
                 elif self.feed.get(key.notification_id) is None:
                     self._request_backlog()  # an item this app no longer holds is unread again
+            case wire.ClaimChanged(claim):
+                self._claim_changed(claim)
             case wire.EntityRemoved():
                 self._request_snapshot()
             case wire.Unused():
@@ -515,6 +547,25 @@ class Sync:
             yield
         finally:
             self._unconfirmed -= Counter(ids)
+
+    # --- claims -------------------------------------------------------------
+
+    def _claim_changed(self, claim: Claim) -> None:
+        if self.claims.apply(claim) and self._on_claims is not None:
+            self._on_claims(self.claims.board())
+
+    async def claim(self, key: ClaimKey) -> Claim:
+        """Claim an item; the answer is its claim now (held by someone else if they were
+        first), shown at once without waiting for its Realtime echo."""
+        claim = wire.parse_claim(await self._api.claim(key.item_type, key.item_id))
+        self._claim_changed(claim)
+        return claim
+
+    async def release(self, key: ClaimKey) -> Claim:
+        """Release an item this admin holds; the answer is its claim now."""
+        claim = wire.parse_claim(await self._api.release(key.item_type, key.item_id))
+        self._claim_changed(claim)
+        return claim
 
     # --- persistence and tasks ---------------------------------------------
 

@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
 
 from lia_desktop.core.models import (
+    ClaimBoard,
     ConnectionPhase,
     ConnectionState,
     DashboardStats,
@@ -54,6 +55,8 @@ class AppState(QObject):
     toast_requested = Signal(object)  # Toast: an event, not state
     outage_changed = Signal(object)  # Outage: since when the app has not been live
     outage_announced = Signal(object)  # Outage: it lasted NOTICE_AFTER; an event, once each
+    claims_changed = Signal(object)  # ClaimBoard: who holds which item
+    claim_notice_changed = Signal(str)  # the answer to this admin's last claim ("" when won)
     _queued = Signal(object)  # a callable from a foreign thread
 
     def __init__(
@@ -72,6 +75,8 @@ class AppState(QObject):
         self.account: str | None = None
         self.dnd_until: datetime | None = None
         self.outage = Outage()
+        self.claims = ClaimBoard()
+        self.claim_notice = ""
         self._clock = clock
         self._notice_after = outage_notice_after
         self._outage_notice = QTimer(self)
@@ -98,6 +103,9 @@ class AppState(QObject):
     def publish_presence(self, presence: PresenceActivity) -> None:
         self._on_gui_thread(lambda: self._set_presence(presence))
 
+    def publish_claims(self, claims: ClaimBoard) -> None:
+        self._on_gui_thread(lambda: self._set_claims(claims))
+
     def publish_toast(self, toast: Toast) -> None:
         self._on_gui_thread(lambda: self.toast_requested.emit(toast))
 
@@ -114,6 +122,8 @@ class AppState(QObject):
         self._set_feed(FeedView())
         self._set_stats(None)
         self._set_presence(PresenceActivity())
+        self._set_claims(ClaimBoard())
+        self.set_claim_notice("")
         if self.account is not None:
             self.account = None
             self.account_changed.emit(None)
@@ -122,6 +132,11 @@ class AppState(QObject):
         if until != self.dnd_until:
             self.dnd_until = until
             self.dnd_changed.emit(until)
+
+    def set_claim_notice(self, notice: str) -> None:
+        if notice != self.claim_notice:
+            self.claim_notice = notice
+            self.claim_notice_changed.emit(notice)
 
     def dispose(self) -> None:
         """The app is quitting: no outage announcement after this."""
@@ -166,6 +181,11 @@ class AppState(QObject):
         if stats != self.stats:
             self.stats = stats
             self.stats_changed.emit(stats)
+
+    def _set_claims(self, claims: ClaimBoard) -> None:
+        if claims != self.claims:
+            self.claims = claims
+            self.claims_changed.emit(claims)
 
     def _set_presence(self, presence: PresenceActivity) -> None:
         if presence != self.presence:

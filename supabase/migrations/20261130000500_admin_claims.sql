@@ -94,7 +94,7 @@ begin
 end
 $$;
 
--- One claim as the caller sees it.
+-- One claim as the caller sees it; since: held since, or free since (every change sets it).
 create or replace function private.claim_json(c public.admin_claims, p_item_type text,
                                               p_item_id bigint) returns json
 language sql stable
@@ -102,7 +102,7 @@ set search_path = ''
 as $$
   select json_build_object(
     'item_type', p_item_type, 'item_id', p_item_id, 'holder', c.holder,
-    'holder_name', c.holder_name, 'since', case when c.holder is not null then c.since end,
+    'holder_name', c.holder_name, 'since', coalesce(c.since, now()),
     'mine', c.holder is not null and c.holder = auth.uid())
 $$;
 

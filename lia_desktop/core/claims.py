@@ -1,0 +1,115 @@
+"""One owner per item (issue 17): which items need one, who holds them, in words.
+
+Disputes, professional applications and low ratings need one admin on them; the
+server decides who (``admin_claim``: the first caller wins) and tells every admin
+(``admin_claims`` over Realtime). Here the claims are held as the server sends
+them, newest change per item winning, and worded for rows and status lines.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from lia_desktop.core.i18n import Translate
+from lia_desktop.core.models import (
+    Claim,
+    ClaimBoard,
+    ClaimKey,
+    Notification,
+    NotificationType,
+    Priority,
+)
+
+_T = NotificationType
+
+#: the notification types whose item needs one owner (low ratings: reviews of high priority)
+_OWNED = {
+    _T.DISPUTE_OPENED: "disputes",
+    _T.DISPUTE_ESCALATED: "disputes",
+    _T.PROFESSIONAL_APPLIED: "professionals",
+    _T.REVIEW_CREATED: "reviews",
+}
+
+
+def claim_key(notification: Notification) -> ClaimKey | None:
+    """The item ``notification`` is about when it needs one owner, else None."""
+    table = _OWNED.get(notification.type)
+    if table is None or table != notification.entity_table:
+        return None
+    if notification.type is _T.REVIEW_CREATED and notification.priority < Priority.HIGH:
+        return None  # a good review needs nobody
+    if not notification.entity_id.isdecimal():
+        return None
+    return ClaimKey(table, int(notification.entity_id))
+
+
+class Claims:
+    """Every claim change this app heard of, the newest per item (``since`` orders them:
+    a change fetched by the catch-up and one buffered meanwhile apply in any order)."""
+
+    def __init__(self, me: uuid.UUID) -> None:
+        self.me = me
+        self._claims: dict[ClaimKey, Claim] = {}
+
+    def apply(self, claim: Claim) -> bool:
+        """Keep ``claim`` unless a newer change of its item is known; True if it changed."""
+        known = self._claims.get(claim.key)
+        if known is not None and (known.since > claim.since or known == claim):
+            return False
+        self._claims[claim.key] = claim
+        return True
+
+    def replace_held(self, held: list[Claim]) -> bool:
+        """The server's claims held now (a catch-up): any other item held here is free,
+        unless a change newer than ``held`` was applied meanwhile. True if it changed."""
+        changed = False
+        fetched = {claim.key for claim in held}
+        for claim in held:
+            changed |= self.apply(claim)
+        for key, claim in list(self._claims.items()):
+            if key not in fetched and claim.holder is not None:
+                del self._claims[key]
+                changed = True
+        return changed
+
+    def get(self, key: ClaimKey) -> Claim | None:
+        """The item's claim while someone holds it."""
+        claim = self._claims.get(key)
+        return claim if claim is not None and claim.holder is not None else None
+
+    def board(self) -> ClaimBoard:
+        held = {key: claim for key, claim in self._claims.items() if claim.holder is not None}
+        return ClaimBoard(self.me, held)
+
+
+def holder_of(board: ClaimBoard, notification: Notification) -> Claim | None:
+    """Who holds the item of ``notification`` (None: nobody, or it needs no owner)."""
+    key = claim_key(notification)
+    return None if key is None else board.held.get(key)
+
+
+def held_for(translate: Translate, claim: Claim, now: datetime) -> str:
+    """How long ``claim`` has been held: "2 min", "3 h" (under a minute: "now")."""
+    minutes = max(0, int((now - claim.since).total_seconds() // 60))
+    if minutes < 1:
+        return translate("Claims", "now")
+    if minutes < 60:
+        return translate("Claims", "%n min", None, minutes)
+    return translate("Claims", "%n h", None, minutes // 60)
+
+
+def claim_words(translate: Translate, board: ClaimBoard, claim: Claim, now: datetime) -> str:
+    """A row's owner: "You", or "Taken by Ana · 2 min"."""
+    if claim.holder == board.me:
+        return translate("Claims", "You")
+    return translate("Claims", "Taken by {name} · {age}").format(
+        name=claim.holder_name, age=held_for(translate, claim, now)
+    )
+
+
+def taken_message(translate: Translate, claim: Claim, now: datetime) -> str:
+    """What a claim of an item someone else holds says (no error: the item has its owner)."""
+    return translate("Claims", "{name} has it · {age}").format(
+        name=claim.holder_name, age=held_for(translate, claim, now)
+    )

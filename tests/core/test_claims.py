@@ -1,0 +1,180 @@
+"""Claims (issue 17): which items need one owner, the newest change per item, the words."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from lia_desktop.core import wire
+from lia_desktop.core.claims import (
+    Claims,
+    claim_key,
+    claim_words,
+    held_for,
+    holder_of,
+    taken_message,
+)
+from lia_desktop.core.feed import NotificationFeed
+from lia_desktop.core.i18n import english
+from lia_desktop.core.models import (
+    Claim,
+    ClaimBoard,
+    ClaimKey,
+    Notification,
+    NotificationType,
+    Priority,
+    ToastAction,
+)
+
+T = NotificationType
+T0 = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+ME = uuid.UUID("00000000-0000-4000-a000-0000000000aa")
+ANA = uuid.UUID("00000000-0000-4000-a000-0000000000bb")
+DISPUTE = ClaimKey("disputes", 7)
+
+
+def item(
+    kind: NotificationType = T.DISPUTE_OPENED,
+    table: str = "disputes",
+    entity_id: str = "7",
+    priority: Priority = Priority.HIGH,
+) -> Notification:
+    return Notification(
+        id=1,
+        type=kind,
+        priority=priority,
+        title="t",
+        body="b",
+        entity_table=table,
+        entity_id=entity_id,
+        action_path=f"/admin/{table}/{entity_id}",
+        created_at=T0,
+    )
+
+
+def claim(holder: uuid.UUID | None = ANA, at: datetime = T0, key: ClaimKey = DISPUTE) -> Claim:
+    return Claim(key, holder, "" if holder is None else "Ana", at)
+
+
+@pytest.mark.parametrize(
+    ("notification", "key"),
+    [
+        (item(), DISPUTE),
+        (item(T.DISPUTE_ESCALATED, priority=Priority.URGENT), DISPUTE),
+        (item(T.PROFESSIONAL_APPLIED, "professionals", "3"), ClaimKey("professionals", 3)),
+        (item(T.REVIEW_CREATED, "reviews", "9"), ClaimKey("reviews", 9)),
+        (item(T.REVIEW_CREATED, "reviews", "9", Priority.LOW), None),  # a good review
+        (item(T.BOOKING_CREATED, "bookings"), None),
+        (item(table="bookings"), None),  # a dispute row that names another table
+        (item(entity_id="x7"), None),
+    ],
+)
+def test_items_that_need_one_owner(notification: Notification, key: ClaimKey | None) -> None:
+    assert claim_key(notification) == key
+
+
+def test_the_newest_change_of_an_item_wins_in_any_order() -> None:
+    claims = Claims(ME)
+    released = claim(None, T0 + timedelta(minutes=5))
+    assert claims.apply(released)
+    assert not claims.apply(claim(ANA, T0))  # older: heard late (buffered during a catch-up)
+    assert not claims.apply(released)  # the same again
+    assert claims.get(DISPUTE) is None
+    assert claims.apply(claim(ME, T0 + timedelta(minutes=6)))
+    assert claims.get(DISPUTE) == claim(ME, T0 + timedelta(minutes=6))
+    assert claims.board() == ClaimBoard(ME, {DISPUTE: claim(ME, T0 + timedelta(minutes=6))})
+
+
+def test_a_catch_up_frees_what_the_server_no_longer_holds() -> None:
+    other = ClaimKey("reviews", 1)
+    claims = Claims(ME)
+    claims.apply(claim(ANA, T0))
+    claims.apply(claim(None, T0, other))
+    assert claims.replace_held([claim(ANA, T0)]) is False  # nothing new
+    assert claims.replace_held([claim(ME, T0, other)])
+    assert claims.board().held == {other: claim(ME, T0, other)}
+
+
+def test_a_row_says_who_holds_its_item() -> None:
+    board = ClaimBoard(ME, {DISPUTE: claim(ANA, T0)})
+    assert holder_of(board, item()) == claim(ANA, T0)
+    assert holder_of(board, item(T.BOOKING_CREATED, "bookings")) is None
+    assert holder_of(board, item(entity_id="8")) is None
+    assert claim_words(english, board, claim(ANA, T0), T0 + timedelta(minutes=2)) == (
+        "Taken by Ana · 2 min"
+    )
+    assert claim_words(english, board, claim(ME, T0), T0) == "You"
+    assert taken_message(english, claim(ANA, T0), T0 + timedelta(hours=3, minutes=5)) == (
+        "Ana has it · 3 h"
+    )
+
+
+@pytest.mark.parametrize(
+    ("after", "words"),
+    [
+        (timedelta(seconds=30), "now"),
+        (timedelta(seconds=-5), "now"),  # a clock a little behind the server's
+        (timedelta(minutes=1), "1 min"),
+        (timedelta(minutes=59), "59 min"),
+        (timedelta(minutes=61), "1 h"),
+    ],
+)
+def test_how_long_an_item_has_been_held(after: timedelta, words: str) -> None:
+    assert held_for(english, claim(), T0 + after) == words
+
+
+RECORD: dict[str, Any] = {
+    "item_type": "disputes",
+    "item_id": 7,
+    "holder": str(ANA),
+    "holder_name": "Ana\u202e Ríos",
+    "since": "2026-03-02T12:00:00+00:00",
+    "mine": False,
+}
+
+
+def test_a_claim_is_parsed_once_with_its_name_made_plain() -> None:
+    assert wire.parse_claim(RECORD) == Claim(DISPUTE, ANA, "Ana Ríos", T0)
+    free = {**RECORD, "holder": None, "holder_name": None}
+    assert wire.parse_claim(free) == Claim(DISPUTE, None, "", T0)
+    assert wire.parse_change("admin_claims", "UPDATE", free) == wire.ClaimChanged(
+        Claim(DISPUTE, None, "", T0)
+    )
+    assert wire.parse_change("admin_claims", "DELETE", {}) == wire.Unused("admin_claims", "DELETE")
+    assert ("admin_claims", "*") in wire.SUBSCRIPTIONS
+
+
+@pytest.mark.parametrize(
+    ("record", "field"),
+    [
+        ({**RECORD, "holder": "ana"}, "holder"),
+        ({**RECORD, "holder": 5}, "holder"),
+        ({**RECORD, "holder_name": None}, "holder_name"),
+        ({**RECORD, "holder": None}, "holder_name without a holder"),
+        ({**RECORD, "item_id": "7"}, "item_id"),
+        ({**RECORD, "since": None}, "since"),
+        ([], "expected an object"),
+    ],
+)
+def test_a_malformed_claim_names_its_field(record: object, field: str) -> None:
+    with pytest.raises(wire.WireError, match=field):
+        wire.parse_claim(record)
+
+
+def test_toasts_of_items_that_need_one_owner_offer_claim() -> None:
+    feed = NotificationFeed(web_admin_url="https://admin.lia.test")
+    (dispute,) = feed.receive_live(item(), T0).toasts
+    assert [b.label for b in dispute.buttons] == [
+        "Review dispute",
+        "Claim",
+        "Mark read",
+        "Remind me in 15 min",
+    ]
+    assert dispute.buttons[1].action is ToastAction.CLAIM
+    booking = replace(item(T.BOOKING_CREATED, "bookings"), id=2, action_path="/admin/bookings/7")
+    (toast,) = feed.receive_live(booking, T0).toasts
+    assert ToastAction.CLAIM not in [b.action for b in toast.buttons]

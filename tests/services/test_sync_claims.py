@@ -1,0 +1,131 @@
+"""Sync and claims (issue 17): fetched in every catch-up, applied live, the newest wins."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lia_desktop.core.models import ClaimBoard, ClaimKey
+from lia_desktop.services.errors import ServerError
+from lia_desktop.services.supervisor import ChangeEvent
+from lia_desktop.services.sync import FeedStateStore, Sync
+from tests.services.test_sync import ADMIN_ID, Recorder, TableServer
+
+ANA = "00000000-0000-4000-a000-0000000000bb"
+DISPUTE = ClaimKey("disputes", 7)
+
+
+def claim_row(holder: str | None, since: str, name: str = "Ana") -> dict[str, Any]:
+    return {
+        "item_type": "disputes",
+        "item_id": 7,
+        "holder": holder,
+        "holder_name": name if holder else None,
+        "since": since,
+        "mine": holder == ADMIN_ID,
+    }
+
+
+class ClaimServer(TableServer):
+    """TableServer with claims: ``held`` rows; a claim is won only on a free item."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held: dict[tuple[str, int], dict[str, Any]] = {}
+        self.claims_missing = False
+
+    async def _call(self, function: str, params: Mapping[str, Any] | None = None) -> Any:
+        params = params or {}
+        if function == "admin_claims_held":
+            self.calls.append(function)
+            if self.claims_missing:
+                raise ServerError("PGRST202: no function admin_claims_held")
+            return [row for row in self.held.values() if row["holder"] is not None]
+        if function == "admin_claim":
+            self.calls.append(function)
+            key = (params["item_type"], params["item_id"])
+            row = self.held.get(key)
+            if row is None or row["holder"] is None:
+                row = self.held[key] = claim_row(ADMIN_ID, "2026-11-24T10:05:00+00:00", "Me")
+            return {**row, "mine": row["holder"] == ADMIN_ID}
+        return await super()._call(function, params)
+
+
+def make(tmp_path: Path, server: TableServer, boards: list[ClaimBoard]) -> Sync:
+    return Sync(
+        server,
+        FeedStateStore(tmp_path / "feed.json"),
+        Recorder(),
+        admin_id=ADMIN_ID,
+        web_admin_url="https://admin",
+        on_claims=boards.append,
+    )
+
+
+def change(record: dict[str, Any]) -> ChangeEvent:
+    return ChangeEvent("admin_claims", "UPDATE", record, {}, "2026-11-24T10:00:00Z")
+
+
+async def test_a_catch_up_fetches_who_holds_what_and_changes_apply_live(tmp_path: Path) -> None:
+    server = ClaimServer()
+    server.held[("disputes", 7)] = claim_row(ANA, "2026-11-24T10:00:00+00:00")
+    boards: list[ClaimBoard] = []
+    sync = make(tmp_path, server, boards)
+    await sync.catch_up()
+    assert [b.held[DISPUTE].holder_name for b in boards] == ["Ana"]
+
+    server.held[("disputes", 7)] = claim_row(None, "2026-11-24T10:02:00+00:00")
+    sync.on_change(change(server.held[("disputes", 7)]))  # Ana released
+    sync.on_change(change(claim_row(ANA, "2026-11-24T10:00:00+00:00")))  # an old echo
+    assert [dict(b.held) for b in boards[1:]] == [{}]
+
+    mine = await sync.claim(DISPUTE)
+    assert (mine.holder, boards[-1].held[DISPUTE]) == (uuid.UUID(ADMIN_ID), mine)
+    assert boards[-1].me == uuid.UUID(ADMIN_ID)
+
+
+async def test_a_claim_of_a_taken_item_answers_who_has_it(tmp_path: Path) -> None:
+    server = ClaimServer()
+    boards: list[ClaimBoard] = []
+    sync = make(tmp_path, server, boards)
+    await sync.catch_up()
+    server.held[("disputes", 7)] = claim_row(ANA, "2026-11-24T10:00:00+00:00")
+    taken = await sync.claim(DISPUTE)
+    assert (taken.holder, taken.holder_name) == (uuid.UUID(ANA), "Ana")
+    assert boards[-1].held == {DISPUTE: taken}
+
+
+async def test_a_server_without_claims_still_catches_up(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    server = ClaimServer()
+    server.claims_missing = True
+    boards: list[ClaimBoard] = []
+    sync = make(tmp_path, server, boards)
+    with caplog.at_level(logging.WARNING):
+        await sync.catch_up()
+    assert sync.catch_ups == 1
+    assert boards == []
+    assert "claims not fetched" in caplog.text
+
+
+async def test_without_a_claims_listener_no_claim_is_fetched(tmp_path: Path) -> None:
+    server = ClaimServer()
+    sync = Sync(
+        server,
+        FeedStateStore(tmp_path / "feed.json"),
+        Recorder(),
+        admin_id=ADMIN_ID,
+        web_admin_url="https://admin",
+    )
+    await sync.catch_up()
+    sync.on_change(change(claim_row(ANA, "2026-11-24T10:00:00+00:00")))
+    assert "admin_claims_held" not in server.calls
+    held = sync.claims.get(DISPUTE)  # held here all the same: a claim of this admin answers
+    assert held is not None
+    assert (held.holder, held.holder_name) == (uuid.UUID(ANA), "Ana")
