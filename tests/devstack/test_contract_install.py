@@ -111,7 +111,13 @@ def preflight(conninfo: str) -> list[tuple[str, str, str]]:
 def as_admin(conn: psycopg.Connection, sql: str) -> object:
     with conn.transaction():
         conn.execute("set local role authenticated")
-        claims = {"sub": ADMIN, "role": "authenticated", "app_metadata": {"role": "admin"}}
+        # an operator's project demands the second factor (aal2) of its admins
+        claims = {
+            "sub": ADMIN,
+            "role": "authenticated",
+            "aal": "aal2",
+            "app_metadata": {"role": "admin"},
+        }
         conn.execute("select set_config('request.jwt.claims', %s, true)", (json.dumps(claims),))
         row = conn.execute(sql.encode()).fetchone()
     assert row is not None

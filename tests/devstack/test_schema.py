@@ -37,7 +37,13 @@ pytestmark = pytest.mark.devstack
 
 DEMO_ADMIN = "00000000-0000-4000-a000-000000000001"
 DEMO_CUSTOMER = "00000000-0000-4000-a000-000000000002"
-ADMIN_CLAIMS = {"sub": DEMO_ADMIN, "role": "authenticated", "app_metadata": {"role": "admin"}}
+# an admin after the second factor: a database seeded before the aal2 switch keeps it on
+ADMIN_CLAIMS = {
+    "sub": DEMO_ADMIN,
+    "role": "authenticated",
+    "aal": "aal2",
+    "app_metadata": {"role": "admin"},
+}
 CUSTOMER_CLAIMS = {"sub": DEMO_CUSTOMER, "role": "authenticated", "app_metadata": {}}
 ANON_CLAIMS = {"role": "anon"}
 COUNTERS = ("total_bookings", "pending_bookings", "total_users", "total_revenue_cop")
