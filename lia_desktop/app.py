@@ -622,6 +622,8 @@ class DesktopApp(QObject):
             self.center.mark_read_requested.connect(self._mark_read)
             self.center.mark_unread_requested.connect(self._mark_unread)
             self.center.mark_all_read_requested.connect(self._mark_all_read)
+            self.center.claim_requested.connect(self._claim)
+            self.center.release_requested.connect(self._release)
             self.center.bind(self.state)
             place_window(self.center, "notifications", self._windows)
         _raise(self.center)

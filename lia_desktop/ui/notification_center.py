@@ -12,12 +12,18 @@ Up/Down move, Enter opens the item in the web admin, Space toggles read,
 Ctrl+A selects all shown, Alt+A marks all shown read, Alt+H hides read items,
 Esc closes. Tab reaches the filter chips and buttons. Screen readers hear each
 row's read state, title, time and body.
+
+Items that need one owner (issue 17) say who has them ("Taken by Ana · 2 min",
+"You"); the Mine / Unclaimed chips show only those, and the Claim button (or C)
+claims the current item or releases it when it is this admin's. A claim of an
+item someone else holds is answered in the status line under the list.
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import pairwise
 
 from PySide6.QtCore import (
@@ -58,8 +64,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from lia_desktop.core import claims as core_claims
 from lia_desktop.core import compose
-from lia_desktop.core.models import Notification, NotificationType, Priority
+from lia_desktop.core.models import ClaimBoard, ClaimKey, Notification, NotificationType, Priority
 from lia_desktop.ui.app_state import AppState
 from lia_desktop.ui.theme import ORANGE, RED, Theme, theme_for
 from lia_desktop.ui.widgets import Label, PaletteWatcher, plain_tooltip
@@ -81,6 +88,8 @@ NOTIFICATION_ROLE = Qt.ItemDataRole.UserRole + 1
 WHEN_ROLE = Qt.ItemDataRole.UserRole + 2
 #: The row's body in the admin's language (core.compose; one line, plain text).
 BODY_ROLE = Qt.ItemDataRole.UserRole + 3
+#: Who holds the row's item ("Taken by Ana · 2 min", "You"; "" when nobody or no owner needed).
+CLAIM_ROLE = Qt.ItemDataRole.UserRole + 4
 ModelIndex = QModelIndex | QPersistentModelIndex
 CAUGHT_UP = "You're all caught up."
 SIGNED_OUT = "Signed out. Sign in to see notifications."
@@ -99,6 +108,18 @@ def _runs(rows: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Ownership(enum.Enum):
+    """The center's Mine / Unclaimed chips: which items by who holds them."""
+
+    ALL = "all"
+    MINE = "mine"  # items this admin holds
+    UNCLAIMED = "unclaimed"  # items that need an owner and have none
+
+
 class NotificationModel(QAbstractListModel):
     """The feed, newest first.
 
@@ -107,10 +128,14 @@ class NotificationModel(QAbstractListModel):
     items on top and old ones evicted at the bottom.
     """
 
-    def __init__(self, relative_time: Callable[[datetime], str]) -> None:
+    def __init__(
+        self, relative_time: Callable[[datetime], str], clock: Callable[[], datetime] = _utc_now
+    ) -> None:
         super().__init__()
         self.items: list[Notification] = []
+        self.claims = ClaimBoard()
         self._relative_time = relative_time
+        self._clock = clock
 
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008 (Qt signature)
         return 0 if parent.isValid() else len(self.items)
@@ -127,6 +152,8 @@ class NotificationModel(QAbstractListModel):
             return compose.body(QCoreApplication.translate, item)
         if role == WHEN_ROLE:
             return self._relative_time(item.created_at)
+        if role == CLAIM_ROLE:
+            return self._claim_words(item)
         if role == Qt.ItemDataRole.ToolTipRole:
             return plain_tooltip(compose.body(QCoreApplication.translate, item))
         if role == Qt.ItemDataRole.AccessibleTextRole:
@@ -135,9 +162,22 @@ class NotificationModel(QAbstractListModel):
             return compose.body(QCoreApplication.translate, item)
         return None
 
+    def _claim_words(self, item: Notification) -> str:
+        claim = core_claims.holder_of(self.claims, item)
+        if claim is None:
+            return ""
+        return core_claims.claim_words(
+            QCoreApplication.translate, self.claims, claim, self._clock()
+        )
+
     def _spoken_name(self, item: Notification) -> str:
         """What a screen reader says on the row: the read state first, as mail clients do,
-        then the title and the time; the body is the row's description."""
+        then the title, the time and who has the item; the body is the row's description."""
+        spoken = self._read_title_time(item)
+        words = self._claim_words(item)
+        return f"{spoken}, {words}" if words else spoken
+
+    def _read_title_time(self, item: Notification) -> str:
         when = self._relative_time(item.created_at)
         title = compose.title(QCoreApplication.translate, item)
         if item.read:
@@ -145,6 +185,12 @@ class NotificationModel(QAbstractListModel):
         if item.priority >= Priority.URGENT:
             return self.tr("Unread, urgent: {title}, {when}").format(title=title, when=when)
         return self.tr("Unread: {title}, {when}").format(title=title, when=when)
+
+    def set_claims(self, claims: ClaimBoard) -> None:
+        """Who holds which item changed: every row says it again."""
+        self.claims = claims
+        if self.items:
+            self.dataChanged.emit(self.index(0), self.index(len(self.items) - 1))
 
     def set_notifications(self, notifications: Sequence[Notification]) -> None:
         new = sorted(notifications, key=lambda n: n.id, reverse=True)
@@ -169,25 +215,55 @@ class NotificationModel(QAbstractListModel):
 
 
 class FeedFilter(QSortFilterProxyModel):
-    """What the admin chose to see: the chosen types (none chosen: all), read items or not."""
+    """What the admin chose to see: the chosen types (none chosen: all), read items or not,
+    and by who holds them."""
 
     def __init__(self) -> None:
         super().__init__()
         self.types: frozenset[NotificationType] = frozenset()
         self.hide_read = False
+        self.ownership = Ownership.ALL
+        self.claims = ClaimBoard()
 
-    def show_only(self, types: frozenset[NotificationType], *, hide_read: bool) -> None:
+    def show_only(
+        self,
+        types: frozenset[NotificationType],
+        *,
+        hide_read: bool,
+        ownership: Ownership = Ownership.ALL,
+    ) -> None:
         self.beginFilterChange()
         self.types = types
         self.hide_read = hide_read
+        self.ownership = ownership
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def set_claims(self, claims: ClaimBoard) -> None:
+        """Claims changed: rows come and go under Mine / Unclaimed."""
+        self.beginFilterChange()
+        self.claims = claims
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def _owned_as_chosen(self, item: Notification) -> bool:
+        if self.ownership is Ownership.ALL:
+            return True
+        if core_claims.claim_key(item) is None:
+            return False
+        claim = core_claims.holder_of(self.claims, item)
+        if self.ownership is Ownership.MINE:
+            return claim is not None and claim.holder == self.claims.me
+        return claim is None
 
     def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
         model = self.sourceModel()
         item = model.data(model.index(source_row, 0, source_parent), NOTIFICATION_ROLE)
         if not isinstance(item, Notification):
             return False
-        return (not self.types or item.type in self.types) and not (self.hide_read and item.read)
+        return (
+            (not self.types or item.type in self.types)
+            and not (self.hide_read and item.read)
+            and self._owned_as_chosen(item)
+        )
 
 
 class NotificationDelegate(QStyledItemDelegate):
@@ -255,9 +331,20 @@ class NotificationDelegate(QStyledItemDelegate):
             title_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title
         )
 
+        body_rect = QRect(left, rect.top() + 28, right - left, 20)
+        owner = str(index.data(CLAIM_ROLE) or "")
+        if owner:  # who has the item, right of the body (which is elided to leave it room)
+            owner_font = QFont(small)
+            owner_font.setBold(True)
+            painter.setFont(owner_font)
+            painter.setPen(QColor(theme.accent_text))
+            owner_width = QFontMetrics(owner_font).horizontalAdvance(owner)
+            painter.drawText(
+                body_rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, owner
+            )
+            body_rect.setWidth(max(0, body_rect.width() - owner_width - 8))
         painter.setFont(base)
         painter.setPen(QColor(theme.secondary))
-        body_rect = QRect(left, rect.top() + 28, right - left, 20)
         body = QFontMetrics(base).elidedText(
             str(index.data(BODY_ROLE)), Qt.TextElideMode.ElideRight, body_rect.width()
         )
@@ -274,14 +361,19 @@ class NotificationDelegate(QStyledItemDelegate):
 
 class NotificationList(QListView):
     """Arrows, Home/End, Page Up/Down and Ctrl+A are QListView's; Enter opens (activated);
-    Space (without modifiers: Ctrl+Space still toggles the selection) toggles read."""
+    Space (without modifiers: Ctrl+Space still toggles the selection) toggles read; C
+    claims the current item or releases it."""
 
     toggle_read = Signal()
+    toggle_claim = Signal()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         plain = event.modifiers() == Qt.KeyboardModifier.NoModifier
         if event.key() == Qt.Key.Key_Space and plain and self.currentIndex().isValid():
             self.toggle_read.emit()
+            return
+        if event.key() == Qt.Key.Key_C and plain and self.currentIndex().isValid():
+            self.toggle_claim.emit()
             return
         super().keyPressEvent(event)
 
@@ -306,13 +398,17 @@ class NotificationCenter(QWidget):
     mark_read_requested = Signal(list)  # ids
     mark_unread_requested = Signal(list)  # ids
     mark_all_read_requested = Signal(int)  # newest id shown: read up to it
+    claim_requested = Signal(object)  # ClaimKey
+    release_requested = Signal(object)  # ClaimKey
 
-    def __init__(self, relative_time: Callable[[datetime], str]) -> None:
+    def __init__(
+        self, relative_time: Callable[[datetime], str], clock: Callable[[], datetime] = _utc_now
+    ) -> None:
         super().__init__()
         self.setWindowTitle(self.tr("LIA Admin — Notifications"))
         self.resize(560, 600)
         self._state: AppState | None = None
-        self.model = NotificationModel(relative_time)
+        self.model = NotificationModel(relative_time, clock)
         self.filter = FeedFilter()
         self.filter.setSourceModel(self.model)
         self.list = NotificationList()
@@ -327,6 +423,8 @@ class NotificationCenter(QWidget):
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.list.activated.connect(self._open)
         self.list.toggle_read.connect(self._toggle_read)
+        self.list.toggle_claim.connect(self._toggle_claim)
+        self.list.selectionModel().currentChanged.connect(self._refresh_claim_button)
         self.keys_hint = Label()
         self.keys_hint.setObjectName("secondary")
         self.keys_hint.setWordWrap(True)
@@ -354,6 +452,31 @@ class NotificationCenter(QWidget):
         self.hide_read_button.toggled.connect(self._apply_filter)
         chips.addWidget(self.hide_read_button)
 
+        self.mine_button = QPushButton(self.tr("Mine"))
+        _explain(self.mine_button, self.tr("Show only the items you have claimed"))
+        self.unclaimed_button = QPushButton(self.tr("Unclaimed"))
+        _explain(self.unclaimed_button, self.tr("Show only the items that need an owner"))
+        self.ownership_chips = {
+            Ownership.MINE: self.mine_button,
+            Ownership.UNCLAIMED: self.unclaimed_button,
+        }
+        for chip in self.ownership_chips.values():
+            chip.setObjectName("chip")
+            chip.setCheckable(True)
+            chip.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            chip.toggled.connect(self._ownership_chosen)
+        self.claim_button = QPushButton(self.tr("Claim"))
+        self.claim_button.clicked.connect(self._toggle_claim)
+        #: the answer to the last claim ("Ana has it · 2 min"): never an error dialog
+        self.claim_status = Label()
+        self.claim_status.setObjectName("secondary")
+        self.claim_status.setWordWrap(True)
+        ownership = QHBoxLayout()
+        ownership.addWidget(self.mine_button)
+        ownership.addWidget(self.unclaimed_button)
+        ownership.addWidget(self.claim_status, 1)
+        ownership.addWidget(self.claim_button)
+
         self.mark_read_button = QPushButton(self.tr("Mark read"))
         _explain(self.mark_read_button, self.tr("Mark the selected notifications read (Space)"))
         self.mark_read_button.clicked.connect(self._mark_selected_read)
@@ -378,10 +501,12 @@ class NotificationCenter(QWidget):
         layout.setSpacing(8)
         layout.addLayout(chips)
         layout.addWidget(self.stack, 1)
+        layout.addLayout(ownership)
         layout.addLayout(actions)
         layout.addWidget(self.keys_hint)
         # Tab follows the layout (chips, list, buttons); the list takes the focus on open.
         order = [*self.chips.values(), self.hide_read_button, self.list]
+        order += [self.mine_button, self.unclaimed_button, self.claim_button]
         order += [self.mark_read_button, self.mark_all_button]
         for before, after in pairwise(order):
             QWidget.setTabOrder(before, after)
@@ -397,7 +522,17 @@ class NotificationCenter(QWidget):
         self._state = state
         state.feed_changed.connect(self._render_state)
         state.account_changed.connect(self._render_state)
+        state.claims_changed.connect(self.set_claims)
+        state.claim_notice_changed.connect(self.claim_status.setText)
+        self.set_claims(state.claims)
+        self.claim_status.setText(state.claim_notice)
         self._render_state()
+
+    def set_claims(self, claims: ClaimBoard) -> None:
+        """Who holds which item (live: another admin's claim shows within a second)."""
+        self.model.set_claims(claims)
+        self.filter.set_claims(claims)
+        self._refresh_chrome()
 
     def _render_state(self, *_changed: object) -> None:
         state = self._state
@@ -513,14 +648,55 @@ class NotificationCenter(QWidget):
         elif selected:
             self.mark_unread_requested.emit([item.id for item in selected])
 
+    def _current(self) -> Notification | None:
+        item = self.list.currentIndex().data(NOTIFICATION_ROLE)
+        return item if isinstance(item, Notification) else None
+
+    def _toggle_claim(self) -> None:
+        """C or the Claim button: release the current item when it is this admin's, else
+        claim it (the server answers who has it when someone else was first)."""
+        item = self._current()
+        key: ClaimKey | None = None if item is None else core_claims.claim_key(item)
+        if item is None or key is None:
+            return
+        claim = core_claims.holder_of(self.model.claims, item)
+        if claim is not None and claim.holder == self.model.claims.me:
+            self.release_requested.emit(key)
+        else:
+            self.claim_requested.emit(key)
+
+    def _refresh_claim_button(self, *_changed: object) -> None:
+        """Claim, or Release on an item of this admin's; off where no owner is needed."""
+        item = self._current()
+        claim = None if item is None else core_claims.holder_of(self.model.claims, item)
+        if claim is not None and claim.holder == self.model.claims.me:
+            self.claim_button.setText(self.tr("Release"))
+            _explain(self.claim_button, self.tr("Let another admin take this item (C)"))
+        else:
+            self.claim_button.setText(self.tr("Claim"))
+            _explain(self.claim_button, self.tr("Take this item so other admins know (C)"))
+        self.claim_button.setEnabled(item is not None and core_claims.claim_key(item) is not None)
+
+    def _ownership_chosen(self, checked: bool) -> None:
+        """Mine and Unclaimed exclude each other: choosing one clears the other."""
+        chosen = self.sender()
+        if checked:
+            for chip in self.ownership_chips.values():
+                if chip is not chosen and chip.isChecked():
+                    chip.blockSignals(True)
+                    chip.setChecked(False)
+                    chip.blockSignals(False)
+        self._apply_filter()
+
     def _mark_selected_read(self) -> None:
         ids = [item.id for item in self._selected() if not item.read]
         if ids:
             self.mark_read_requested.emit(ids)
 
     def _mark_all_read(self) -> None:
-        """Everything up to the newest item; with types chosen, exactly the unread ones shown."""
-        if self.filter.types:
+        """Everything up to the newest item; with types (or Mine / Unclaimed) chosen, exactly
+        the unread ones shown."""
+        if self.filter.types or self.filter.ownership is not Ownership.ALL:
             ids = [item.id for item in self.visible_notifications() if not item.read]
             if ids:
                 self.mark_read_requested.emit(ids)
@@ -529,7 +705,13 @@ class NotificationCenter(QWidget):
 
     def _apply_filter(self) -> None:
         chosen = frozenset(kind for kind, chip in self.chips.items() if chip.isChecked())
-        self.filter.show_only(chosen, hide_read=self.hide_read_button.isChecked())
+        ownership = next(
+            (kind for kind, chip in self.ownership_chips.items() if chip.isChecked()),
+            Ownership.ALL,
+        )
+        self.filter.show_only(
+            chosen, hide_read=self.hide_read_button.isChecked(), ownership=ownership
+        )
         if not self.list.currentIndex().isValid():
             self.select_newest_unread()
         self.list.scrollTo(self.list.currentIndex())
@@ -558,6 +740,7 @@ class NotificationCenter(QWidget):
         self.mark_all_button.setEnabled(unread > 0)
         self.mark_read_button.setEnabled(unread > 0)
         self.stack.setCurrentWidget(self.list if self.filter.rowCount() else self.empty)
+        self._refresh_claim_button()
 
     def _apply_theme(self, theme: Theme) -> None:
         self.setStyleSheet(
