@@ -8,10 +8,11 @@ Registered in ``tests/conftest.py``. Mark tests that use it with
   ``anon_key``, ``service_role_key``, ``db_url`` (a libpq URL psycopg
   accepts), ``jwt_secret``, ``data_dir``, ``port``; methods ``stop()``
   (SIGTERM, clean Postgres stop), ``start()`` (same data dir, same port),
-  ``kill()`` (SIGKILL the server and crash-stop Postgres: a power cut), and
+  ``kill()`` (SIGKILL the server and crash-stop Postgres: a power cut),
   ``create_user(admin=...)`` (through the Auth admin API, as a hosted project
-  would). A test that stops or kills it must ``start()`` it again before it
-  ends.
+  would) and ``require_aal2(on)`` (the contract's "admins need aal2" switch, off
+  in the seed; as the service role). A test that stops or kills it must
+  ``start()`` it again before it ends; one that turns aal2 on turns it off again.
 * ``admin_user`` / ``customer_user`` (session): a fresh admin
   (``app_metadata.role = "admin"``) and a fresh non-admin, as
   :class:`DevstackUser` (``id``, ``email``, ``password``).
@@ -186,6 +187,17 @@ class DevstackProcess:
         return httpx.request(
             method, f"{self.api_url}/auth/v1/admin/{path}", json=body, headers=headers, timeout=30
         )
+
+    def require_aal2(self, required: bool) -> None:
+        """The "admins need aal2" switch, set through the API as the service role."""
+        key = self.service_role_key
+        answer = httpx.post(
+            f"{self.api_url}/rest/v1/rpc/admin_set_aal2_requirement",
+            headers={"apikey": key, "Authorization": f"Bearer {key}"},
+            json={"required": required},
+            timeout=30,
+        )
+        assert answer.json() == {"admins_need_aal2": required}, answer.text
 
     def unread_ids(self, admin_id: str) -> set[int]:
         """The notifications ``admin_id`` has not read, as the database says: the truth the

@@ -51,6 +51,16 @@ class Problem(Enum):
     INVALID_SETTING = "invalid_setting"
     # the settings file could not be written
     NOT_SAVED = "not_saved"
+    # the project demands a second factor (aal2) that this session has not given
+    SECOND_FACTOR_REQUIRED = "second_factor_required"
+    # the project demands a second factor and the account has none yet (headless tools)
+    SECOND_FACTOR_NOT_SET_UP = "second_factor_not_set_up"
+    # the authenticator code was wrong
+    WRONG_CODE = "wrong_code"
+    # the authenticator code came too late or was already used
+    CODE_EXPIRED = "code_expired"
+    # too many codes or sign-ins in a short time (the server's rate limit)
+    TOO_MANY_ATTEMPTS = "too_many_attempts"
 
 
 def where_to_find_project_keys(translate: Translate) -> str:
@@ -144,5 +154,33 @@ def explain(problem: Problem, translate: Translate, *, url: str = "", reason: st
             return translate(
                 "Problems", "The settings could not be saved ({reason}). Nothing was changed."
             ).format(reason=reason or translate("Problems", "unknown error"))
+        case Problem.SECOND_FACTOR_REQUIRED:
+            return translate(
+                "Problems",
+                "This project asks administrators for a second sign-in step. Sign in again "
+                "and enter the code from your authenticator app.",
+            )
+        case Problem.SECOND_FACTOR_NOT_SET_UP:
+            return translate(
+                "Problems",
+                "This project asks administrators for a code from an authenticator app, and "
+                "this account has none yet. Sign in once in the LIA Desktop app to set one up.",
+            )
+        case Problem.WRONG_CODE:
+            return translate(
+                "Problems",
+                "That code is not right. Enter the 6-digit code your authenticator app shows "
+                "now for LIA.",
+            )
+        case Problem.CODE_EXPIRED:
+            return translate(
+                "Problems",
+                "That code has expired or was already used. Enter the new code your "
+                "authenticator app shows.",
+            )
+        case Problem.TOO_MANY_ATTEMPTS:
+            return translate(
+                "Problems", "Too many tries in a short time. Wait a minute, then try again."
+            )
         case _:  # pragma: no cover - mypy proves every kind is matched above
             assert_never(problem)

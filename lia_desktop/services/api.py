@@ -90,6 +90,11 @@ class AdminApi:
         """Every item held now, by whom and since when."""
         return _rows("admin_claims_held", await self._call("admin_claims_held"))
 
+    async def security_policy(self) -> JsonObject:
+        """``admins_need_aal2`` (the project's switch) and this token's ``aal``; any admin
+        may ask, before the second factor too."""
+        return _object("admin_security_policy", await self._call("admin_security_policy"))
+
     async def contract_status(self) -> JsonObject:
         """The installed contract's ``version`` and the pieces it ``missing`` (doctor's check)."""
         data = await self._call("admin_contract_status")

@@ -14,6 +14,18 @@ the password, so it never needs the keyring, and the app's entry is the app's
 alone. A command that read or rewrote it would rotate the app's token or, at
 its sign-out, delete it, signing the tray app out.
 
+Two-factor sign-in (issue 16): after the password, an admin with a verified
+TOTP factor, or any admin of a project whose contract demands aal2
+(``admin_security_policy``), is not signed in yet. :meth:`AuthSession.begin_sign_in`
+answers a :class:`SecondFactorStep` (with a fresh :class:`TotpEnrollment` when
+the admin has no factor) and keeps that aal1 session pending: nothing is
+stored and no listener hears of it. :meth:`AuthSession.verify_code` turns it
+into the aal2 session, whose new refresh token goes to the keyring at once, so
+later starts restore aal2 silently; a wrong, expired or reused code changes
+nothing. supabase-py points its REST client at the new token on
+``MFA_CHALLENGE_VERIFIED``; every adopted token is set on it here too, so an
+admin RPC never goes out with the aal1 token whatever the library version.
+
 Signing out ends the server session first (``scope: local``: only this
 session, never the account's sessions on other devices or terminals), then
 forgets locally. A local failure (keyring locked, disk full) cannot undo the
@@ -27,7 +39,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -36,10 +48,15 @@ import keyring
 import keyring.errors
 from supabase_auth.types import Session
 
+from lia_desktop.core.second_factor import normalise_code
 from lia_desktop.services.api import AdminApi
 from lia_desktop.services.errors import (
+    BadUrl,
     NotAdmin,
+    SecondFactorNotSetUp,
+    SecondFactorRequired,
     SessionExpired,
+    WrongCode,
     translate,
 )
 from supabase import AsyncClient, AsyncClientOptions, create_async_client
@@ -54,6 +71,34 @@ MAX_REFRESH_MARGIN = 60.0
 HTTP_TIMEOUT = 30.0
 
 TokenListener = Callable[[str | None], None]
+
+#: the factor's name in GoTrue and the issuer authenticator apps list it under
+FACTOR_NAME = "LIA Desktop"
+TOTP_ISSUER = "LIA Admin"
+#: supabase-py hands GoTrue's SVG over as a data URI with this prefix
+SVG_DATA_URI = "data:image/svg+xml;utf-8,"
+
+
+@dataclass(frozen=True, slots=True)
+class TotpEnrollment:
+    """A factor enrolled, not verified yet: what the admin scans (``qr_svg``) or types."""
+
+    factor_id: str
+    qr_svg: bytes = field(repr=False)
+    secret: str = field(repr=False)
+    uri: str = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class SecondFactorStep:
+    """The password was right; the server wants an authenticator code first.
+
+    ``enrollment`` is set when the admin has no factor yet: its QR code and
+    secret go into an authenticator app, whose first code verifies it.
+    """
+
+    email: str
+    enrollment: TotpEnrollment | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +131,14 @@ def token_claims(access_token: str) -> dict[str, Any]:
     """The JWT's claims, unverified: the server verifies; the app only reads role and exp."""
     claims: dict[str, Any] = jwt.decode(access_token, options={"verify_signature": False})
     return claims
+
+
+def _verified_totp(session: Session) -> tuple[str, ...]:
+    return tuple(
+        f.id
+        for f in session.user.factors or []
+        if f.factor_type == "totp" and f.status == "verified"
+    )
 
 
 def admin_role(access_token: str) -> str:
@@ -128,6 +181,9 @@ class AuthSession:
         self._vault = _KeyringVault(self._url) if persist else None
         self._wall_clock = wall_clock
         self._session: Session | None = None
+        #: the aal1 session waiting for a code, and the factors a code may be for
+        self._pending: Session | None = None
+        self._pending_factors: tuple[str, ...] = ()
         self._lifetime = 3600.0
         self._refresh_lock = asyncio.Lock()
         self._listeners: list[TokenListener] = []
@@ -174,16 +230,107 @@ class AuthSession:
 
     # --- operations --------------------------------------------------------
 
-    async def sign_in(self, email: str, password: str) -> AdminIdentity:
+    async def sign_in(
+        self, email: str, password: str, code: Callable[[], str] | None = None
+    ) -> AdminIdentity:
+        """Sign in without a dialog: ``code()`` gives the authenticator code when one is
+        needed (headless tools); an admin with no factor where aal2 is demanded is told to
+        set one up in the app (:class:`SecondFactorNotSetUp`)."""
+        step = await self.begin_sign_in(email, password, enroll=False)
+        if step is None:
+            identity = self.identity
+            assert identity is not None  # adopted
+            return identity
+        if code is None:
+            await self.cancel_sign_in()
+            raise SecondFactorRequired("this account signs in with an authenticator code")
+        return await self.verify_code(code())
+
+    async def begin_sign_in(
+        self, email: str, password: str, *, enroll: bool = True
+    ) -> SecondFactorStep | None:
+        """The password step: ``None`` when signed in, else the second step to take.
+
+        ``enroll``: where aal2 is demanded of an admin without a factor, enroll a
+        new TOTP factor (its leftover unverified ones first removed); otherwise
+        raise :class:`SecondFactorNotSetUp`.
+        """
+        await self.cancel_sign_in()
         try:
             response = await self._client.auth.sign_in_with_password(
                 {"email": email, "password": password}
             )
         except Exception as exc:
             raise translate(exc) from exc
-        if response.session is None:
+        session = response.session
+        if session is None:
             raise SessionExpired("the server returned no session")
-        return await self._adopt(response.session)
+        await self._refuse_non_admin(session)
+        factors = _verified_totp(session)
+        if not factors and not await self._aal2_demanded(session):
+            await self._adopt(session)
+            return None
+        self._pending = session
+        if factors:
+            self._pending_factors = factors
+            return SecondFactorStep(email)
+        if not enroll:
+            await self.cancel_sign_in()
+            raise SecondFactorNotSetUp(f"{email} has no authenticator factor and aal2 is required")
+        enrollment = await self._enroll(session)
+        self._pending_factors = (enrollment.factor_id,)
+        return SecondFactorStep(email, enrollment)
+
+    async def verify_code(self, typed: str) -> AdminIdentity:
+        """The code step: the pending session becomes aal2 and is adopted (and stored).
+
+        With several factors (a backup phone) the code is tried on each. A code
+        refused leaves the pending session waiting for the next try; nothing is
+        stored before a code verifies.
+        """
+        code = normalise_code(typed)
+        if code is None:
+            raise WrongCode("a code is six digits")
+        if self._pending is None:
+            raise SessionExpired("no sign-in is waiting for a code")
+        refused: WrongCode | None = None
+        for factor_id in self._pending_factors:
+            try:
+                await self._client.auth.mfa.challenge_and_verify(
+                    {"factor_id": factor_id, "code": code}
+                )
+            except Exception as exc:
+                error = translate(exc)
+                if isinstance(error, WrongCode):
+                    refused = error
+                    continue
+                raise error from exc
+            session = await self._client.auth.get_session()
+            if session is None:
+                raise SessionExpired("the server returned no session")
+            self._pending = None
+            self._pending_factors = ()
+            return await self._adopt(session)
+        assert refused is not None  # a pending sign-in has at least one factor
+        raise refused
+
+    async def cancel_sign_in(self) -> None:
+        """Give up a sign-in waiting for a code: its aal1 session ends on the server."""
+        if self._pending is None:
+            return
+        self._pending = None
+        self._pending_factors = ()
+        try:
+            await self._client.auth.sign_out({"scope": "local"})
+        except Exception as exc:
+            log.warning("could not end the unfinished sign-in on the server: %s", translate(exc))
+
+    @property
+    def assurance(self) -> str:
+        """The adopted token's ``aal`` (``aal1`` before any second factor)."""
+        if self._session is None:
+            return ""
+        return str(token_claims(self._session.access_token).get("aal") or "aal1")
 
     async def restore(self, email: str | None = None) -> AdminIdentity | None:
         """Silent sign-in with the keyring's refresh token; ``None`` when there is none.
@@ -205,6 +352,12 @@ class AuthSession:
             session = await self._refresh_with(refresh_token)
         except SessionExpired:
             vault.forget(email)
+            return None
+        if await self._lacks_second_factor(session):
+            # an aal1 session from before the admin's factor or the project's switch: the
+            # rotated token is kept current, and the admin is asked for a sign-in with code
+            vault.set(vault.token_key(email), session.refresh_token)
+            log.info("the stored session is not aal2 and this admin needs it: sign in again")
             return None
         return await self._adopt(session)
 
@@ -276,8 +429,8 @@ class AuthSession:
             raise SessionExpired("the server returned no session")
         return response.session
 
-    async def _adopt(self, session: Session) -> AdminIdentity:
-        """Accept a fresh session only if it belongs to an admin; otherwise sign it out."""
+    async def _refuse_non_admin(self, session: Session) -> None:
+        """A session that is not an admin's is signed out and refused."""
         role = admin_role(session.access_token)
         if role != "admin":
             self._session = session
@@ -286,6 +439,42 @@ class AuthSession:
                 f"{session.user.email} is not an administrator (role {role or 'none'}); "
                 "LIA Desktop is for LIA admins only"
             )
+
+    async def _aal2_demanded(self, session: Session) -> bool:
+        """The project's switch, asked with this session's token; an older contract
+        without ``admin_security_policy`` demands nothing."""
+        self._client.postgrest.auth(session.access_token)
+        try:
+            policy = await self.api.security_policy()
+        except BadUrl:
+            return False
+        return bool(policy.get("admins_need_aal2"))
+
+    async def _lacks_second_factor(self, session: Session) -> bool:
+        if token_claims(session.access_token).get("aal") == "aal2":
+            return False
+        return bool(_verified_totp(session)) or await self._aal2_demanded(session)
+
+    async def _enroll(self, session: Session) -> TotpEnrollment:
+        """A new TOTP factor for this app, after removing its unverified leftovers (an
+        enrollment abandoned earlier would hold the name)."""
+        try:
+            for factor in session.user.factors or []:
+                if factor.status == "unverified" and factor.friendly_name == FACTOR_NAME:
+                    await self._client.auth.mfa.unenroll({"factor_id": factor.id})
+            enrolled = await self._client.auth.mfa.enroll(
+                {"factor_type": "totp", "friendly_name": FACTOR_NAME, "issuer": TOTP_ISSUER}
+            )
+        except Exception as exc:
+            raise translate(exc) from exc
+        if enrolled.totp is None:
+            raise SessionExpired("the server enrolled no TOTP factor")
+        svg = enrolled.totp.qr_code.removeprefix(SVG_DATA_URI)
+        return TotpEnrollment(enrolled.id, svg.encode(), enrolled.totp.secret, enrolled.totp.uri)
+
+    async def _adopt(self, session: Session) -> AdminIdentity:
+        """Accept a fresh session only if it belongs to an admin; otherwise sign it out."""
+        await self._refuse_non_admin(session)
         async with self._refresh_lock:
             self._store(session)
         if self._vault is not None:
@@ -296,6 +485,7 @@ class AuthSession:
 
     def _store(self, session: Session) -> None:
         self._session = session
+        self._client.postgrest.auth(session.access_token)
         if session.expires_in:
             self._lifetime = float(session.expires_in)
         if self._vault is not None:

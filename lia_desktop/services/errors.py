@@ -63,6 +63,40 @@ class SessionExpired(ServiceError):
     kind = Problem.SESSION_ENDED
 
 
+class SecondFactorRequired(SessionExpired):
+    """The project demands aal2 (a verified TOTP code) and this session is aal1.
+
+    A kind of ended session: whoever handles one (the supervisor, a silent
+    sign-in) asks for a new sign-in, whose second step gives the code.
+    """
+
+    kind = Problem.SECOND_FACTOR_REQUIRED
+
+
+class SecondFactorNotSetUp(ServiceError):
+    """aal2 is demanded and the account has no factor; only the app's dialog enrolls one."""
+
+    kind = Problem.SECOND_FACTOR_NOT_SET_UP
+
+
+class WrongCode(ServiceError):
+    """The TOTP code did not verify (``mfa_verification_failed``)."""
+
+    kind = Problem.WRONG_CODE
+
+
+class CodeExpired(ServiceError):
+    """The challenge expired, or was answered before (a reused code)."""
+
+    kind = Problem.CODE_EXPIRED
+
+
+class TooManyAttempts(ServiceError):
+    """GoTrue's rate limit (``over_request_rate_limit``, HTTP 429)."""
+
+    kind = Problem.TOO_MANY_ATTEMPTS
+
+
 class ServerError(ServiceError):
     """The server answered with an error the app cannot fix by itself."""
 
@@ -74,6 +108,8 @@ class NotLiaProject(ServerError):
 
 
 _JWT_CODES = {"PGRST301", "PGRST302", "PGRST303"}
+#: the contract's refusal of an aal1 admin (supabase/migrations/*_admins_need_aal2.sql)
+AAL2_REQUIRED_MESSAGE = "aal2 required"
 
 
 def translate(exc: BaseException) -> ServiceError:
@@ -105,6 +141,14 @@ def _translate_auth(exc: AuthApiError) -> ServiceError:
         return BadCredentials(f"sign-in refused: {exc.message}")
     if code in {"refresh_token_not_found", "refresh_token_already_used", "session_not_found"}:
         return SessionExpired(f"session ended ({exc.message}): sign in again")
+    if code == "mfa_verification_failed":
+        return WrongCode(f"code refused: {exc.message}")
+    if code in {"mfa_challenge_expired", "mfa_ip_address_mismatch"}:
+        return CodeExpired(f"challenge no longer valid ({code}): {exc.message}")
+    if code == "insufficient_aal":
+        return SecondFactorRequired(f"second factor required: {exc.message}")
+    if exc.status == 429:
+        return TooManyAttempts(f"rate limited ({code}): {exc.message}")
     if exc.status == 401 and not code:
         return BadApiKey(f"the anon key was rejected ({exc.message})")
     if exc.status == 404:
@@ -116,6 +160,8 @@ def _translate_auth(exc: AuthApiError) -> ServiceError:
 
 def _translate_rest(exc: APIError) -> ServiceError:
     code = exc.code or ""
+    if code == "42501" and exc.message == AAL2_REQUIRED_MESSAGE:
+        return SecondFactorRequired(f"the project requires aal2 ({exc.details or exc.message})")
     if code == "42501":
         return NotAdmin(f"permission denied: this account is not an admin ({exc.message})")
     if code in _JWT_CODES:

@@ -33,6 +33,11 @@ MUST_SAY = {
     Problem.EMPTY_QUIET_HOURS: ["Quiet hours must end at another time"],
     Problem.INVALID_SETTING: ["cannot be used"],
     Problem.NOT_SAVED: ["could not be saved (No space left on device)"],
+    Problem.SECOND_FACTOR_REQUIRED: ["second sign-in step", "authenticator app"],
+    Problem.SECOND_FACTOR_NOT_SET_UP: ["authenticator app", "Sign in once in the LIA Desktop"],
+    Problem.WRONG_CODE: ["not right", "6-digit code"],
+    Problem.CODE_EXPIRED: ["expired or was already used", "new code"],
+    Problem.TOO_MANY_ATTEMPTS: ["Wait a minute"],
 }
 
 #: developer words that once reached the admin ("expected a JWT (three dot-separated base64url

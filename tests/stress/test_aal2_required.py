@@ -43,18 +43,6 @@ def _auth(devstack: DevstackProcess, path: str, body: Any, token: str | None = N
     return response.json()
 
 
-def set_switch(devstack: DevstackProcess, required: bool) -> None:
-    """As the service role, through the API (an operator could update the row in SQL)."""
-    key = devstack.service_role_key
-    answer = httpx.post(
-        f"{devstack.api_url}/rest/v1/rpc/admin_set_aal2_requirement",
-        headers={"apikey": key, "Authorization": f"Bearer {key}"},
-        json={"required": required},
-        timeout=30,
-    )
-    assert answer.json() == {"admins_need_aal2": required}, answer.text
-
-
 @pytest.fixture(scope="module")
 def tokens(devstack: DevstackProcess) -> dict[str, str]:
     """An admin's aal2 token (password + TOTP) and a later aal1 one (password only)."""
@@ -78,11 +66,11 @@ def tokens(devstack: DevstackProcess) -> dict[str, str]:
 
 @pytest.fixture
 def aal2_required(devstack: DevstackProcess) -> Iterator[None]:
-    set_switch(devstack, True)
+    devstack.require_aal2(True)
     try:
         yield
     finally:
-        set_switch(devstack, False)
+        devstack.require_aal2(False)
 
 
 def admin_functions(devstack: DevstackProcess) -> list[str]:
@@ -171,7 +159,7 @@ def test_the_policy_rpc_tells_an_aal1_admin_what_is_needed(
 ) -> None:
     answer = rpc(devstack, POLICY_RPC, {}, tokens["aal1"])
     assert answer.json() == {"admins_need_aal2": True, "aal": "aal1"}
-    set_switch(devstack, False)
+    devstack.require_aal2(False)
     assert rpc(devstack, POLICY_RPC, {}, tokens["aal1"]).json()["admins_need_aal2"] is False
     assert rpc(devstack, "admin_unread_count", {}, tokens["aal1"]).status_code == 200
 
