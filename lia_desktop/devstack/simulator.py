@@ -6,13 +6,16 @@ every trigger, counter and realtime event the admin app sees is the real
 thing. Simulated customers also go online and offline on the private
 ``online_users`` presence channel, one websocket each, as the web app's
 server side would track them (the channel is admin-only, so it uses the
-service role).
+service role). Other admins of the team (issue 17) claim the items that need one
+owner and release them later, through the same ``admin_claim``/``admin_release``
+RPCs and with an admin's JWT claims, so the demo's center shows "Taken by Diego".
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import random
 import uuid
@@ -96,6 +99,23 @@ CANCEL_SHARE = 0.12  # of status changes
 
 NEXT_STATUS = {"pending": "confirmed", "confirmed": "in_progress", "in_progress": "completed"}
 
+#: the demo's other admins (fixed ids: a restarted demo finds the same team)
+TEAMMATES = {
+    "00000000-0000-4000-a000-0000000000d1": "Diego Vargas",
+    "00000000-0000-4000-a000-0000000000d2": "Camila Torres",
+}
+#: a teammate releases an item they hold with this chance on each turn (else claims one)
+RELEASE_SHARE = 0.35
+#: the items that need one owner, as their notifications name them (newest first)
+CLAIMABLE_ITEMS = """
+select n.entity_table, n.entity_id::bigint from public.admin_notifications n
+ where (n.type in ('dispute_opened', 'dispute_escalated', 'professional_applied')
+        or (n.type = 'review_created' and n.priority = 'high'))
+   and not exists (select 1 from public.admin_claims c where c.item_type = n.entity_table
+                    and c.item_id = n.entity_id::bigint and c.holder is not null)
+ order by n.id desc limit 5
+"""
+
 
 @dataclass
 class Pace:
@@ -106,6 +126,8 @@ class Pace:
     burst_size: tuple[int, int] = (8, 20)
     presence_every_s: float = 7.0
     max_online: int = 8
+    #: how often one of the other admins claims or releases an item
+    teammate_every_s: float = 40.0
 
 
 @dataclass
@@ -126,6 +148,7 @@ class MarketplaceSimulator:
             loop = asyncio.get_running_loop()
             next_burst = loop.time() + self.pace.burst_every_s
             next_presence = loop.time()
+            next_teammate = loop.time() + self.pace.teammate_every_s / 2
             try:
                 while not stop.is_set():
                     now = loop.time()
@@ -138,6 +161,9 @@ class MarketplaceSimulator:
                         if self.realtime_url and now >= next_presence:
                             await self.churn_presence(db)
                             next_presence = now + self.pace.presence_every_s
+                        if now >= next_teammate:
+                            await self.teammate_turn(db)
+                            next_teammate = now + self.pace.teammate_every_s
                     except (psycopg.Error, OSError) as err:
                         log.warning("simulated action failed: %s", err)
                     delay = self.rng.expovariate(1 / self.pace.mean_interval_s)
@@ -275,6 +301,59 @@ class MarketplaceSimulator:
             " select id from public.disputes where status = 'open' and priority <> 'urgent'"
             " order by random() limit 1)"
         )
+
+    async def teammate_turn(self, db: psycopg.AsyncConnection[Any]) -> None:
+        """One of the other admins releases an item they hold, or claims a free one."""
+        await self._ensure_teammates(db)
+        held = await (
+            await db.execute(
+                "select item_type, item_id, holder::text from public.admin_claims"
+                " where holder = any(%s::uuid[])",
+                (list(TEAMMATES),),
+            )
+        ).fetchall()
+        if held and self.rng.random() < RELEASE_SHARE:
+            item_type, item_id, holder = self.rng.choice(held)
+            await self._as_admin(db, holder, "admin_release", item_type, item_id)
+            return
+        free = await (await db.execute(CLAIMABLE_ITEMS)).fetchall()
+        if free:
+            item_type, item_id = self.rng.choice(free)
+            await self._as_admin(
+                db, self.rng.choice(list(TEAMMATES)), "admin_claim", item_type, item_id
+            )
+
+    async def _as_admin(
+        self, db: psycopg.AsyncConnection[Any], admin: str, rpc: str, item_type: str, item_id: int
+    ) -> None:
+        """Call a claim RPC as PostgREST calls it for that admin's request (role and JWT)."""
+        claims = {"sub": admin, "role": "authenticated", "aal": "aal2",
+                  "app_metadata": {"role": "admin"}}  # fmt: skip
+        async with db.transaction():
+            await db.execute(
+                "select set_config('role', 'authenticated', true),"
+                " set_config('request.jwt.claims', %s, true)",
+                (json.dumps(claims),),
+            )
+            await db.execute(f"select public.{rpc}(%s, %s)".encode(), (item_type, item_id))
+
+    async def _ensure_teammates(self, db: psycopg.AsyncConnection[Any]) -> None:
+        """The other admins' accounts, as GoTrue writes them (their profiles by trigger)."""
+        for admin, name in TEAMMATES.items():
+            first = name.split()[0].lower()
+            await db.execute(
+                "insert into auth.users (instance_id, id, aud, role, email, encrypted_password,"
+                " email_confirmed_at, raw_app_meta_data, raw_user_meta_data, created_at,"
+                " updated_at) values ('00000000-0000-0000-0000-000000000000', %s,"
+                " 'authenticated', 'authenticated', %s, '', now(), %s, %s, now(), now())"
+                " on conflict (id) do nothing",
+                (
+                    admin,
+                    f"{first}@lia.test",
+                    Jsonb({"provider": "email", "providers": ["email"], "role": "admin"}),
+                    Jsonb({"full_name": name, "city": "Bogotá"}),
+                ),
+            )
 
     async def churn_presence(self, db: psycopg.AsyncConnection[Any]) -> None:
         """One simulated customer comes online or goes offline."""
