@@ -185,7 +185,8 @@ def apply_scaffold(conn: psycopg.Connection) -> None:
 
 
 def migration_version(path: Path) -> tuple[str, str]:
-    """``20261124000100_marketplace.sql`` -> (``20261124000100``, ``marketplace``), as the CLI."""
+    """``20261124000200_admin_notifications.sql`` -> (``20261124000200``, ``admin_notifications``),
+    as the CLI."""
     version, _, name = path.stem.partition("_")
     if not version.isdigit():
         raise MigrationError(f"{path.name}: migration files are named <digits>_<name>.sql")
