@@ -117,7 +117,7 @@ def test_first_claim_wins_release_frees_it_and_reassign_hands_it_over(
         ("claim", "Luis Mora"),
         ("reassign", "Ana Ríos"),
     ]
-    assert aals == [None, None, "aal2", "aal2"]
+    assert aals == [ana.get("aal"), ana.get("aal"), "aal2", "aal2"]  # as each token said
     assert [(h["action"], h["actor_name"]) for h in history] == [
         ("claim", "Ana Ríos"),
         ("release", "Ana Ríos"),
@@ -380,3 +380,42 @@ async def test_admins_see_a_claim_live_and_a_customer_does_not(
     assert (claimed["data"]["type"], claimed["data"]["record"]["holder"]) == ("INSERT", ana)
     assert released["data"]["type"] == "UPDATE"
     assert inboxes["customer"].items == []
+
+
+# --- on duty ---------------------------------------------------------------------------------
+
+
+def test_each_admin_sets_their_own_duty_and_every_admin_reads_the_roster(
+    migrated_conninfo: str,
+) -> None:
+    with rolled_back(migrated_conninfo) as conn:
+        ana = {**ADMIN_CLAIMS, "sub": new_auth_user(conn, "Ana Ríos", "Bogotá", "admin")}
+        luis = {**ADMIN_CLAIMS, "sub": new_auth_user(conn, "Luis Mora", "Cali", "admin")}
+        act_as(conn, ana)
+        first = rpc(conn, "admin_set_duty('available')")
+        again = rpc(conn, "admin_set_duty('available')")  # no change: same since
+        act_as(conn, luis)
+        rpc(conn, "admin_set_duty('away')")
+        roster = rpc(conn, "admin_duty_roster()")
+        with pytest.raises(psycopg.errors.InvalidParameterValue), conn.transaction():
+            rpc(conn, "admin_set_duty('asleep')")
+        act_as(conn, CUSTOMER_CLAIMS)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
+            rpc(conn, "admin_set_duty('available')")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
+            rpc(conn, "admin_duty_roster()")
+        hidden = conn.execute("select count(*) as n from public.admin_duty").fetchone()
+        act_as(conn, ana)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
+            conn.execute("update public.admin_duty set status = 'off_duty'")
+    assert first == again
+    assert (first["admin"], first["admin_name"], first["status"]) == (
+        ana["sub"],
+        "Ana Ríos",
+        "available",
+    )
+    mine = [
+        (r["admin_name"], r["status"]) for r in roster if r["admin"] in (ana["sub"], luis["sub"])
+    ]
+    assert mine == [("Ana Ríos", "available"), ("Luis Mora", "away")]
+    assert hidden == {"n": 0}
