@@ -16,6 +16,7 @@ from lia_desktop.core.models import (
     Claim,
     ClaimBoard,
     ClaimKey,
+    DutyEntry,
     Notification,
     NotificationType,
     Priority,
@@ -46,11 +47,28 @@ def claim_key(notification: Notification) -> ClaimKey | None:
 
 class Claims:
     """Every claim change this app heard of, the newest per item (``since`` orders them:
-    a change fetched by the catch-up and one buffered meanwhile apply in any order)."""
+    a change fetched by the catch-up and one buffered meanwhile apply in any order), and
+    each admin's duty, the newest per admin likewise."""
 
     def __init__(self, me: uuid.UUID) -> None:
         self.me = me
         self._claims: dict[ClaimKey, Claim] = {}
+        self._duty: dict[uuid.UUID, DutyEntry] = {}
+
+    def apply_duty(self, entry: DutyEntry) -> bool:
+        """Keep ``entry`` unless a newer one of its admin is known; True if it changed."""
+        known = self._duty.get(entry.admin)
+        if known is not None and (known.since > entry.since or known == entry):
+            return False
+        self._duty[entry.admin] = entry
+        return True
+
+    def replace_duty(self, roster: list[DutyEntry]) -> bool:
+        """The server's roster (a catch-up); True if anything changed."""
+        changed = False
+        for entry in roster:
+            changed |= self.apply_duty(entry)
+        return changed
 
     def apply(self, claim: Claim) -> bool:
         """Keep ``claim`` unless a newer change of its item is known; True if it changed."""
@@ -80,7 +98,7 @@ class Claims:
 
     def board(self) -> ClaimBoard:
         held = {key: claim for key, claim in self._claims.items() if claim.holder is not None}
-        return ClaimBoard(self.me, held)
+        return ClaimBoard(self.me, held, dict(self._duty))
 
 
 def holder_of(board: ClaimBoard, notification: Notification) -> Claim | None:

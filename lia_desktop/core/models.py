@@ -180,9 +180,38 @@ class Claim:
     since: datetime
 
 
+class Duty(enum.StrEnum):
+    """What an admin said about themselves (``admin_duty.status``; values are the wire's)."""
+
+    AVAILABLE = "available"
+    AWAY = "away"
+    OFF_DUTY = "off_duty"
+
+
+@dataclass(frozen=True, slots=True)
+class DutyEntry:
+    """A row of ``admin_duty``: an admin's duty since when, with the name others see."""
+
+    admin: uuid.UUID
+    name: str
+    duty: Duty
+    since: datetime
+
+
 @dataclass(frozen=True, slots=True)
 class ClaimBoard:
-    """Who holds which item now, as every window shows it; ``me`` is the signed-in admin."""
+    """The team as every window shows it: who holds which item, and each admin's duty;
+    ``me`` is the signed-in admin."""
 
     me: uuid.UUID | None = None
     held: Mapping[ClaimKey, Claim] = field(default_factory=dict)
+    duty: Mapping[uuid.UUID, DutyEntry] = field(default_factory=dict)
+
+    @property
+    def my_duty(self) -> Duty | None:
+        entry = None if self.me is None else self.duty.get(self.me)
+        return None if entry is None else entry.duty
+
+    def on_duty(self) -> list[str]:
+        """The names of the admins available now, in name order."""
+        return sorted(e.name for e in self.duty.values() if e.duty is Duty.AVAILABLE)

@@ -16,7 +16,15 @@ from types import MappingProxyType
 from typing import Any
 
 from lia_desktop.core import text
-from lia_desktop.core.models import Claim, ClaimKey, Notification, NotificationType, Priority
+from lia_desktop.core.models import (
+    Claim,
+    ClaimKey,
+    Duty,
+    DutyEntry,
+    Notification,
+    NotificationType,
+    Priority,
+)
 
 COUNTER_METRICS = ("total_bookings", "pending_bookings", "total_users", "total_revenue_cop")
 TREND_KEYS = (*COUNTER_METRICS, "new_professionals_30d", "bookings_24h")
@@ -180,11 +188,29 @@ def parse_claim(record: object) -> Claim:
     return Claim(key, holder, name or "", parse_datetime(obj.get("since"), f"{what}.since"))
 
 
+def parse_duty(record: object) -> DutyEntry:
+    """A row of ``admin_duty_roster``, the answer of ``admin_set_duty``, or the ``record`` of
+    an ``admin_duty`` change (whose admin is ``admin_id``)."""
+    obj = _obj(record, "duty")
+    admin_id = obj.get("admin", obj.get("admin_id"))
+    try:
+        admin = uuid.UUID(str(admin_id))
+    except ValueError:
+        raise WireError(f"duty.admin: not a UUID: {admin_id!r}") from None
+    what = f"duty of {admin}"
+    try:
+        duty = Duty(_str(obj, "status", what))
+    except ValueError:
+        raise WireError(f"{what}.status: unknown: {obj.get('status')!r}") from None
+    name = text.plain(_str(obj, "admin_name", what), text.MAX_TITLE_CHARS, one_line=True)
+    return DutyEntry(admin, name, duty, parse_datetime(obj.get("since"), f"{what}.since"))
+
+
 # --- realtime changes, typed once ------------------------------------------------------
 
 #: The ``postgres_changes`` the app subscribes to, ``(table, event)`` with event INSERT,
 #: DELETE or ``*``: the notification queue, the counters, read state from the admin's other
-#: sessions, who holds which item (claims), and the deletes only a fresh snapshot can account for. Every other marketplace
+#: sessions, who holds which item (claims) and who is on duty, and the deletes only a fresh snapshot can account for. Every other marketplace
 #: change reaches the app as a notification or a counter already; subscribing to it would
 #: double the work of a burst for nothing. The supervisor binds exactly these.
 SUBSCRIPTIONS: tuple[tuple[str, str], ...] = (
@@ -192,6 +218,7 @@ SUBSCRIPTIONS: tuple[tuple[str, str], ...] = (
     ("admin_stats_counters", "*"),
     ("admin_notification_reads", "*"),
     ("admin_claims", "*"),
+    ("admin_duty", "*"),
     ("bookings", "DELETE"),
     ("professionals", "DELETE"),
 )
@@ -229,6 +256,13 @@ class ClaimChanged:
 
 
 @dataclass(frozen=True, slots=True)
+class DutyChanged:
+    """An admin came on duty, stepped away or went off duty."""
+
+    entry: DutyEntry
+
+
+@dataclass(frozen=True, slots=True)
 class EntityRemoved:
     """A booking or professional was deleted: the window figures need a fresh snapshot
     (a DELETE's record holds only the key, so it cannot be counted)."""
@@ -250,6 +284,7 @@ Change = (
     | ReadAdded
     | ReadRemoved
     | ClaimChanged
+    | DutyChanged
     | EntityRemoved
     | Unused
 )
@@ -268,6 +303,8 @@ def parse_change(table: str, change_type: str, record: object) -> Change:
             return ReadAdded(parse_read(record))
         case ("admin_claims", "INSERT" | "UPDATE"):
             return ClaimChanged(parse_claim(record))
+        case ("admin_duty", "INSERT" | "UPDATE"):
+            return DutyChanged(parse_duty(record))
         case ("bookings" | "professionals", "DELETE"):
             return EntityRemoved(table)
         case _:

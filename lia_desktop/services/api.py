@@ -95,6 +95,14 @@ class AdminApi:
         may ask, before the second factor too."""
         return _object("admin_security_policy", await self._call("admin_security_policy"))
 
+    async def set_duty(self, status: str) -> JsonObject:
+        """This admin is now ``status`` (available, away, off_duty); the answer is the row."""
+        return _object("admin_set_duty", await self._call("admin_set_duty", {"status": status}))
+
+    async def duty_roster(self) -> list[JsonObject]:
+        """Every admin's duty as they last set it."""
+        return _rows("admin_duty_roster", await self._call("admin_duty_roster"))
+
     async def contract_status(self) -> JsonObject:
         """The installed contract's ``version`` and the pieces it ``missing`` (doctor's check)."""
         data = await self._call("admin_contract_status")

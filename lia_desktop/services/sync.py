@@ -33,7 +33,7 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Se
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol, assert_never
+from typing import Any, Protocol, TypeVar, assert_never
 
 import platformdirs
 
@@ -48,6 +48,7 @@ from lia_desktop.core.models import (
     ClaimKey,
     ConnectionState,
     DashboardStats,
+    Duty,
     Notification,
     PresenceActivity,
 )
@@ -59,6 +60,8 @@ from lia_desktop.services.supervisor import ChangeEvent
 from lia_desktop.services.tasks import BackgroundTasks
 
 log = logging.getLogger(__name__)
+
+_Row = TypeVar("_Row")
 
 #: read items of the recent history loaded with the backlog (the center's first screen)
 HISTORY_PAGE = 100
@@ -368,24 +371,32 @@ class Sync:
         return self.feed.receive_backlog(rows, up_to=up_to, down_to=down_to, except_ids=keep)
 
     async def _fetch_claims(self) -> None:
-        """Who holds which item now. A server without claims (a contract older than
-        20261130000500) or a failed fetch leaves them as they were: the rest of the
-        catch-up stands, and the next one tries again."""
+        """Who holds which item and who is on duty now. A server without them (a contract
+        older than 20261130000500 / 20261130001700) or a failed fetch leaves them as they
+        were: the rest of the catch-up stands, and the next one tries again."""
         if self._on_claims is None:
             return
+        changed = False
         try:
-            rows = await self._api.claims_held()
+            held = self._parsed(await self._api.claims_held(), wire.parse_claim)
+            changed |= self.claims.replace_held(held)
+            roster = self._parsed(await self._api.duty_roster(), wire.parse_duty)
+            changed |= self.claims.replace_duty(roster)
         except ServiceError as exc:
-            log.warning("claims not fetched: %s", exc)
-            return
-        held = []
+            log.warning("claims or duty not fetched: %s", exc)
+        if changed:
+            self._on_claims(self.claims.board())
+
+    @staticmethod
+    def _parsed(rows: Sequence[Mapping[str, Any]], parse: Callable[[object], _Row]) -> list[_Row]:
+        """The rows that parse; a malformed one is logged and skipped."""
+        parsed = []
         for row in rows:
             try:
-                held.append(wire.parse_claim(row))
+                parsed.append(parse(row))
             except wire.WireError as exc:
-                log.warning("skipping a malformed claim: %s", exc)
-        if self.claims.replace_held(held):
-            self._on_claims(self.claims.board())
+                log.warning("skipping a malformed row: %s", exc)
+        return parsed
 
     def _request_backlog(self) -> None:
         """Refetch the backlog (an item not held here was made unread elsewhere); coalesced."""
@@ -427,6 +438,9 @@ class Sync:
                     self._request_backlog()  # an item this app no longer holds is unread again
             case wire.ClaimChanged(claim):
                 self._claim_changed(claim)
+            case wire.DutyChanged(entry):
+                if self.claims.apply_duty(entry) and self._on_claims is not None:
+                    self._on_claims(self.claims.board())
             case wire.EntityRemoved():
                 self._request_snapshot()
             case wire.Unused():
@@ -566,6 +580,12 @@ class Sync:
         claim = wire.parse_claim(await self._api.release(key.item_type, key.item_id))
         self._claim_changed(claim)
         return claim
+
+    async def set_duty(self, duty: Duty) -> None:
+        """This admin is now ``duty``: on the server (which tells the other admins), then here."""
+        entry = wire.parse_duty(await self._api.set_duty(duty.value))
+        if self.claims.apply_duty(entry) and self._on_claims is not None:
+            self._on_claims(self.claims.board())
 
     # --- persistence and tasks ---------------------------------------------
 

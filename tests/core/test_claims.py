@@ -24,6 +24,8 @@ from lia_desktop.core.models import (
     Claim,
     ClaimBoard,
     ClaimKey,
+    Duty,
+    DutyEntry,
     Notification,
     NotificationType,
     Priority,
@@ -178,3 +180,50 @@ def test_toasts_of_items_that_need_one_owner_offer_claim() -> None:
     booking = replace(item(T.BOOKING_CREATED, "bookings"), id=2, action_path="/admin/bookings/7")
     (toast,) = feed.receive_live(booking, T0).toasts
     assert ToastAction.CLAIM not in [b.action for b in toast.buttons]
+
+
+# --- on duty -----------------------------------------------------------------------------
+
+DUTY: dict[str, Any] = {
+    "admin": str(ANA),
+    "admin_name": "Ana",
+    "status": "available",
+    "since": "2026-03-02T12:00:00+00:00",
+}
+
+
+def test_duty_is_parsed_from_the_rpc_and_from_a_realtime_record() -> None:
+    entry = DutyEntry(ANA, "Ana", Duty.AVAILABLE, T0)
+    assert wire.parse_duty(DUTY) == entry
+    record = {**{k: v for k, v in DUTY.items() if k != "admin"}, "admin_id": str(ANA)}
+    assert wire.parse_change("admin_duty", "UPDATE", record) == wire.DutyChanged(entry)
+    assert ("admin_duty", "*") in wire.SUBSCRIPTIONS
+
+
+@pytest.mark.parametrize(
+    ("record", "field"),
+    [
+        ({**DUTY, "admin": "ana"}, "admin"),
+        ({**DUTY, "status": "asleep"}, "status"),
+        ({**DUTY, "admin_name": None}, "admin_name"),
+    ],
+)
+def test_a_malformed_duty_names_its_field(record: object, field: str) -> None:
+    with pytest.raises(wire.WireError, match=field):
+        wire.parse_duty(record)
+
+
+def test_the_newest_duty_per_admin_wins_and_the_board_says_who_is_on_duty() -> None:
+    claims = Claims(ME)
+    later = T0 + timedelta(minutes=5)
+    assert claims.board().my_duty is None
+    assert claims.replace_duty(
+        [DutyEntry(ANA, "Ana", Duty.AVAILABLE, T0), DutyEntry(ME, "Me", Duty.AWAY, T0)]
+    )
+    assert not claims.replace_duty([DutyEntry(ANA, "Ana", Duty.AVAILABLE, T0)])
+    assert not claims.apply_duty(DutyEntry(ME, "Me", Duty.AVAILABLE, T0 - timedelta(1)))
+    assert claims.apply_duty(DutyEntry(ME, "Me", Duty.AVAILABLE, later))
+    board = claims.board()
+    assert board.my_duty is Duty.AVAILABLE
+    assert board.on_duty() == ["Ana", "Me"]
+    assert ClaimBoard().my_duty is None

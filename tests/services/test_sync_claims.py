@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from lia_desktop.core.models import ClaimBoard, ClaimKey
+from lia_desktop.core.models import ClaimBoard, ClaimKey, Duty
 from lia_desktop.services.errors import ServerError
 from lia_desktop.services.supervisor import ChangeEvent
 from lia_desktop.services.sync import FeedStateStore, Sync
@@ -31,12 +31,17 @@ def claim_row(holder: str | None, since: str, name: str = "Ana") -> dict[str, An
     }
 
 
+def duty_row(admin: str, name: str, status: str, since: str) -> dict[str, Any]:
+    return {"admin": admin, "admin_name": name, "status": status, "since": since}
+
+
 class ClaimServer(TableServer):
     """TableServer with claims: ``held`` rows; a claim is won only on a free item."""
 
     def __init__(self) -> None:
         super().__init__()
         self.held: dict[tuple[str, int], dict[str, Any]] = {}
+        self.duty: dict[str, dict[str, Any]] = {}
         self.claims_missing = False
 
     async def _call(self, function: str, params: Mapping[str, Any] | None = None) -> Any:
@@ -46,6 +51,14 @@ class ClaimServer(TableServer):
             if self.claims_missing:
                 raise ServerError("PGRST202: no function admin_claims_held")
             return [row for row in self.held.values() if row["holder"] is not None]
+        if function == "admin_duty_roster":
+            self.calls.append(function)
+            return list(self.duty.values())
+        if function == "admin_set_duty":
+            self.calls.append(function)
+            row = duty_row(ADMIN_ID, "Me", params["status"], "2026-11-24T10:09:00+00:00")
+            self.duty[ADMIN_ID] = row
+            return row
         if function == "admin_claim":
             self.calls.append(function)
             key = (params["item_type"], params["item_id"])
@@ -111,7 +124,7 @@ async def test_a_server_without_claims_still_catches_up(
         await sync.catch_up()
     assert sync.catch_ups == 1
     assert boards == []
-    assert "claims not fetched" in caplog.text
+    assert "claims or duty not fetched" in caplog.text
 
 
 async def test_without_a_claims_listener_no_claim_is_fetched(tmp_path: Path) -> None:
@@ -129,3 +142,18 @@ async def test_without_a_claims_listener_no_claim_is_fetched(tmp_path: Path) -> 
     held = sync.claims.get(DISPUTE)  # held here all the same: a claim of this admin answers
     assert held is not None
     assert (held.holder, held.holder_name) == (uuid.UUID(ANA), "Ana")
+
+
+async def test_duty_is_fetched_set_and_heard_live(tmp_path: Path) -> None:
+    server = ClaimServer()
+    server.duty[ANA] = duty_row(ANA, "Ana", "available", "2026-11-24T10:00:00+00:00")
+    boards: list[ClaimBoard] = []
+    sync = make(tmp_path, server, boards)
+    await sync.catch_up()
+    assert boards[-1].on_duty() == ["Ana"]
+    await sync.set_duty(Duty.AWAY)
+    assert boards[-1].my_duty is Duty.AWAY
+    record = {"admin_id": ANA, "admin_name": "Ana", "status": "off_duty",
+              "since": "2026-11-24T10:10:00+00:00"}  # fmt: skip
+    sync.on_change(ChangeEvent("admin_duty", "UPDATE", record, {}, "2026-11-24T10:10:00Z"))
+    assert boards[-1].on_duty() == []
