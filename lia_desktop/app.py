@@ -43,6 +43,7 @@ from lia_desktop.core.models import (
     ConnectionPhase,
     ConnectionState,
     DashboardStats,
+    Duty,
     Notification,
     PresenceActivity,
     Toast,
@@ -327,6 +328,7 @@ class DesktopApp(QObject):
         t.notifications_requested.connect(self.show_notifications)
         t.stats_requested.connect(self.show_stats)
         t.dnd_requested.connect(self._on_dnd)
+        t.duty_requested.connect(self._set_duty)
         t.settings_requested.connect(self.show_settings)
         t.sign_in_requested.connect(self.show_sign_in)
         t.sign_out_requested.connect(lambda: self._tasks.spawn(self.sign_out(), "sign out"))
@@ -716,6 +718,11 @@ class DesktopApp(QObject):
     def _release(self, key: ClaimKey) -> None:
         if self.live is not None:
             self._tasks.spawn(self._ask_claim(self.live.release(key)), "release")
+
+    def _set_duty(self, duty: Duty) -> None:
+        """Available / Away / Off duty from the tray menu: on the server, for the whole team."""
+        if self.live is not None:
+            self._tasks.spawn(self.live.set_duty(duty), "set duty")
 
     async def _ask_claim(self, answer: Awaitable[Claim]) -> None:
         """The server's answer: an item someone else holds says who has it, in the

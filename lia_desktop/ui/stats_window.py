@@ -247,9 +247,24 @@ class ActivityPanel(QFrame):
         layout.setContentsMargins(16, 14, 16, 14)
         layout.addWidget(heading)
         layout.addLayout(grid)
+        #: the admins available now (issue 17), by name, from the team's duty
+        self.on_duty_label = Label(self.tr("On duty now"))
+        self.on_duty_label.setObjectName("secondary")
+        self.on_duty = Label("–")
+        self.on_duty.setWordWrap(True)
+        layout.addWidget(self.on_duty_label)
+        layout.addWidget(self.on_duty)
         layout.addStretch(1)
         self._heading = heading
         self.speak()
+
+    def show_on_duty(self, names: list[str]) -> None:
+        """Who is on duty now ("Nobody" when no admin is available)."""
+        text = ", ".join(names) if names else self.tr("Nobody")
+        self.on_duty.setText(text)
+        self.on_duty.setAccessibleName(
+            self.tr("{label}: {names}").format(label=self.on_duty_label.text(), names=text)
+        )
 
     def speak(self) -> None:
         """Tell a screen reader the panel's figures in one sentence (after they change)."""
@@ -412,6 +427,8 @@ class StatsWindow(QWidget):
         state.stats_changed.connect(self._render_stats)
         state.presence_changed.connect(self.show_presence)
         state.outage_changed.connect(self.show_outage)
+        state.claims_changed.connect(lambda board: self.activity.show_on_duty(board.on_duty()))
+        self.activity.show_on_duty(state.claims.on_duty())
         self.show_connection(state.connection)
         self.show_outage(state.outage)
         self.show_presence(state.presence)

@@ -24,6 +24,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QAction,
+    QActionGroup,
     QColor,
     QFont,
     QIcon,
@@ -45,7 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from lia_desktop.core import format as core_format
-from lia_desktop.core.models import ConnectionPhase
+from lia_desktop.core.models import ConnectionPhase, Duty
 from lia_desktop.core.outage import Outage, not_live_since
 from lia_desktop.ui.app_state import AppState
 from lia_desktop.ui.theme import ORANGE, is_dark, phase_color
@@ -290,6 +291,21 @@ class TrayMenu(QMenu):
             action = self.addAction(self.tr(text))
             action.triggered.connect(slot)
             self.by_text[text] = action
+        #: this admin's duty (issue 17), a submenu above do not disturb, while signed in
+        self.duty_menu = QMenu(self.tr("On duty"), self)
+        self.duty_actions: dict[Duty, QAction] = {}
+        exclusive = QActionGroup(self)
+        for duty, text in (
+            (Duty.AVAILABLE, QT_TR_NOOP("Available")),
+            (Duty.AWAY, QT_TR_NOOP("Away")),
+            (Duty.OFF_DUTY, QT_TR_NOOP("Off duty")),
+        ):
+            action = self.duty_menu.addAction(self.tr(text))
+            action.setCheckable(True)
+            exclusive.addAction(action)
+            action.triggered.connect(lambda _on=False, d=duty: controller.duty_requested.emit(d))
+            self.duty_actions[duty] = action
+        self.insertMenu(self.by_text["Do not disturb for 1 hour"], self.duty_menu)
         self._signed_in = False
         self._dnd_until: str | None = None
         self._refresh()
@@ -304,10 +320,16 @@ class TrayMenu(QMenu):
         self._signed_in = signed_in
         self._refresh()
 
+    def set_duty(self, duty: Duty | None) -> None:
+        """Tick this admin's duty as the server has it (none ticked before they set one)."""
+        for each, action in self.duty_actions.items():
+            action.setChecked(each is duty)
+
     def _refresh(self) -> None:
         signed_in, dnd = self._signed_in, self._dnd_until is not None
         self.by_text["Sign in…"].setVisible(not signed_in)
         self.by_text["Sign out"].setVisible(signed_in)
+        self.duty_menu.menuAction().setVisible(signed_in)
         for text in ("Do not disturb for 1 hour", "Do not disturb until tomorrow 8:00"):
             self.by_text[text].setVisible(not dnd)
         resume = self.by_text["Resume notifications"]
@@ -362,6 +384,7 @@ class TrayController(QObject):
     notifications_requested = Signal()
     stats_requested = Signal()
     dnd_requested = Signal(object)  # DndChoice
+    duty_requested = Signal(object)  # Duty
     settings_requested = Signal()
     sign_in_requested = Signal()
     sign_out_requested = Signal()
@@ -455,6 +478,8 @@ class TrayController(QObject):
         self._countdown.timeout.connect(self._render_state)
         self._dnd_end.timeout.connect(self._render_state)
         state.outage_announced.connect(self._announce_outage)
+        state.claims_changed.connect(lambda board: self.menu.set_duty(board.my_duty))
+        self.menu.set_duty(state.claims.my_duty)
         self._render_state()
 
     def _announce_outage(self, outage: Outage) -> None:
