@@ -233,6 +233,12 @@ class _Observer:
         self._state.publish_connection(state)
 
 
+async def _give_up(auth: AuthSession) -> None:
+    """The sign-in dialog closed at its code step: end that unfinished session."""
+    await auth.cancel_sign_in()
+    await auth.close()
+
+
 async def open_session(
     url: str,
     anon_key: str,
@@ -658,13 +664,41 @@ class DesktopApp(QObject):
     async def _sign_in(self, dialog: SignInDialog, request: SignInRequest) -> None:
         dialog.set_busy(True)
         try:
-            auth = await open_session(
-                request.url, request.anon_key, lambda a: a.sign_in(request.email, request.password)
-            )
+            auth = await AuthSession.open(request.url, request.anon_key)
         except ServiceError as error:
             dialog.show_error(error)
             return
-        assert auth is not None  # sign_in raises rather than returning None
+        try:
+            step = await auth.begin_sign_in(request.email, request.password)
+        except ServiceError as error:
+            await auth.close()
+            dialog.show_error(error)
+            return
+        if step is None:
+            await self._signed_in(dialog, request, auth)
+            return
+        # the second step (issue 16): codes until one verifies, or the dialog is closed
+        dialog.code_entered.connect(
+            lambda code: self._tasks.spawn(
+                self._verify_code(dialog, request, auth, code), "verify code"
+            )
+        )
+        dialog.rejected.connect(lambda: self._tasks.spawn(_give_up(auth), "give up sign-in"))
+        dialog.ask_code(step)
+
+    async def _verify_code(
+        self, dialog: SignInDialog, request: SignInRequest, auth: AuthSession, code: str
+    ) -> None:
+        try:
+            await auth.verify_code(code)
+        except ServiceError as error:
+            dialog.show_error(error)
+            return
+        await self._signed_in(dialog, request, auth)
+
+    async def _signed_in(
+        self, dialog: SignInDialog, request: SignInRequest, auth: AuthSession
+    ) -> None:
         await self._end_live(sign_out=False)  # a sign-in while live replaces that session
         self._adopt_project(request.url, request.anon_key)
         dialog.set_busy(False)

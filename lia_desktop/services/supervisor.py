@@ -469,6 +469,12 @@ def _presence_state(channel: AsyncRealtimeChannel) -> dict[str, list[Mapping[str
 async def _close_quietly(client: AsyncRealtimeClient) -> None:
     with contextlib.suppress(Exception):
         await client.close()
+    # realtime-py leaves the timeout task of each push still unanswered (the access_token
+    # push of every token refresh gets no reply) asleep for its whole timeout after close
+    for channel in client.channels.values():
+        for push in channel.messages_waiting_for_ack.values():
+            if push.timeout_task is not None:
+                push.timeout_task.cancel()
 
 
 class _TimeSlicedConnection:

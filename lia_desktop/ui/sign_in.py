@@ -6,6 +6,12 @@ Which field a failure belongs to is decided here, from the services' error
 kinds, because that is a question of layout; its words are core's
 (``core.problems``), whole and wrapped, and its technical detail goes to the
 log. A hint under the anon key says where both project values are found.
+
+After a right password the server may want an authenticator code (issue 16):
+the caller then calls ``ask_code`` and the dialog turns to its second page
+(``ui.second_factor``), emitting ``code_entered`` with the six digits. A
+failure there (wrong, expired, too many tries) is shown under the code field,
+which is emptied for the next code; cancelling gives the sign-in up.
 """
 
 from __future__ import annotations
@@ -18,12 +24,16 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLineEdit,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from lia_desktop.core.problems import Problem, explain, where_to_find_project_keys
+from lia_desktop.core.second_factor import normalise_code
+from lia_desktop.services.auth import SecondFactorStep
 from lia_desktop.services.errors import ServiceError
+from lia_desktop.ui.second_factor import SecondFactorForm
 from lia_desktop.ui.theme import TREND_DOWN
 from lia_desktop.ui.widgets import FieldForm, GrowsWithText, Label
 from lia_desktop.ui.window_fit import ScrollBody
@@ -51,6 +61,7 @@ class SignInRequest:
 
 class SignInDialog(QDialog):
     sign_in_requested = Signal(object)  # SignInRequest
+    code_entered = Signal(str)  # six digits
 
     def __init__(
         self, url: str = "", anon_key: str = "", email: str = "", parent: QWidget | None = None
@@ -88,8 +99,12 @@ class SignInDialog(QDialog):
         self.sign_in_button.setText("Sign in")
         self.buttons.accepted.connect(self._submit)
         self.buttons.rejected.connect(self.reject)
+        #: the second page, made when a code is first asked for
+        self.second_factor: SecondFactorForm | None = None
+        self.pages = QStackedWidget()
+        self.pages.addWidget(ScrollBody(self.form))  # scrolls where the screen is too small
         layout = QVBoxLayout(self)
-        layout.addWidget(ScrollBody(self.form), 1)  # scrolls where the screen is too small
+        layout.addWidget(self.pages, 1)
         layout.addWidget(self.general_error)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(420)
@@ -103,23 +118,50 @@ class SignInDialog(QDialog):
             password=self.password.text(),
         )
 
+    @property
+    def awaiting_code(self) -> bool:
+        """On the second page: the password was right, a code is wanted."""
+        return self.pages.currentIndex() == 1
+
     def set_busy(self, busy: bool) -> None:
         """While the caller signs in: inputs locked, the button says so."""
-        for field in self.form.fields.values():
+        codes = () if self.second_factor is None else (self.second_factor.code,)
+        for field in (*self.form.fields.values(), *codes):
             field.setEnabled(not busy)
         self.sign_in_button.setEnabled(not busy)
-        self.sign_in_button.setText("Signing in…" if busy else "Sign in")
+        if self.awaiting_code:
+            self.sign_in_button.setText(self.tr("Verifying…") if busy else self.tr("Verify"))
+        else:
+            self.sign_in_button.setText("Signing in…" if busy else "Sign in")
+
+    def ask_code(self, step: SecondFactorStep) -> None:
+        """The second step: a code of the admin's authenticator (enrolling one first)."""
+        if self.second_factor is None:
+            self.second_factor = SecondFactorForm()
+            self.pages.addWidget(ScrollBody(self.second_factor))
+        self.second_factor.show_step(step)
+        self._set_general("")
+        self.pages.setCurrentIndex(1)
+        self.set_busy(False)
+        self.second_factor.code.setFocus()
 
     def show_error(self, error: ServiceError) -> None:
         """Put a failed sign-in's reason under the field it concerns; its detail to the log."""
         self.set_busy(False)
         log.warning("sign-in failed (%s): %s", error.kind.value, error)
         message = explain(error.kind, QCoreApplication.translate, url=self.request().url)
+        if self.second_factor is not None and self.awaiting_code:
+            self.second_factor.code.clear()
+            self.second_factor.set_errors({"code": message})
+            return
         key = ERROR_FIELD.get(error.kind)
         self.form.set_errors({} if key is None else {key: message})
         self._set_general(message if key is None else "")
 
     def _submit(self) -> None:
+        if self.second_factor is not None and self.awaiting_code:
+            self._submit_code(self.second_factor)
+            return
         request = self.request()
         required = explain(Problem.REQUIRED, QCoreApplication.translate)
         missing = {
@@ -138,6 +180,15 @@ class SignInDialog(QDialog):
             return
         self.set_busy(True)
         self.sign_in_requested.emit(request)
+
+    def _submit_code(self, page: SecondFactorForm) -> None:
+        code = normalise_code(page.code.text())
+        if code is None:
+            page.set_errors({"code": explain(Problem.WRONG_CODE, QCoreApplication.translate)})
+            return
+        page.set_errors({})
+        self.set_busy(True)
+        self.code_entered.emit(code)
 
     def _set_general(self, text: str) -> None:
         self.general_error.setText(text)
