@@ -19,8 +19,9 @@ import pytest
 
 from lia_desktop.core.attention import ToastRules
 from lia_desktop.services import sync as sync_module
+from lia_desktop.services.supervisor import ChangeEvent
 from lia_desktop.services.sync import FeedStateStore, Sync
-from tests.services.test_sync import ADMIN_ID, Recorder, TableServer, insert, row, told
+from tests.services.test_sync import ADMIN_ID, Recorder, TableServer, row, told
 
 #: 19:30 in Bogotá: two and a half hours before the admin's quiet hours begin
 EVENING_IN_BOGOTA = datetime(2026, 12, 1, 0, 30, tzinfo=UTC)
@@ -54,8 +55,7 @@ async def test_a_dispute_before_local_quiet_hours_toasts(tmp_path: Path, bogota:
         rules=ToastRules(quiet_start=clock(22, 0), quiet_end=clock(7, 0)),
     )
     await sync.catch_up()  # a project with no notification yet
-    event = insert(1)
-    event.record.update(row(1) | {"type": "dispute_opened", "priority": "high"})
-    sync.on_change(event)
+    dispute = row(1) | {"type": "dispute_opened", "priority": "high"}
+    sync.on_change(ChangeEvent("admin_notifications", "INSERT", dispute, {}, "2026-12-01T00:30Z"))
     await told()
     assert recorder.toasts == 1, "the dispute was silenced as if 19:30 were inside 22:00-07:00"
