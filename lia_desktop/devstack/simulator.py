@@ -106,6 +106,8 @@ TEAMMATES = {
 }
 #: a teammate releases an item they hold with this chance on each turn (else claims one)
 RELEASE_SHARE = 0.35
+#: a teammate steps away or comes back with this chance on each turn
+DUTY_SHARE = 0.15
 #: the items that need one owner, as their notifications name them (newest first)
 CLAIMABLE_ITEMS = """
 select n.entity_table, n.entity_id::bigint from public.admin_notifications n
@@ -303,8 +305,17 @@ class MarketplaceSimulator:
         )
 
     async def teammate_turn(self, db: psycopg.AsyncConnection[Any]) -> None:
-        """One of the other admins releases an item they hold, or claims a free one."""
+        """One of the other admins steps away or comes back, releases an item they hold, or
+        claims a free one."""
         await self._ensure_teammates(db)
+        if self.rng.random() < DUTY_SHARE:
+            admin = self.rng.choice(list(TEAMMATES))
+            status = await self._one(
+                db, "select status from public.admin_duty where admin_id = %s", admin
+            )
+            back = "available" if status == "away" else "away"
+            await self._as_admin(db, admin, "admin_set_duty", back)
+            return
         held = await (
             await db.execute(
                 "select item_type, item_id, holder::text from public.admin_claims"
@@ -324,9 +335,9 @@ class MarketplaceSimulator:
             )
 
     async def _as_admin(
-        self, db: psycopg.AsyncConnection[Any], admin: str, rpc: str, item_type: str, item_id: int
+        self, db: psycopg.AsyncConnection[Any], admin: str, rpc: str, *args: Any
     ) -> None:
-        """Call a claim RPC as PostgREST calls it for that admin's request (role and JWT)."""
+        """Call an admin RPC as PostgREST calls it for that admin's request (role and JWT)."""
         claims = {"sub": admin, "role": "authenticated", "aal": "aal2",
                   "app_metadata": {"role": "admin"}}  # fmt: skip
         async with db.transaction():
@@ -335,25 +346,28 @@ class MarketplaceSimulator:
                 " set_config('request.jwt.claims', %s, true)",
                 (json.dumps(claims),),
             )
-            await db.execute(f"select public.{rpc}(%s, %s)".encode(), (item_type, item_id))
+            placeholders = ", ".join("%s" for _ in args)
+            await db.execute(f"select public.{rpc}({placeholders})".encode(), args)
 
     async def _ensure_teammates(self, db: psycopg.AsyncConnection[Any]) -> None:
-        """The other admins' accounts, as GoTrue writes them (their profiles by trigger)."""
+        """The other admins' accounts, as GoTrue writes them (their profiles by trigger);
+        a new one comes on duty."""
         for admin, name in TEAMMATES.items():
             first = name.split()[0].lower()
-            await db.execute(
+            created = await self._one(
+                db,
                 "insert into auth.users (instance_id, id, aud, role, email, encrypted_password,"
                 " email_confirmed_at, raw_app_meta_data, raw_user_meta_data, created_at,"
                 " updated_at) values ('00000000-0000-0000-0000-000000000000', %s,"
                 " 'authenticated', 'authenticated', %s, '', now(), %s, %s, now(), now())"
-                " on conflict (id) do nothing",
-                (
-                    admin,
-                    f"{first}@lia.test",
-                    Jsonb({"provider": "email", "providers": ["email"], "role": "admin"}),
-                    Jsonb({"full_name": name, "city": "Bogotá"}),
-                ),
+                " on conflict (id) do nothing returning id",
+                admin,
+                f"{first}@lia.test",
+                Jsonb({"provider": "email", "providers": ["email"], "role": "admin"}),
+                Jsonb({"full_name": name, "city": "Bogotá"}),
             )
+            if created is not None:
+                await self._as_admin(db, admin, "admin_set_duty", "available")
 
     async def churn_presence(self, db: psycopg.AsyncConnection[Any]) -> None:
         """One simulated customer comes online or goes offline."""

@@ -1,5 +1,5 @@
-"""The demo's other admins (issue 17): they claim the items that need one owner and release
-them later, through the claim RPCs as admins, so a demo shows claims alive."""
+"""The demo's other admins (issue 17): they come on duty, step away, claim the items that
+need one owner and release them later, through the RPCs as admins, so a demo shows it alive."""
 
 from __future__ import annotations
 
@@ -37,6 +37,12 @@ async def test_teammates_claim_and_release_items_that_need_one_owner(
             "   on n.entity_table = a.target_type and n.entity_id = a.target_id::text"
             " order by a.id"
         ).fetchall()
+        duty = dict(
+            db.execute(
+                "select admin_id::text, status from public.admin_duty where admin_id = any(%s)",
+                (list(TEAMMATES),),
+            ).fetchall()
+        )
         names = {
             row[0]
             for row in db.execute(
@@ -52,3 +58,5 @@ async def test_teammates_claim_and_release_items_that_need_one_owner(
         "review_created",
     }
     assert names <= set(TEAMMATES.values())
+    assert set(duty) == set(TEAMMATES)  # each came on duty, and may have stepped away since
+    assert set(duty.values()) <= {"available", "away"}
