@@ -419,3 +419,17 @@ def test_each_admin_sets_their_own_duty_and_every_admin_reads_the_roster(
     ]
     assert mine == [("Ana Ríos", "available"), ("Luis Mora", "away")]
     assert hidden == {"n": 0}
+
+
+def test_held_claims_say_whether_their_item_is_resolved(migrated_conninfo: str) -> None:
+    with rolled_back(migrated_conninfo) as conn:
+        open_one, resolved = new_dispute(conn), new_dispute(conn)
+        conn.execute(
+            "update public.disputes set status = 'resolved', resolved_at = now() where id = %s",
+            (resolved,),
+        )
+        act_as(conn, ADMIN_CLAIMS)
+        for dispute in (open_one, resolved):
+            rpc(conn, "admin_claim('disputes', %s)", dispute)
+        held = {c["item_id"]: c["resolved"] for c in rpc(conn, "admin_claims_held()")}
+    assert (held[open_one], held[resolved]) == (False, True)
