@@ -17,6 +17,11 @@ The password comes from ``$LIA_ADMIN_PASSWORD`` or from standard input
 (``--password-stdin``, like ``docker login``): a command line is world-readable
 (``ps``, ``/proc/PID/cmdline``). ``--password`` still works, so existing
 scripts do not break, but it prints a warning saying exactly that.
+
+An admin with a second factor (issue 16) gives its current code in
+``$LIA_TOTP_CODE`` or on standard input (one line; prompted on a terminal),
+read only when the server asks for one. ``doctor`` reports the session's
+assurance level and the project's "admins need aal2" switch.
 """
 
 from __future__ import annotations
@@ -52,7 +57,14 @@ from lia_desktop.core.models import (
 )
 from lia_desktop.core.problems import Problem, explain
 from lia_desktop.services.auth import AuthSession, SignOutOutcome
-from lia_desktop.services.errors import NotAdmin, NotLiaProject, ServiceError, SessionExpired
+from lia_desktop.services.errors import (
+    BadUrl,
+    NotAdmin,
+    NotLiaProject,
+    SecondFactorRequired,
+    ServiceError,
+    SessionExpired,
+)
 from lia_desktop.services.session import LiveSession
 from lia_desktop.services.supervisor import ChangeEvent, RealtimeSupervisor
 
@@ -62,6 +74,8 @@ ENV = {
     "email": "LIA_ADMIN_EMAIL",
     "password": "LIA_ADMIN_PASSWORD",
 }
+#: the authenticator code, for an admin with a second factor
+CODE_ENV = "LIA_TOTP_CODE"
 #: how to give each setting, for "missing: ..." messages
 HOW_TO_GIVE = {
     "url": f"--url / ${ENV['url']}",
@@ -85,12 +99,18 @@ class UsageError(Exception):
     """Bad command-line input; ``str(error)`` says what to do instead."""
 
 
+def _no_code() -> str:
+    raise SecondFactorRequired(f"this account needs an authenticator code: set ${CODE_ENV}")
+
+
 @dataclass(frozen=True, slots=True)
 class Credentials:
     url: str
     anon_key: str
     email: str
     password: str = field(repr=False)
+    #: the authenticator code, asked for only when the server wants one
+    code: Callable[[], str] = field(default=_no_code, repr=False, compare=False)
 
 
 def add_subcommands(subparsers: Any) -> None:
@@ -151,7 +171,39 @@ def credentials(
         stderr=stderr or sys.stderr,
         environ=os.environ if environ is None else environ,
     )
-    return Credentials(args.url, args.anon_key, args.email, password)
+    environ = os.environ if environ is None else environ
+    stdin = stdin or sys.stdin
+    stderr = stderr or sys.stderr
+    return Credentials(
+        args.url,
+        args.anon_key,
+        args.email,
+        password,
+        lambda: read_code(stdin=stdin, stderr=stderr, environ=environ),
+    )
+
+
+def read_code(*, stdin: TextIO | None, stderr: TextIO, environ: Mapping[str, str]) -> str:
+    """``$LIA_TOTP_CODE``, else one line of standard input (prompted for on a terminal).
+
+    A standard input the password already took (``--password-stdin`` from a pipe) has
+    nothing left: the code then must come from the environment.
+    """
+    code = environ.get(CODE_ENV, "")
+    if code:
+        return code
+    if stdin is not None and not stdin.closed:
+        if stdin.isatty():
+            stderr.write("Authenticator code: ")
+            stderr.flush()
+        with contextlib.suppress(EOFError, UnicodeDecodeError, KeyboardInterrupt):
+            code = stdin.readline().strip()
+    if not code:
+        raise SecondFactorRequired(
+            f"this account needs an authenticator code: set ${CODE_ENV} or give it on"
+            " standard input"
+        )
+    return code
 
 
 def read_password(
@@ -404,6 +456,7 @@ async def run_doctor(
         assert session is not None
         opened: AuthSession = session
         await report.check("sign-in", lambda: _check_sign_in(opened, creds))
+        await report.check("second factor", lambda: _check_second_factor(opened))
         await report.check("contract", lambda: _check_contract(opened))
         await report.check("admin RPCs", lambda: _check_rpcs(opened))
         listener = _DoctorListener()
@@ -457,7 +510,7 @@ def _say_sign_out_problem(outcome: SignOutOutcome | None, err: TextIO) -> None:
 
 def missing_settings(creds: Credentials) -> str | None:
     """The "missing: ..." sentence naming how to give each empty setting, or ``None``."""
-    missing = [name for name, value in asdict(creds).items() if not value]
+    missing = [name for name in HOW_TO_GIVE if not getattr(creds, name)]
     return "missing: " + ", ".join(HOW_TO_GIVE[m] for m in missing) if missing else None
 
 
@@ -498,9 +551,27 @@ async def _check_anon_key(session: AuthSession, url: str) -> str:
 
 
 async def _check_sign_in(session: AuthSession, creds: Credentials) -> str:
-    identity = await session.sign_in(creds.email, creds.password)
+    identity = await session.sign_in(creds.email, creds.password, creds.code)
     expires_in = (session.expires_at or 0) - time.time()
-    return f"admin {identity.email}; token valid {expires_in:.0f} s"
+    return f"admin {identity.email}; {session.assurance}; token valid {expires_in:.0f} s"
+
+
+async def _check_second_factor(session: AuthSession) -> str:
+    """The session's assurance level and the project's switch (the contract's
+    ``admin_security_policy``)."""
+    try:
+        policy = await session.api.security_policy()
+    except BadUrl:
+        raise _Failed(
+            "no admin_security_policy() on the server: the contract predates two-factor"
+            " sign-in (apply supabase/migrations/20261130001600_admins_need_aal2.sql)"
+        ) from None
+    if policy.get("admins_need_aal2"):
+        return f"{session.assurance}; admins need aal2: on"
+    return (
+        f"{session.assurance}; admins need aal2: off (a password alone opens the admin API;"
+        " the service role turns it on with admin_set_aal2_requirement)"
+    )
 
 
 async def _check_contract(session: AuthSession) -> str:
@@ -650,7 +721,7 @@ async def run_watch(
         lines.emit("error", message=str(exc), error=type(exc).__name__)
         return 1
     try:
-        await session.sign_in(creds.email, creds.password)
+        await session.sign_in(creds.email, creds.password, creds.code)
     except ServiceError as exc:
         lines.emit("error", message=str(exc), error=type(exc).__name__)
         await _end_session(session, err or sys.stderr)

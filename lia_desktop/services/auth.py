@@ -241,10 +241,13 @@ class AuthSession:
             identity = self.identity
             assert identity is not None  # adopted
             return identity
-        if code is None:
-            await self.cancel_sign_in()
-            raise SecondFactorRequired("this account signs in with an authenticator code")
-        return await self.verify_code(code())
+        try:
+            if code is None:
+                raise SecondFactorRequired("this account signs in with an authenticator code")
+            return await self.verify_code(code())
+        except BaseException:
+            await self.cancel_sign_in()  # no second try without a dialog: end that session
+            raise
 
     async def begin_sign_in(
         self, email: str, password: str, *, enroll: bool = True

@@ -28,6 +28,7 @@ CHECKS = (
     "reachability",
     "anon key",
     "sign-in",
+    "second factor",
     "contract",
     "admin RPCs",
     "realtime + publication",
