@@ -9,8 +9,10 @@ them, newest change per item winning, and worded for rows and status lines.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from collections.abc import Iterable, Set
+from datetime import datetime, timedelta
 
+from lia_desktop.core import compose
 from lia_desktop.core.i18n import Translate
 from lia_desktop.core.models import (
     Claim,
@@ -20,9 +22,17 @@ from lia_desktop.core.models import (
     Notification,
     NotificationType,
     Priority,
+    Toast,
+    ToastAction,
+    ToastButton,
+    ToastUrgency,
 )
+from lia_desktop.core.text import admin_link
 
 _T = NotificationType
+
+#: an item claimed and not resolved within this long is brought back to its holder
+REMIND_AFTER = timedelta(minutes=30)
 
 #: the notification types whose item needs one owner (low ratings: reviews of high priority)
 _OWNED = {
@@ -130,4 +140,74 @@ def taken_message(translate: Translate, claim: Claim, now: datetime) -> str:
     """What a claim of an item someone else holds says (no error: the item has its owner)."""
     return translate("Claims", "{name} has it · {age}").format(
         name=claim.holder_name, age=held_for(translate, claim, now)
+    )
+
+
+# --- nothing falls through ----------------------------------------------------------------
+
+#: one reminder per claim: the item and since when it was held (a new claim reminds again)
+Reminded = tuple[ClaimKey, datetime]
+
+
+def next_reminder_at(
+    board: ClaimBoard, reminded: Set[Reminded], after: timedelta = REMIND_AFTER
+) -> datetime | None:
+    """When the next of this admin's claims is due a reminder (None: none is)."""
+    due = [
+        claim.since + after
+        for claim in board.held.values()
+        if claim.holder == board.me and (claim.key, claim.since) not in reminded
+    ]
+    return min(due, default=None)
+
+
+def reminders_due(
+    board: ClaimBoard,
+    held: Iterable[tuple[Claim, bool]],
+    reminded: Set[Reminded],
+    now: datetime,
+    after: timedelta = REMIND_AFTER,
+) -> tuple[list[Claim], list[Reminded]]:
+    """Of the server's held claims (each with whether its item is resolved): this admin's,
+    held ``after`` or longer, not reminded yet. Returns those still unresolved (to remind)
+    and every claim now dealt with (resolved ones too: they need no reminder)."""
+    remind: list[Claim] = []
+    done: list[Reminded] = []
+    for claim, resolved in held:
+        mark = (claim.key, claim.since)
+        if claim.holder != board.me or mark in reminded or now < claim.since + after:
+            continue
+        done.append(mark)
+        if not resolved:
+            remind.append(claim)
+    return remind, done
+
+
+def reminder_toast(
+    translate: Translate,
+    notification: Notification,
+    claim: Claim,
+    web_admin_url: str,
+    now: datetime,
+) -> Toast:
+    """ "Still yours: New dispute": the holder's item, claimed a while ago and not resolved."""
+    link = admin_link(web_admin_url, notification.type, notification.action_path)
+    center = ToastButton(translate("Toast", "Open notifications"), ToastAction.OPEN_NOTIFICATIONS)
+    click = (
+        center
+        if link is None
+        else ToastButton(translate("Toast", "Open"), ToastAction.OPEN_URL, link)
+    )
+    return Toast(
+        title=translate("Claims", "Still yours: {title}").format(
+            title=compose.title(translate, notification)
+        ),
+        body=translate("Claims", "You claimed it {age} ago and it is not resolved yet.").format(
+            age=held_for(translate, claim, now)
+        ),
+        priority=notification.priority,
+        urgency=ToastUrgency.NORMAL,
+        notification_ids=(notification.id,),
+        click=click,
+        buttons=(click,),
     )

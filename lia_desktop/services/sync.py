@@ -31,7 +31,7 @@ import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol, TypeVar, assert_never
 
@@ -39,7 +39,15 @@ import platformdirs
 
 from lia_desktop.core import wire
 from lia_desktop.core.attention import ToastRules
-from lia_desktop.core.claims import Claims
+from lia_desktop.core.claims import (
+    REMIND_AFTER,
+    Claims,
+    Reminded,
+    claim_key,
+    next_reminder_at,
+    reminder_toast,
+    reminders_due,
+)
 from lia_desktop.core.feed import FeedUpdate, NotificationFeed
 from lia_desktop.core.i18n import Translate, english
 from lia_desktop.core.models import (
@@ -189,9 +197,11 @@ class Sync:
         rules: ToastRules | None = None,
         translate: Translate = english,
         on_claims: Callable[[ClaimBoard], None] | None = None,
+        remind_after: timedelta = REMIND_AFTER,
     ) -> None:
-        """``on_claims`` hears who holds which item (issue 17); without it claims are not
-        fetched (``lia-desktop watch`` has no use for them)."""
+        """``on_claims`` hears who holds which item and who is on duty (issue 17); without
+        it they are not fetched (``lia-desktop watch`` has no use for them). An item this
+        admin claimed and has not resolved within ``remind_after`` toasts again, once."""
         self._api = api
         self._admin_id = uuid.UUID(admin_id)
         self._store = store
@@ -207,6 +217,9 @@ class Sync:
         self.stats: DashboardStats | None = None
         self.claims = Claims(self._admin_id)
         self._on_claims = on_claims
+        self._remind_after = remind_after
+        self._reminded: set[Reminded] = set()
+        self._reminder: asyncio.TimerHandle | None = None
         self._live_stats = LiveStats()
         self._aging: asyncio.Handle | None = None  # the next publication (soon, or to age)
         self._resnapshot: asyncio.TimerHandle | None = None
@@ -385,7 +398,8 @@ class Sync:
         except ServiceError as exc:
             log.warning("claims or duty not fetched: %s", exc)
         if changed:
-            self._on_claims(self.claims.board())
+            self._tell_claims()
+        self._schedule_reminder()
 
     @staticmethod
     def _parsed(rows: Sequence[Mapping[str, Any]], parse: Callable[[object], _Row]) -> list[_Row]:
@@ -439,8 +453,8 @@ class Sync:
             case wire.ClaimChanged(claim):
                 self._claim_changed(claim)
             case wire.DutyChanged(entry):
-                if self.claims.apply_duty(entry) and self._on_claims is not None:
-                    self._on_claims(self.claims.board())
+                if self.claims.apply_duty(entry):
+                    self._tell_claims()
             case wire.EntityRemoved():
                 self._request_snapshot()
             case wire.Unused():
@@ -565,8 +579,8 @@ class Sync:
     # --- claims -------------------------------------------------------------
 
     def _claim_changed(self, claim: Claim) -> None:
-        if self.claims.apply(claim) and self._on_claims is not None:
-            self._on_claims(self.claims.board())
+        if self.claims.apply(claim):
+            self._tell_claims()
 
     async def claim(self, key: ClaimKey) -> Claim:
         """Claim an item; the answer is its claim now (held by someone else if they were
@@ -584,8 +598,60 @@ class Sync:
     async def set_duty(self, duty: Duty) -> None:
         """This admin is now ``duty``: on the server (which tells the other admins), then here."""
         entry = wire.parse_duty(await self._api.set_duty(duty.value))
-        if self.claims.apply_duty(entry) and self._on_claims is not None:
+        if self.claims.apply_duty(entry):
+            self._tell_claims()
+
+    def _tell_claims(self) -> None:
+        if self._on_claims is not None:
             self._on_claims(self.claims.board())
+            self._schedule_reminder()
+
+    def _schedule_reminder(self) -> None:
+        """Wake when the next of this admin's claims is due a reminder."""
+        if self._reminder is not None:
+            self._reminder.cancel()
+            self._reminder = None
+        at = next_reminder_at(self.claims.board(), self._reminded, self._remind_after)
+        if self._on_claims is not None and at is not None:
+            self._reminder = asyncio.get_running_loop().call_later(
+                max(0.0, (at - _now()).total_seconds()),
+                lambda: self._tasks.spawn(self._remind(), "claim reminders"),
+            )
+
+    async def _remind(self) -> None:
+        """Ask the server which of this admin's due claims are still held and unresolved,
+        and toast each of them again ("Still yours: …"), once per claim."""
+        self._reminder = None
+        try:
+            rows = await self._api.claims_held()
+        except ServiceError as exc:
+            log.warning("claim reminders not checked: %s", exc)
+            return
+        held = []
+        for row in rows:
+            try:
+                held.append((wire.parse_claim(row), row.get("resolved") is True))
+            except wire.WireError as exc:
+                log.warning("skipping a malformed claim: %s", exc)
+        now, board = _now(), self.claims.board()
+        remind, done = reminders_due(board, held, self._reminded, now, self._remind_after)
+        self._reminded.update(done)
+        # what this app holds as due but the server no longer does was released meanwhile
+        self._reminded.update(
+            (c.key, c.since)
+            for c in board.held.values()
+            if c.holder == board.me and c.since + self._remind_after <= now
+        )
+        toasts = []
+        for claim in remind:
+            item = next((n for n in self.feed.items() if claim_key(n) == claim.key), None)
+            if item is not None:
+                toasts.append(
+                    reminder_toast(self.feed.translate, item, claim, self.feed.web_admin_url, now)
+                )
+        if toasts:
+            self._observer.feed_changed(FeedUpdate(toasts=tuple(toasts)), self.feed)
+        self._schedule_reminder()
 
     # --- persistence and tasks ---------------------------------------------
 
@@ -593,7 +659,7 @@ class Sync:
         self._store.save(FeedState(self.feed.cursor, self.feed.seen_above))
 
     async def close(self) -> None:
-        for timer in (self._aging, self._resnapshot, self._tick, self._tell_handle):
+        for timer in (self._aging, self._resnapshot, self._tick, self._tell_handle, self._reminder):
             if timer is not None:
                 timer.cancel()
         await self._tasks.close()

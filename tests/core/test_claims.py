@@ -11,11 +11,15 @@ import pytest
 
 from lia_desktop.core import wire
 from lia_desktop.core.claims import (
+    REMIND_AFTER,
     Claims,
     claim_key,
     claim_words,
     held_for,
     holder_of,
+    next_reminder_at,
+    reminder_toast,
+    reminders_due,
     taken_message,
 )
 from lia_desktop.core.feed import NotificationFeed
@@ -227,3 +231,35 @@ def test_the_newest_duty_per_admin_wins_and_the_board_says_who_is_on_duty() -> N
     assert board.my_duty is Duty.AVAILABLE
     assert board.on_duty() == ["Ana", "Me"]
     assert ClaimBoard().my_duty is None
+
+
+# --- nothing falls through ----------------------------------------------------------------
+
+
+def test_a_claim_of_mine_is_due_a_reminder_once_after_the_delay() -> None:
+    mine, anas = claim(ME, T0), claim(ANA, T0, ClaimKey("reviews", 9))
+    board = ClaimBoard(ME, {mine.key: mine, anas.key: anas})
+    assert next_reminder_at(board, set()) == T0 + REMIND_AFTER
+    assert next_reminder_at(board, {(mine.key, T0)}) is None
+    early = reminders_due(board, [(mine, False), (anas, False)], set(), T0 + timedelta(minutes=1))
+    assert early == ([], [])
+    later = T0 + REMIND_AFTER
+    assert reminders_due(board, [(mine, False), (anas, False)], set(), later) == (
+        [mine],
+        [(mine.key, T0)],
+    )
+    assert reminders_due(board, [(mine, True)], set(), later) == ([], [(mine.key, T0)])
+    assert reminders_due(board, [(mine, False)], {(mine.key, T0)}, later) == ([], [])
+
+
+def test_the_reminder_toast_says_it_is_still_yours() -> None:
+    later = T0 + timedelta(minutes=31)
+    toast = reminder_toast(english, item(), claim(ME, T0), "https://admin.lia.test", later)
+    assert (toast.title, toast.body) == (
+        "Still yours: New dispute",
+        "You claimed it 31 min ago and it is not resolved yet.",
+    )
+    assert toast.click.url == "https://admin.lia.test/admin/disputes/7"
+    assert toast.notification_ids == (1,)
+    elsewhere = reminder_toast(english, item(), claim(ME, T0), "not a url", later)
+    assert elsewhere.click.action is ToastAction.OPEN_NOTIFICATIONS

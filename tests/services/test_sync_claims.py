@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import Mapping
@@ -10,11 +11,12 @@ from typing import Any
 
 import pytest
 
+from lia_desktop.core.feed import FeedUpdate, NotificationFeed
 from lia_desktop.core.models import ClaimBoard, ClaimKey, Duty
 from lia_desktop.services.errors import ServerError
 from lia_desktop.services.supervisor import ChangeEvent
 from lia_desktop.services.sync import FeedStateStore, Sync
-from tests.services.test_sync import ADMIN_ID, Recorder, TableServer
+from tests.services.test_sync import ADMIN_ID, Recorder, TableServer, row
 
 ANA = "00000000-0000-4000-a000-0000000000bb"
 DISPUTE = ClaimKey("disputes", 7)
@@ -43,6 +45,7 @@ class ClaimServer(TableServer):
         self.held: dict[tuple[str, int], dict[str, Any]] = {}
         self.duty: dict[str, dict[str, Any]] = {}
         self.claims_missing = False
+        self.resolved: set[int] = set()
 
     async def _call(self, function: str, params: Mapping[str, Any] | None = None) -> Any:
         params = params or {}
@@ -50,7 +53,11 @@ class ClaimServer(TableServer):
             self.calls.append(function)
             if self.claims_missing:
                 raise ServerError("PGRST202: no function admin_claims_held")
-            return [row for row in self.held.values() if row["holder"] is not None]
+            return [
+                {**row, "resolved": row["item_id"] in self.resolved}
+                for row in self.held.values()
+                if row["holder"] is not None
+            ]
         if function == "admin_duty_roster":
             self.calls.append(function)
             return list(self.duty.values())
@@ -69,11 +76,13 @@ class ClaimServer(TableServer):
         return await super()._call(function, params)
 
 
-def make(tmp_path: Path, server: TableServer, boards: list[ClaimBoard]) -> Sync:
+def make(
+    tmp_path: Path, server: TableServer, boards: list[ClaimBoard], recorder: Recorder | None = None
+) -> Sync:
     return Sync(
         server,
         FeedStateStore(tmp_path / "feed.json"),
-        Recorder(),
+        recorder or Recorder(),
         admin_id=ADMIN_ID,
         web_admin_url="https://admin",
         on_claims=boards.append,
@@ -157,3 +166,47 @@ async def test_duty_is_fetched_set_and_heard_live(tmp_path: Path) -> None:
               "since": "2026-11-24T10:10:00+00:00"}  # fmt: skip
     sync.on_change(ChangeEvent("admin_duty", "UPDATE", record, {}, "2026-11-24T10:10:00Z"))
     assert boards[-1].on_duty() == []
+
+
+def dispute_row(i: int, dispute: int) -> dict[str, Any]:
+    return row(i) | {
+        "type": "dispute_opened",
+        "priority": "high",
+        "title": "New dispute",
+        "entity_table": "disputes",
+        "entity_id": str(dispute),
+        "action_path": f"/admin/disputes/{dispute}",
+    }
+
+
+class ToastRecorder(Recorder):
+    def __init__(self) -> None:
+        super().__init__()
+        self.toast_titles: list[str] = []
+
+    def feed_changed(self, update: FeedUpdate, feed: NotificationFeed) -> None:
+        self.toast_titles.extend(t.title for t in update.toasts)
+        super().feed_changed(update, feed)
+
+
+async def test_an_unresolved_claim_of_mine_toasts_again_once_a_resolved_one_does_not(
+    tmp_path: Path,
+) -> None:
+    server = ClaimServer()
+    server.rows = [dispute_row(1, 7), dispute_row(2, 8)]
+    since = "2026-11-24T10:00:00+00:00"  # long ago: due at once
+    server.held[("disputes", 7)] = claim_row(ADMIN_ID, since, "Me")
+    server.held[("disputes", 8)] = claim_row(ADMIN_ID, since, "Me") | {"item_id": 8}
+    server.resolved = {8}
+    recorder = ToastRecorder()
+    sync = make(tmp_path, server, [], recorder)
+    await sync.catch_up()
+    for _ in range(20):  # the reminder's timer, its task and its RPC
+        await asyncio.sleep(0.01)
+    reminders = [t for t in recorder.toast_titles if t.startswith("Still yours")]
+    assert reminders == ["Still yours: New dispute"]
+    await sync.catch_up()  # a reconnect reminds no one twice
+    await asyncio.sleep(0.05)
+    assert [t for t in recorder.toast_titles if t.startswith("Still yours")] == reminders
+    assert server.calls.count("admin_claims_held") == 3  # two catch-ups, one reminder check
+    await sync.close()
