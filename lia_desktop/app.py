@@ -632,6 +632,7 @@ class DesktopApp(QObject):
             self.center.mark_all_read_requested.connect(self._mark_all_read)
             self.center.claim_requested.connect(self._claim)
             self.center.release_requested.connect(self._release)
+            self.center.history_requested.connect(self._show_history)
             self.center.bind(self.state)
             place_window(self.center, "notifications", self._windows)
         _raise(self.center)
@@ -752,6 +753,15 @@ class DesktopApp(QObject):
     def _release(self, key: ClaimKey) -> None:
         if self.live is not None:
             self._tasks.spawn(self._ask_claim(self.live.release(key)), "release")
+
+    def _show_history(self, key: ClaimKey) -> None:
+        if self.live is not None:
+            self._tasks.spawn(self._fetch_history(self.live, key), "item history")
+
+    async def _fetch_history(self, live: LiveSession, key: ClaimKey) -> None:
+        events = await live.item_history(key)
+        if self.center is not None:
+            self.center.show_history(key, events)
 
     def _set_duty(self, duty: Duty) -> None:
         """Available / Away / Off duty from the tray menu: on the server, for the whole team."""

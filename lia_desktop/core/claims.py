@@ -17,6 +17,7 @@ from lia_desktop.core.i18n import Translate
 from lia_desktop.core.models import (
     Claim,
     ClaimBoard,
+    ClaimEvent,
     ClaimKey,
     DutyEntry,
     Notification,
@@ -141,6 +142,27 @@ def taken_message(translate: Translate, claim: Claim, now: datetime) -> str:
     return translate("Claims", "{name} has it · {age}").format(
         name=claim.holder_name, age=held_for(translate, claim, now)
     )
+
+
+def history_words(translate: Translate, events: Iterable[ClaimEvent]) -> str:
+    """An item's trail in one line, times as given (local ones, from the caller):
+    "Ana claimed 10:02 · released 10:15 · Luis claimed 10:16"."""
+    parts = []
+    previous = ""
+    for event in events:
+        time = f"{event.at:%H:%M}"
+        same = event.actor_name == previous
+        if event.action == "claim":
+            part = translate("Claims", "{name} claimed {time}")
+        elif event.action == "release" and same:
+            part = translate("Claims", "released {time}")
+        elif event.action == "release":
+            part = translate("Claims", "{name} released {time}")
+        else:
+            part = translate("Claims", "{name} gave it to {to} {time}")
+        parts.append(part.format(name=event.actor_name, to=event.to_name, time=time))
+        previous = event.actor_name
+    return " · ".join(parts)
 
 
 # --- nothing falls through ----------------------------------------------------------------

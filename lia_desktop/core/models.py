@@ -180,6 +180,17 @@ class Claim:
     since: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class ClaimEvent:
+    """One line of an item's audit trail: ``action`` claim, release or reassign, by whom,
+    to whom (a reassignment; "" otherwise), when."""
+
+    action: str
+    actor_name: str
+    to_name: str
+    at: datetime
+
+
 class Duty(enum.StrEnum):
     """What an admin said about themselves (``admin_duty.status``; values are the wire's)."""
 

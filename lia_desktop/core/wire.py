@@ -18,6 +18,7 @@ from typing import Any
 from lia_desktop.core import text
 from lia_desktop.core.models import (
     Claim,
+    ClaimEvent,
     ClaimKey,
     Duty,
     DutyEntry,
@@ -186,6 +187,34 @@ def parse_claim(record: object) -> Claim:
     elif name is not None:
         raise WireError(f"{what}: a holder_name without a holder: {name!r}")
     return Claim(key, holder, name or "", parse_datetime(obj.get("since"), f"{what}.since"))
+
+
+_AUDITED = ("claim", "release", "reassign")
+
+
+def parse_history(rows: object) -> tuple[ClaimEvent, ...]:
+    """``admin_item_history``: the item's audit trail, oldest first."""
+    if not isinstance(rows, list):
+        raise WireError(f"history: expected a list, got {type(rows).__name__}")
+    events = []
+    for n, row in enumerate(rows):
+        obj = _obj(row, f"history[{n}]")
+        action = _str(obj, "action", f"history[{n}]")
+        if action not in _AUDITED:
+            raise WireError(f"history[{n}].action: unknown: {action!r}")
+        after = obj.get("after")
+        to_name = _obj(after, f"history[{n}].after").get("holder_name", "") if after else ""
+        events.append(
+            ClaimEvent(
+                action,
+                text.plain(
+                    _str(obj, "actor_name", f"history[{n}]"), text.MAX_TITLE_CHARS, one_line=True
+                ),
+                text.plain(str(to_name or ""), text.MAX_TITLE_CHARS, one_line=True),
+                parse_datetime(obj.get("at"), f"history[{n}].at"),
+            )
+        )
+    return tuple(events)
 
 
 def parse_duty(record: object) -> DutyEntry:

@@ -95,6 +95,13 @@ class AdminApi:
         may ask, before the second factor too."""
         return _object("admin_security_policy", await self._call("admin_security_policy"))
 
+    async def item_history(self, item_type: str, item_id: int) -> list[JsonObject]:
+        """The item's audit trail, oldest first."""
+        return _rows(
+            "admin_item_history",
+            await self._call("admin_item_history", _item(item_type, item_id)),
+        )
+
     async def set_duty(self, status: str) -> JsonObject:
         """This admin is now ``status`` (available, away, off_duty); the answer is the row."""
         return _object("admin_set_duty", await self._call("admin_set_duty", {"status": status}))

@@ -53,6 +53,7 @@ from lia_desktop.core.i18n import Translate, english
 from lia_desktop.core.models import (
     Claim,
     ClaimBoard,
+    ClaimEvent,
     ClaimKey,
     ConnectionState,
     DashboardStats,
@@ -594,6 +595,10 @@ class Sync:
         claim = wire.parse_claim(await self._api.release(key.item_type, key.item_id))
         self._claim_changed(claim)
         return claim
+
+    async def item_history(self, key: ClaimKey) -> tuple[ClaimEvent, ...]:
+        """Who claimed, released or handed on the item, and when (oldest first)."""
+        return wire.parse_history(await self._api.item_history(key.item_type, key.item_id))
 
     async def set_duty(self, duty: Duty) -> None:
         """This admin is now ``duty``: on the server (which tells the other admins), then here."""

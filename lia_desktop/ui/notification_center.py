@@ -16,13 +16,15 @@ row's read state, title, time and body.
 Items that need one owner (issue 17) say who has them ("Taken by Ana · 2 min",
 "You"); the Mine / Unclaimed chips show only those, and the Claim button (or C)
 claims the current item or releases it when it is this admin's. A claim of an
-item someone else holds is answered in the status line under the list.
+item someone else holds is answered in the status line under the list, and the
+current item's history shows under it ("Ana claimed 10:02 · released 10:15").
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from itertools import pairwise
 
@@ -66,7 +68,15 @@ from PySide6.QtWidgets import (
 
 from lia_desktop.core import claims as core_claims
 from lia_desktop.core import compose
-from lia_desktop.core.models import ClaimBoard, ClaimKey, Notification, NotificationType, Priority
+from lia_desktop.core.models import (
+    Claim,
+    ClaimBoard,
+    ClaimEvent,
+    ClaimKey,
+    Notification,
+    NotificationType,
+    Priority,
+)
 from lia_desktop.ui.app_state import AppState
 from lia_desktop.ui.theme import ORANGE, RED, Theme, theme_for
 from lia_desktop.ui.widgets import Label, PaletteWatcher, plain_tooltip
@@ -400,6 +410,7 @@ class NotificationCenter(QWidget):
     mark_all_read_requested = Signal(int)  # newest id shown: read up to it
     claim_requested = Signal(object)  # ClaimKey
     release_requested = Signal(object)  # ClaimKey
+    history_requested = Signal(object)  # ClaimKey: the current item's trail is wanted
 
     def __init__(
         self, relative_time: Callable[[datetime], str], clock: Callable[[], datetime] = _utc_now
@@ -476,6 +487,11 @@ class NotificationCenter(QWidget):
         ownership.addWidget(self.unclaimed_button)
         ownership.addWidget(self.claim_status, 1)
         ownership.addWidget(self.claim_button)
+        #: the current item's trail ("Ana claimed 10:02 · released 10:15")
+        self.history_label = Label()
+        self.history_label.setObjectName("secondary")
+        self.history_label.setWordWrap(True)
+        self._history_of: tuple[ClaimKey | None, Claim | None] = (None, None)
 
         self.mark_read_button = QPushButton(self.tr("Mark read"))
         _explain(self.mark_read_button, self.tr("Mark the selected notifications read (Space)"))
@@ -502,6 +518,7 @@ class NotificationCenter(QWidget):
         layout.addLayout(chips)
         layout.addWidget(self.stack, 1)
         layout.addLayout(ownership)
+        layout.addWidget(self.history_label)
         layout.addLayout(actions)
         layout.addWidget(self.keys_hint)
         # Tab follows the layout (chips, list, buttons); the list takes the focus on open.
@@ -675,7 +692,19 @@ class NotificationCenter(QWidget):
         else:
             self.claim_button.setText(self.tr("Claim"))
             _explain(self.claim_button, self.tr("Take this item so other admins know (C)"))
-        self.claim_button.setEnabled(item is not None and core_claims.claim_key(item) is not None)
+        key = None if item is None else core_claims.claim_key(item)
+        self.claim_button.setEnabled(key is not None)
+        if (key, claim) != self._history_of:  # another item, or its holder changed
+            self._history_of = (key, claim)
+            self.history_label.setText("")
+            if key is not None:
+                self.history_requested.emit(key)
+
+    def show_history(self, key: ClaimKey, events: Sequence[ClaimEvent]) -> None:
+        """The trail of ``key``, if it is still the current item's (times in local time)."""
+        if key == self._history_of[0]:
+            local = [replace(event, at=event.at.astimezone()) for event in events]
+            self.history_label.setText(core_claims.history_words(QCoreApplication.translate, local))
 
     def _ownership_chosen(self, checked: bool) -> None:
         """Mine and Unclaimed exclude each other: choosing one clears the other."""

@@ -16,6 +16,7 @@ from lia_desktop.core.claims import (
     claim_key,
     claim_words,
     held_for,
+    history_words,
     holder_of,
     next_reminder_at,
     reminder_toast,
@@ -263,3 +264,39 @@ def test_the_reminder_toast_says_it_is_still_yours() -> None:
     assert toast.notification_ids == (1,)
     elsewhere = reminder_toast(english, item(), claim(ME, T0), "not a url", later)
     assert elsewhere.click.action is ToastAction.OPEN_NOTIFICATIONS
+
+
+HISTORY: list[dict[str, Any]] = [
+    {"action": "claim", "actor_name": "Ana", "after": {"holder_name": "Ana"},
+     "at": "2026-03-02T10:02:00+00:00"},
+    {"action": "release", "actor_name": "Ana", "after": None, "at": "2026-03-02T10:15:00+00:00"},
+    {"action": "claim", "actor_name": "Luis", "after": {"holder_name": "Luis"},
+     "at": "2026-03-02T10:16:00+00:00"},
+    {"action": "reassign", "actor_name": "Luis", "after": {"holder_name": "Ana"},
+     "at": "2026-03-02T10:20:00+00:00"},
+    {"action": "release", "actor_name": "Ana", "after": None, "at": "2026-03-02T10:30:00+00:00"},
+]  # fmt: skip
+
+
+def test_an_items_history_reads_as_one_line() -> None:
+    events = wire.parse_history(HISTORY)
+    assert events[3].to_name == "Ana"
+    assert history_words(english, events) == (
+        "Ana claimed 10:02 · released 10:15 · Luis claimed 10:16 · Luis gave it to Ana 10:20"
+        " · Ana released 10:30"
+    )
+    assert history_words(english, ()) == ""
+
+
+@pytest.mark.parametrize(
+    ("rows", "field"),
+    [
+        ({}, "expected a list"),
+        ([{**HISTORY[0], "action": "delete"}], "action"),
+        ([{**HISTORY[0], "after": "Ana"}], "after"),
+        ([{**HISTORY[0], "at": None}], "at"),
+    ],
+)
+def test_a_malformed_history_names_its_field(rows: object, field: str) -> None:
+    with pytest.raises(wire.WireError, match=field):
+        wire.parse_history(rows)

@@ -1,7 +1,8 @@
 """Two admins on one dispute (issue 17), on a real desktop: both apps toast it in dunst, one
 admin presses the toast's Claim button (dunst's context menu), and within a second the
 other's row reads "Taken by <name>"; the other's Claim answers who has it; a release lets
-the other claim it. The SQL row is the truth each step is checked against.
+the other claim it, and the item's trail reads "A claimed · released · B claimed". The SQL
+row is the truth each step is checked against.
 
 Both apps run in this process (one qasync loop), each with its own settings, data and
 session; each has its own tray icon and its own connection to the notification daemon.
@@ -180,6 +181,11 @@ def test_two_admins_claim_one_dispute_from_the_toast_and_see_each_other_live(
             lambda: (row_words(a, notification_id) or "").startswith(f"Taken by {names[b_id]} · ")
         )
         assert center_of(b).claim_status.text() == ""
+        # B's center shows the item's trail, from the audit rows
+        trail = f"{names[a_id]} claimed "
+        await until(lambda: center_of(b).history_label.text().startswith(trail))
+        await until(lambda: f" · {names[b_id]} claimed " in center_of(b).history_label.text())
+        assert " · released " in center_of(b).history_label.text()
 
         await dunstctl("close-all")
         assert await dispute_toasts() - before == 2  # one toast in each app

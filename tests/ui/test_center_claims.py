@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from lia_desktop.core.models import (
     Claim,
     ClaimBoard,
+    ClaimEvent,
     ClaimKey,
     Notification,
     NotificationType,
@@ -140,3 +141,23 @@ def test_a_taken_item_is_answered_in_the_status_line(
     assert center.claim_status.text() == "Ana has it · 2 min"
     state.sign_out()
     assert center.claim_status.text() == ""
+
+
+def test_the_current_items_history_is_asked_for_and_shown(
+    state: AppState, center: NotificationCenter
+) -> None:
+    asked: list[ClaimKey] = []
+    center.history_requested.connect(asked.append)
+    go_to(center, 2)
+    go_to(center, 1)  # a booking: no history
+    go_to(center, 2)
+    assert asked == [ClaimKey("disputes", 20)] * 2
+    at = datetime(2026, 11, 24, 10, 2).astimezone()  # local 10:02
+    events = [ClaimEvent("claim", "Ana", "Ana", at)]
+    center.show_history(ClaimKey("disputes", 30), events)  # an answer for an item left
+    assert center.history_label.text() == ""
+    center.show_history(ClaimKey("disputes", 20), events)
+    assert center.history_label.text() == "Ana claimed 10:02"
+    state.publish_claims(ClaimBoard(ME, {MINE.key: MINE}))  # Ana released: asked again
+    assert asked == [ClaimKey("disputes", 20)] * 3
+    assert center.history_label.text() == ""
