@@ -35,7 +35,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from lia_desktop import __version__
 from lia_desktop.core import format as core_format
 from lia_desktop.core import settings as settings_schema
-from lia_desktop.core.claims import claim_key, taken_message
+from lia_desktop.core.claims import claim_key, duty_allows, taken_message
 from lia_desktop.core.feed import FeedUpdate, NotificationFeed
 from lia_desktop.core.models import (
     Claim,
@@ -476,10 +476,14 @@ class DesktopApp(QObject):
     # --- toasts --------------------------------------------------------------
 
     def _may_interrupt(self, toast: Toast) -> bool:
-        """The rules of the moment a queued toast gets its turn."""
+        """The rules of the moment a queued toast gets its turn, and this admin's duty."""
         settings = self.settings
         now = datetime.now().astimezone()
-        return settings is not None and settings.toast_rules().may_interrupt(toast.priority, now)
+        return (
+            settings is not None
+            and duty_allows(self.state.claims.my_duty, toast.priority)
+            and settings.toast_rules().may_interrupt(toast.priority, now)
+        )
 
     def _on_toast_action(self, toast: Toast, button: ToastButton) -> None:
         match button.action:

@@ -19,6 +19,7 @@ from lia_desktop.core.models import (
     ClaimBoard,
     ClaimEvent,
     ClaimKey,
+    Duty,
     DutyEntry,
     Notification,
     NotificationType,
@@ -116,6 +117,17 @@ def holder_of(board: ClaimBoard, notification: Notification) -> Claim | None:
     """Who holds the item of ``notification`` (None: nobody, or it needs no owner)."""
     key = claim_key(notification)
     return None if key is None else board.held.get(key)
+
+
+def duty_allows(duty: Duty | None, priority: Priority) -> bool:
+    """Whether an admin's duty lets a toast of ``priority`` interrupt them: off duty none
+    (the list and the badge still hold everything), away only urgent ones, available (or
+    never set) as the toast rules say."""
+    if duty is Duty.OFF_DUTY:
+        return False
+    if duty is Duty.AWAY:
+        return priority >= Priority.URGENT
+    return True
 
 
 def held_for(translate: Translate, claim: Claim, now: datetime) -> str:

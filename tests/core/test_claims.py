@@ -15,6 +15,7 @@ from lia_desktop.core.claims import (
     Claims,
     claim_key,
     claim_words,
+    duty_allows,
     held_for,
     history_words,
     holder_of,
@@ -300,3 +301,16 @@ def test_an_items_history_reads_as_one_line() -> None:
 def test_a_malformed_history_names_its_field(rows: object, field: str) -> None:
     with pytest.raises(wire.WireError, match=field):
         wire.parse_history(rows)
+
+
+@pytest.mark.parametrize(
+    ("duty", "shown"),
+    [
+        (None, [True, True, True, True]),
+        (Duty.AVAILABLE, [True, True, True, True]),
+        (Duty.AWAY, [False, False, False, True]),
+        (Duty.OFF_DUTY, [False, False, False, False]),
+    ],
+)
+def test_duty_decides_which_toasts_may_interrupt(duty: Duty | None, shown: list[bool]) -> None:
+    assert [duty_allows(duty, p) for p in Priority] == shown
