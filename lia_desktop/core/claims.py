@@ -35,6 +35,8 @@ _T = NotificationType
 
 #: an item claimed and not resolved within this long is brought back to its holder
 REMIND_AFTER = timedelta(minutes=30)
+#: an urgent item nobody claimed within this long toasts again, once, to every admin on duty
+ESCALATE_AFTER = timedelta(minutes=10)
 
 #: the notification types whose item needs one owner (low ratings: reviews of high priority)
 _OWNED = {
@@ -244,4 +246,47 @@ def reminder_toast(
         notification_ids=(notification.id,),
         click=click,
         buttons=(click,),
+    )
+
+
+def needs_escalation(notification: Notification) -> bool:
+    """An urgent item that needs one owner: watched until someone claims it."""
+    return notification.priority >= Priority.URGENT and claim_key(notification) is not None
+
+
+def escalation_due(
+    notification: Notification, board: ClaimBoard, now: datetime, after: timedelta = ESCALATE_AFTER
+) -> bool | None:
+    """True: nobody claimed it within ``after``, toast it again; False: someone did, stop
+    watching it; None: not yet."""
+    if holder_of(board, notification) is not None:
+        return False
+    if now < notification.created_at + after:
+        return None
+    return True
+
+
+def escalation_toast(
+    translate: Translate, notification: Notification, web_admin_url: str, now: datetime
+) -> Toast:
+    """ "Nobody has claimed: Dispute escalated": to every admin on duty, with Claim."""
+    link = admin_link(web_admin_url, notification.type, notification.action_path)
+    center = ToastButton(translate("Toast", "Open notifications"), ToastAction.OPEN_NOTIFICATIONS)
+    click = (
+        center
+        if link is None
+        else ToastButton(translate("Toast", "Open"), ToastAction.OPEN_URL, link)
+    )
+    minutes = max(1, int((now - notification.created_at).total_seconds() // 60))
+    return Toast(
+        title=translate("Claims", "Nobody has claimed: {title}").format(
+            title=compose.title(translate, notification)
+        ),
+        body=translate("Claims", "Urgent and unclaimed for %n min.", None, minutes),
+        priority=notification.priority,
+        urgency=ToastUrgency.CRITICAL,
+        notification_ids=(notification.id,),
+        click=click,
+        buttons=(click, ToastButton(translate("Toast", "Claim"), ToastAction.CLAIM)),
+        sound=True,
     )

@@ -40,10 +40,14 @@ import platformdirs
 from lia_desktop.core import wire
 from lia_desktop.core.attention import ToastRules
 from lia_desktop.core.claims import (
+    ESCALATE_AFTER,
     REMIND_AFTER,
     Claims,
     Reminded,
     claim_key,
+    escalation_due,
+    escalation_toast,
+    needs_escalation,
     next_reminder_at,
     reminder_toast,
     reminders_due,
@@ -199,10 +203,12 @@ class Sync:
         translate: Translate = english,
         on_claims: Callable[[ClaimBoard], None] | None = None,
         remind_after: timedelta = REMIND_AFTER,
+        escalate_after: timedelta = ESCALATE_AFTER,
     ) -> None:
         """``on_claims`` hears who holds which item and who is on duty (issue 17); without
         it they are not fetched (``lia-desktop watch`` has no use for them). An item this
-        admin claimed and has not resolved within ``remind_after`` toasts again, once."""
+        admin claimed and has not resolved within ``remind_after`` toasts again, once; an
+        urgent one nobody claimed within ``escalate_after`` too."""
         self._api = api
         self._admin_id = uuid.UUID(admin_id)
         self._store = store
@@ -221,6 +227,10 @@ class Sync:
         self._remind_after = remind_after
         self._reminded: set[Reminded] = set()
         self._reminder: asyncio.TimerHandle | None = None
+        self._escalate_after = escalate_after
+        #: urgent items that need an owner, watched until claimed or escalated
+        self._unclaimed_urgent: dict[int, Notification] = {}
+        self._escalation: asyncio.TimerHandle | None = None
         self._live_stats = LiveStats()
         self._aging: asyncio.Handle | None = None  # the next publication (soon, or to age)
         self._resnapshot: asyncio.TimerHandle | None = None
@@ -318,6 +328,8 @@ class Sync:
             # (``watch`` prints its feed line; the app's state ignores an equal view)
             self._observer.feed_changed(owed, self.feed)
             self._schedule_tick()
+            if self._unclaimed_urgent:
+                self._check_escalations()
 
     async def _refresh_snapshot(self) -> wire.StatsSnapshot:
         snapshot = wire.parse_stats_snapshot(await self._api.dashboard_stats())
@@ -470,6 +482,11 @@ class Sync:
             if self._tell_handle is None:
                 self._tell_handle = asyncio.get_running_loop().call_soon(self._tell)
         self._schedule_tick()
+        if self._on_claims is not None:
+            urgent = {n.id: n for n in update.added if needs_escalation(n)}
+            self._unclaimed_urgent.update(urgent)
+            if urgent and not self.catching_up:  # a catch-up checks once the claims are in
+                self._check_escalations()
 
     def _schedule_tick(self) -> None:
         """``feed.tick`` at the feed's next wakeup (sooner if a snooze asks for sooner)."""
@@ -610,6 +627,32 @@ class Sync:
         if self._on_claims is not None:
             self._on_claims(self.claims.board())
             self._schedule_reminder()
+            self._check_escalations()
+
+    def _check_escalations(self) -> None:
+        """Toast again, once, each watched urgent item nobody claimed in time; stop watching
+        the claimed ones; wake for the next one due."""
+        if self._escalation is not None:
+            self._escalation.cancel()
+            self._escalation = None
+        now, board = _now(), self.claims.board()
+        toasts, wake = [], None
+        for notification_id, item in list(self._unclaimed_urgent.items()):
+            due = escalation_due(item, board, now, self._escalate_after)
+            if due is None:
+                at = item.created_at + self._escalate_after
+                wake = at if wake is None else min(wake, at)
+                continue
+            del self._unclaimed_urgent[notification_id]
+            if due:
+                toasts.append(
+                    escalation_toast(self.feed.translate, item, self.feed.web_admin_url, now)
+                )
+        if toasts:
+            self._observer.feed_changed(FeedUpdate(toasts=tuple(toasts)), self.feed)
+        if wake is not None:
+            delay = max(0.0, (wake - now).total_seconds())
+            self._escalation = asyncio.get_running_loop().call_later(delay, self._check_escalations)
 
     def _schedule_reminder(self) -> None:
         """Wake when the next of this admin's claims is due a reminder."""
@@ -664,7 +707,8 @@ class Sync:
         self._store.save(FeedState(self.feed.cursor, self.feed.seen_above))
 
     async def close(self) -> None:
-        for timer in (self._aging, self._resnapshot, self._tick, self._tell_handle, self._reminder):
+        timers = (self._aging, self._resnapshot, self._tick, self._tell_handle, self._reminder)
+        for timer in (*timers, self._escalation):
             if timer is not None:
                 timer.cancel()
         await self._tasks.close()

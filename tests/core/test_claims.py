@@ -11,14 +11,18 @@ import pytest
 
 from lia_desktop.core import wire
 from lia_desktop.core.claims import (
+    ESCALATE_AFTER,
     REMIND_AFTER,
     Claims,
     claim_key,
     claim_words,
     duty_allows,
+    escalation_due,
+    escalation_toast,
     held_for,
     history_words,
     holder_of,
+    needs_escalation,
     next_reminder_at,
     reminder_toast,
     reminders_due,
@@ -314,3 +318,29 @@ def test_a_malformed_history_names_its_field(rows: object, field: str) -> None:
 )
 def test_duty_decides_which_toasts_may_interrupt(duty: Duty | None, shown: list[bool]) -> None:
     assert [duty_allows(duty, p) for p in Priority] == shown
+
+
+def test_an_urgent_item_nobody_claims_escalates_once_due() -> None:
+    urgent = item(T.DISPUTE_ESCALATED, priority=Priority.URGENT)
+    assert needs_escalation(urgent)
+    assert not needs_escalation(item())  # high, not urgent
+    assert not needs_escalation(item(T.BOOKING_CREATED, "bookings", priority=Priority.URGENT))
+    free = ClaimBoard(ME)
+    assert escalation_due(urgent, free, T0 + timedelta(minutes=9)) is None
+    assert escalation_due(urgent, free, T0 + ESCALATE_AFTER) is True
+    taken = ClaimBoard(ME, {DISPUTE: claim(ANA, T0)})
+    assert escalation_due(urgent, taken, T0) is False
+
+
+def test_the_escalation_toast_offers_claim() -> None:
+    urgent = item(T.DISPUTE_ESCALATED, priority=Priority.URGENT)
+    later = T0 + timedelta(minutes=12)
+    toast = escalation_toast(english, urgent, "https://admin.lia.test", later)
+    assert (toast.title, toast.body) == (
+        "Nobody has claimed: Dispute escalated",
+        "Urgent and unclaimed for 12 min.",
+    )
+    assert [b.action for b in toast.buttons] == [ToastAction.OPEN_URL, ToastAction.CLAIM]
+    assert escalation_toast(english, urgent, "", later).click.action is (
+        ToastAction.OPEN_NOTIFICATIONS
+    )

@@ -210,3 +210,22 @@ async def test_an_unresolved_claim_of_mine_toasts_again_once_a_resolved_one_does
     assert [t for t in recorder.toast_titles if t.startswith("Still yours")] == reminders
     assert server.calls.count("admin_claims_held") == 3  # two catch-ups, one reminder check
     await sync.close()
+
+
+async def test_an_urgent_item_nobody_claimed_toasts_again_and_a_claimed_one_does_not(
+    tmp_path: Path,
+) -> None:
+    server = ClaimServer()
+    server.held[("disputes", 8)] = claim_row(ANA, "2026-11-24T10:01:00+00:00") | {"item_id": 8}
+    recorder = ToastRecorder()
+    sync = make(tmp_path, server, [], recorder)
+    await sync.catch_up()
+    for i, dispute in ((1, 7), (2, 8)):  # escalated long ago (the rows' created_at): due
+        escalated = dispute_row(i, dispute) | {"type": "dispute_escalated", "priority": "urgent"}
+        sync.on_change(ChangeEvent("admin_notifications", "INSERT", escalated, {}, "now"))
+    await asyncio.sleep(0.05)
+    nobody = [t for t in recorder.toast_titles if t.startswith("Nobody has claimed")]
+    assert nobody == ["Nobody has claimed: Dispute escalated"]  # dispute 7; Ana has 8
+    await sync.catch_up()
+    assert [t for t in recorder.toast_titles if t.startswith("Nobody has claimed")] == nobody
+    await sync.close()
