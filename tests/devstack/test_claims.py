@@ -243,9 +243,9 @@ def _admins(devstack: DevstackProcess, count: int) -> list[str]:
         for n, admin in enumerate(ids):
             db.execute(
                 "insert into auth.users (instance_id, id, aud, role, email, encrypted_password,"
-                " email_confirmed_at, raw_app_meta_data, raw_user_meta_data)"
-                " values ('00000000-0000-0000-0000-000000000000', %s, 'authenticated',"
-                " 'authenticated', %s, '', now(), %s, %s)",
+                " email_confirmed_at, raw_app_meta_data, raw_user_meta_data, created_at,"
+                " updated_at) values ('00000000-0000-0000-0000-000000000000', %s,"
+                " 'authenticated', 'authenticated', %s, '', now(), %s, %s, now(), now())",
                 (
                     admin,
                     f"racer-{admin[:8]}@lia.test",
