@@ -316,7 +316,7 @@ class NotificationFeed:
         for i in due:
             del self._snoozed[i]
             item = self._items.get(i)
-            if item is not None and not item.read and self.rules.may_interrupt(item.priority, now):
+            if item is not None and self._toastable(item, now):  # its type may be list-only now
                 toasts.append(self._single(item))
         if self._release_at is not None and now >= self._release_at:
             held = [i for i in self._held if self._still_toastable(i, now)]
@@ -503,27 +503,31 @@ class NotificationFeed:
         )
 
     def _single(self, n: Notification) -> Toast:
-        tr = self.translate
+        translate = self.translate
         link = admin_link(self.web_admin_url, n.type, n.action_path)
-        view = view_label(n.type, tr)
+        view = view_label(n.type, translate)
         if n.type is _T.PROFESSIONAL_APPLIED and n.metadata.get("status", "pending") != "pending":
-            view = tr("Toast", "View professional")  # added already approved: nothing to review
-        open_center = ToastButton(tr("Toast", "Open notifications"), ToastAction.OPEN_NOTIFICATIONS)
+            view = translate(
+                "Toast", "View professional"
+            )  # added already approved: nothing to review
+        open_center = ToastButton(
+            translate("Toast", "Open notifications"), ToastAction.OPEN_NOTIFICATIONS
+        )
         buttons: tuple[ToastButton, ...] = ()
         if link is None:  # a link that is not the web admin's own: the center shows the item
             open_item = open_center
         else:
-            open_item = ToastButton(tr("Toast", "Open"), ToastAction.OPEN_URL, link)
+            open_item = ToastButton(translate("Toast", "Open"), ToastAction.OPEN_URL, link)
             buttons = (replace(open_item, label=view),) if view else ()
         later: tuple[ToastButton, ...] = ()
         if self.rules.delivery(n.type, n.priority) is Delivery.OWN_TOAST:
-            later = (ToastButton(tr("Toast", "Remind me in 15 min"), ToastAction.SNOOZE),)
+            later = (ToastButton(translate("Toast", "Remind me in 15 min"), ToastAction.SNOOZE),)
         claim: tuple[ToastButton, ...] = ()
         if claim_key(n) is not None:  # an item that needs one owner (issue 17)
-            claim = (ToastButton(tr("Toast", "Claim"), ToastAction.CLAIM),)
+            claim = (ToastButton(translate("Toast", "Claim"), ToastAction.CLAIM),)
         return Toast(
-            title=compose.title(tr, n),
-            body=compose.body(tr, n),
+            title=compose.title(translate, n),
+            body=compose.body(translate, n),
             priority=n.priority,
             urgency=_URGENCY[n.priority],
             notification_ids=(n.id,),
@@ -531,7 +535,7 @@ class NotificationFeed:
             buttons=(
                 *buttons,
                 *claim,
-                ToastButton(tr("Toast", "Mark read"), ToastAction.MARK_READ),
+                ToastButton(translate("Toast", "Mark read"), ToastAction.MARK_READ),
                 *later,
             ),
             sound=self.rules.sound(n.type, n.priority),
@@ -540,28 +544,36 @@ class NotificationFeed:
     def _summary(self, ids: Sequence[int], body: str) -> Toast:
         items = [self._items[i] for i in ids]
         priority = max(n.priority for n in items)
-        tr = self.translate
-        open_center = ToastButton(tr("Toast", "Open notifications"), ToastAction.OPEN_NOTIFICATIONS)
+        translate = self.translate
+        open_center = ToastButton(
+            translate("Toast", "Open notifications"), ToastAction.OPEN_NOTIFICATIONS
+        )
         return Toast(
-            title=summary_title((n.type for n in items), tr),
+            title=summary_title((n.type for n in items), translate),
             body=body,
             priority=priority,
             urgency=_URGENCY[priority],
             notification_ids=tuple(ids),
             click=open_center,
-            buttons=(open_center, ToastButton(tr("Toast", "Mark read"), ToastAction.MARK_READ)),
+            buttons=(
+                open_center,
+                ToastButton(translate("Toast", "Mark read"), ToastAction.MARK_READ),
+            ),
             sound=any(self.rules.sound(n.type, n.priority) for n in items),
             summary=True,
         )
 
     def _unread_status(self) -> Toast:
         """The quiet "12 unread" of a start: no sound, low urgency, nothing to mark read."""
-        tr = self.translate
+        translate = self.translate
         unread = [n.type for n in self._items.values() if not n.read]
-        open_center = ToastButton(tr("Toast", "Open notifications"), ToastAction.OPEN_NOTIFICATIONS)
+        unread_count = self._unread  # a name: lupdate's parser drops a call with ``self.x`` in it
+        open_center = ToastButton(
+            translate("Toast", "Open notifications"), ToastAction.OPEN_NOTIFICATIONS
+        )
         return Toast(
-            title=tr("Toast", "%n unread notification(s)", None, self._unread),
-            body=summary_title(unread, tr),
+            title=translate("Toast", "%n unread notification(s)", None, unread_count),
+            body=summary_title(unread, translate),
             priority=Priority.LOW,
             urgency=ToastUrgency.LOW,
             notification_ids=(),

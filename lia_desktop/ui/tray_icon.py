@@ -244,8 +244,9 @@ def _dnd_on(until: datetime | None) -> bool:
     return until is not None and until > datetime.now(UTC)
 
 
-def QT_TR_NOOP(text: str) -> str:  # the name pyside6-lupdate looks for
-    """Marks ``text`` for the catalog; ``tr`` translates it where it is shown."""
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # the name pyside6-lupdate looks for
+    """Marks ``text`` for the catalog under ``context`` (the class whose ``tr`` shows it)."""
+    del context
     return text
 
 
@@ -259,28 +260,31 @@ class TrayMenu(QMenu):
     def __init__(self, controller: TrayController) -> None:
         super().__init__()
         entries: list[tuple[str, Callable[[], None]] | None] = [
-            (QT_TR_NOOP("Notifications"), controller.notifications_requested.emit),
-            (QT_TR_NOOP("Stats"), controller.stats_requested.emit),
+            (
+                QT_TRANSLATE_NOOP("TrayMenu", "Notifications"),
+                controller.notifications_requested.emit,
+            ),
+            (QT_TRANSLATE_NOOP("TrayMenu", "Stats"), controller.stats_requested.emit),
             None,
             (
-                QT_TR_NOOP("Do not disturb for 1 hour"),
+                QT_TRANSLATE_NOOP("TrayMenu", "Do not disturb for 1 hour"),
                 lambda: controller.dnd_requested.emit(DndChoice.ONE_HOUR),
             ),
             (
-                QT_TR_NOOP("Do not disturb until tomorrow 8:00"),
+                QT_TRANSLATE_NOOP("TrayMenu", "Do not disturb until tomorrow 8:00"),
                 lambda: controller.dnd_requested.emit(DndChoice.UNTIL_TOMORROW),
             ),
             (
-                QT_TR_NOOP("Resume notifications"),
+                QT_TRANSLATE_NOOP("TrayMenu", "Resume notifications"),
                 lambda: controller.dnd_requested.emit(DndChoice.OFF),
             ),
-            (QT_TR_NOOP("Quiet hours…"), controller.settings_requested.emit),
+            (QT_TRANSLATE_NOOP("TrayMenu", "Quiet hours…"), controller.settings_requested.emit),
             None,
-            (QT_TR_NOOP("Settings…"), controller.settings_requested.emit),
-            (QT_TR_NOOP("Sign in…"), controller.sign_in_requested.emit),
-            (QT_TR_NOOP("Sign out"), controller.sign_out_requested.emit),
+            (QT_TRANSLATE_NOOP("TrayMenu", "Settings…"), controller.settings_requested.emit),
+            (QT_TRANSLATE_NOOP("TrayMenu", "Sign in…"), controller.sign_in_requested.emit),
+            (QT_TRANSLATE_NOOP("TrayMenu", "Sign out"), controller.sign_out_requested.emit),
             None,
-            (QT_TR_NOOP("Quit"), controller.quit_requested.emit),
+            (QT_TRANSLATE_NOOP("TrayMenu", "Quit"), controller.quit_requested.emit),
         ]
         self.by_text: dict[str, QAction] = {}
         for entry in entries:
@@ -296,9 +300,9 @@ class TrayMenu(QMenu):
         self.duty_actions: dict[Duty, QAction] = {}
         exclusive = QActionGroup(self)
         for duty, text in (
-            (Duty.AVAILABLE, QT_TR_NOOP("Available")),
-            (Duty.AWAY, QT_TR_NOOP("Away")),
-            (Duty.OFF_DUTY, QT_TR_NOOP("Off duty")),
+            (Duty.AVAILABLE, QT_TRANSLATE_NOOP("TrayMenu", "Available")),
+            (Duty.AWAY, QT_TRANSLATE_NOOP("TrayMenu", "Away")),
+            (Duty.OFF_DUTY, QT_TRANSLATE_NOOP("TrayMenu", "Off duty")),
         ):
             action = self.duty_menu.addAction(self.tr(text))
             action.setCheckable(True)

@@ -564,6 +564,9 @@ def test_a_snoozed_toast_comes_back_once_if_still_unread() -> None:
     assert again.notification_ids == (1,)
     f.rules = ToastRules(dnd_until=T0 + timedelta(hours=1))
     assert f.tick(T0 + timedelta(minutes=16)) == FeedUpdate()  # 3's reminder fell in DND
+    f.rules = ToastRules(types={T.DISPUTE_OPENED: TypeChoice(Delivery.LIST_ONLY)})
+    f.snooze([1], T0 + timedelta(minutes=20))
+    assert f.tick(T0 + timedelta(minutes=35)) == FeedUpdate()  # disputes are list-only now
     assert f.wakeup_at is None
 
 
