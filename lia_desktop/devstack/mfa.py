@@ -24,7 +24,6 @@ import struct
 import time
 import uuid
 from collections import defaultdict, deque
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -80,13 +79,12 @@ def qr_svg(uri: str) -> str:
 class RateLimiter:
     """At most ``limit`` requests per key in any minute."""
 
-    def __init__(self, limit: int, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, limit: int) -> None:
         self._limit = limit
-        self._clock = clock
         self._seen: defaultdict[str, deque[float]] = defaultdict(deque)
 
     def check(self, key: str) -> None:
-        now = self._clock()
+        now = time.monotonic()
         seen = self._seen[key]
         while seen and seen[0] <= now - 60:
             seen.popleft()
@@ -98,11 +96,11 @@ class RateLimiter:
 class FactorService:
     """``/auth/v1/factors`` on top of :class:`AuthService` (its callers, errors, sessions)."""
 
-    def __init__(self, auth: AuthService, *, rate_limit: int = RATE_LIMIT_PER_MINUTE) -> None:
+    def __init__(self, auth: AuthService) -> None:
         self._auth = auth
         self._pool = auth._pool
-        self._challenges = RateLimiter(rate_limit)
-        self._verifies = RateLimiter(rate_limit)
+        self._challenges = RateLimiter(RATE_LIMIT_PER_MINUTE)
+        self._verifies = RateLimiter(RATE_LIMIT_PER_MINUTE)
 
     def add_routes(self, app: web.Application) -> None:
         routes = [

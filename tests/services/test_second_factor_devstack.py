@@ -231,3 +231,24 @@ async def test_an_abandoned_enrollment_is_replaced_by_the_next_one(
     await auth.verify_code(pyotp.TOTP(second.enrollment.secret).now())
     factors = await auth._client.auth.mfa.list_factors()
     assert [(f.friendly_name, f.status) for f in factors.all] == [(FACTOR_NAME, "verified")]
+
+
+async def test_a_stored_aal1_session_is_not_restored_once_aal2_is_demanded(
+    devstack: DevstackProcess, admin: DevstackUser, memory_keyring: MemoryKeyring
+) -> None:
+    """Signed in before the switch was turned on: the next start asks for a sign-in (with a
+    code) instead of going live on a session every admin RPC would refuse."""
+    first = await AuthSession.open(devstack.api_url, devstack.anon_key)
+    assert await first.begin_sign_in(admin.email, admin.password) is None
+    await first.close()
+    devstack.require_aal2(True)
+    try:
+        again = await AuthSession.open(devstack.api_url, devstack.anon_key)
+        try:
+            assert await again.restore() is None
+            assert again.identity is None
+            assert stored_token(memory_keyring, devstack, admin)  # kept current, not adopted
+        finally:
+            await again.close()
+    finally:
+        devstack.require_aal2(False)
