@@ -35,6 +35,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from lia_desktop import __version__
 from lia_desktop.core import format as core_format
 from lia_desktop.core import settings as settings_schema
+from lia_desktop.core.attention import tomorrow_morning
 from lia_desktop.core.claims import claim_key, duty_allows, taken_message
 from lia_desktop.core.feed import FeedUpdate, NotificationFeed
 from lia_desktop.core.models import (
@@ -513,7 +514,7 @@ class DesktopApp(QObject):
         if choice is DndChoice.ONE_HOUR:
             until = now + timedelta(hours=1)
         elif choice is DndChoice.UNTIL_TOMORROW:
-            until = (now + timedelta(days=1)).replace(hour=8, minute=0, second=0, microsecond=0)
+            until = tomorrow_morning(now)
         else:
             until = None
         self._settings.update(replace(self.settings, dnd_until=until))

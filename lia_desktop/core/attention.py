@@ -117,3 +117,19 @@ class Pacing:
     window: timedelta = timedelta(minutes=5)
     catch_up_max: int = 3
     snooze: timedelta = timedelta(minutes=15)
+
+
+#: "until tomorrow" ends at this hour; before NIGHT_ENDS the night is still "tonight"
+MORNING = time(8)
+NIGHT_ENDS = time(4)
+
+
+def tomorrow_morning(now: datetime) -> datetime:
+    """The end of "Do not disturb until tomorrow 8:00" chosen at ``now`` (aware, local): the
+    coming morning. At 00:30 that is today's 8:00, not the next day's (31.5 hours away)."""
+    day = (
+        now.date()
+        if now.time().replace(tzinfo=None) < NIGHT_ENDS
+        else now.date() + timedelta(days=1)
+    )
+    return datetime.combine(day, MORNING, tzinfo=now.tzinfo)

@@ -136,22 +136,34 @@ def connection_text(translate: Translate, state: ConnectionState, now: float) ->
     return words
 
 
+def until(translate: Translate, end: datetime, now: datetime) -> str:
+    """When something ends, as the admin reads it: ``until 14:30`` today, ``until tomorrow
+    08:00``, else with the date (``until 2 Dec 08:00``); ``end`` and ``now`` in the admin's
+    zone. An end two days away must not read like one this afternoon."""
+    clock = f"{end:%H:%M}"
+    match (end.date() - now.date()).days:
+        case 0:
+            return translate("Format", "until {time}").format(time=clock)
+        case 1:
+            return translate("Format", "until tomorrow {time}").format(time=clock)
+        case _:
+            return translate("Format", "until {date}").format(date=date_time(translate, end))
+
+
 def tooltip(
     translate: Translate,
     unread: int,
     state: ConnectionState,
     now: float,
-    dnd_until: datetime | None = None,
+    dnd_until: str | None = None,
 ) -> str:
     """``LIA Admin — 3 unread — Live``, and ``— Do not disturb until 14:30`` while it is on
-    (``dnd_until`` local time, given only while it lies ahead)."""
+    (``dnd_until``: ``until``'s words, given only while it lies ahead)."""
     words = translate("Format", "LIA Admin — %n unread — {state}", None, unread).format(
         state=connection_text(translate, state, now)
     )
     if dnd_until is not None:
-        words += translate("Format", " — Do not disturb until {time}").format(
-            time=f"{dnd_until:%H:%M}"
-        )
+        words += translate("Format", " — Do not disturb {until}").format(until=dnd_until)
     return words
 
 

@@ -315,7 +315,7 @@ class TrayMenu(QMenu):
         self._refresh()
 
     def set_dnd_until(self, until: str | None) -> None:
-        """Do-not-disturb is on until ``until`` (a local "14:30"), or off (None)."""
+        """Do-not-disturb is on ``until`` ("until 14:30", "until tomorrow 08:00"), or off."""
         self._dnd_until = until
         self._refresh()
 
@@ -340,9 +340,7 @@ class TrayMenu(QMenu):
         resume.setVisible(dnd)
         if self._dnd_until is not None:
             resume.setText(
-                self.tr("Resume notifications (do not disturb until %1)").replace(
-                    "%1", self._dnd_until
-                )
+                self.tr("Resume notifications (do not disturb %1)").replace("%1", self._dnd_until)
             )
 
 
@@ -510,19 +508,19 @@ class TrayController(QObject):
         connection = state.connection
         until = state.dnd_until
         dnd = _dnd_on(until)
+        dnd_words = None
+        if dnd and until is not None:
+            local_now = datetime.now().astimezone()
+            dnd_words = core_format.until(QCoreApplication.translate, until.astimezone(), local_now)
         self.update_state(
             badge=core_format.badge_text(state.feed.unread),
             tooltip=core_format.tooltip(
-                QCoreApplication.translate,
-                state.feed.unread,
-                connection,
-                now,
-                until.astimezone() if dnd and until else None,
+                QCoreApplication.translate, state.feed.unread, connection, now, dnd_words
             ),
             phase=connection.phase,
             muted=dnd,
         )
-        self.set_dnd_until(f"{until.astimezone():%H:%M}" if dnd and until is not None else None)
+        self.set_dnd_until(dnd_words)
         self._dnd_end.stop()
         if dnd and until is not None:
             left_ms = (until - datetime.now(UTC)).total_seconds() * 1000

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from lia_desktop.app import DesktopApp, SingleInstance
+from lia_desktop.core.attention import tomorrow_morning
 from lia_desktop.core.i18n import english
 from lia_desktop.core.models import Priority, Toast
 from lia_desktop.core.problems import Problem, explain
@@ -86,12 +87,7 @@ def test_do_not_disturb_choices_are_saved_and_offer_resume(
         saved = settings_store.load()
         assert saved is not None
         assert saved.dnd_until is not None
-        local = saved.dnd_until.astimezone()
-        assert (local.date(), local.hour, local.minute) == (
-            (before + timedelta(days=1)).date(),
-            8,
-            0,
-        )
+        assert saved.dnd_until == tomorrow_morning(before)  # the coming morning, 8:00
 
         menu(app, "Resume notifications")
         saved = settings_store.load()

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lia_desktop.core.attention import Delivery, Pacing, ToastRules, TypeChoice
+from lia_desktop.core.attention import Delivery, Pacing, ToastRules, TypeChoice, tomorrow_morning
 from lia_desktop.core.feed import (
     FeedUpdate,
     HistoryPolicy,
@@ -542,6 +542,16 @@ def test_quiet_hours_wrap_midnight(start: time, end: time, clock: time, quiet: b
     assert rules.in_quiet_hours(now.astimezone(UTC)) is quiet  # whichever zone it carries
     assert rules.may_interrupt(Priority.HIGH, now) is not quiet
     assert rules.may_interrupt(Priority.URGENT, now)
+
+
+@pytest.mark.parametrize(
+    ("clock", "days"), [(time(0, 30), 0), (time(3, 59), 0), (time(4), 1), (time(23), 1)]
+)
+def test_until_tomorrow_ends_the_coming_morning(clock: time, days: int) -> None:
+    now = datetime.combine(T0.date(), clock, tzinfo=UTC)
+    assert tomorrow_morning(now) == datetime.combine(
+        T0.date() + timedelta(days=days), time(8), tzinfo=UTC
+    )
 
 
 def test_no_quiet_hours_by_default() -> None:

@@ -22,6 +22,7 @@ from lia_desktop.core.format import (
     tooltip,
     trend,
 )
+from lia_desktop.core.format import until as format_until
 from lia_desktop.core.i18n import english
 from lia_desktop.core.models import ConnectionPhase as P
 from lia_desktop.core.models import ConnectionState
@@ -41,7 +42,11 @@ SPANISH = {
         "{phase} (intento {attempt}, siguiente en {seconds} s)"
     ),
     "LIA Admin — %n unread — {state}": "LIA Admin — %n sin leer — {state}",
-    " — Do not disturb until {time}": " — No molestar hasta las {time}",
+    " — Do not disturb {until}": " — No molestar {until}",
+    "until {time}": "hasta las {time}",
+    "until tomorrow {time}": "hasta mañana a las {time}",
+    "until {date}": "hasta el {date}",
+    "Dec": "dic",
 }
 
 
@@ -137,7 +142,7 @@ def test_tooltips_in_spanish() -> None:
         tooltip(spanish, 2, waiting, 100)
         == "LIA Admin — 2 sin leer — Reconectando (intento 4, siguiente en 8 s)"
     )
-    until = datetime(2026, 11, 30, 14, 30, tzinfo=UTC)
+    until = format_until(spanish, datetime(2026, 11, 30, 14, 30), datetime(2026, 11, 30, 9))
     assert (
         tooltip(spanish, 3, ConnectionState(P.LIVE), 0, until)
         == "LIA Admin — 3 sin leer — En vivo — No molestar hasta las 14:30"
@@ -172,9 +177,25 @@ def test_badge(n: int, text: str) -> None:
 
 def test_the_tooltip_says_until_when_do_not_disturb_is_on() -> None:
     live = ConnectionState(P.LIVE)
-    until = datetime(2026, 11, 30, 14, 30, tzinfo=UTC)
+    until = format_until(english, datetime(2026, 11, 30, 14, 30), datetime(2026, 11, 30, 9))
     assert (
         tooltip(english, 3, live, 0, until)
         == "LIA Admin — 3 unread — Live — Do not disturb until 14:30"
     )
     assert tooltip(english, 3, live, 0) == "LIA Admin — 3 unread — Live"
+
+
+@pytest.mark.parametrize(
+    ("end", "english_words", "spanish_words"),
+    [
+        (datetime(2026, 11, 30, 23, 0), "until 23:00", "hasta las 23:00"),
+        (datetime(2026, 12, 1, 8, 0), "until tomorrow 08:00", "hasta mañana a las 08:00"),
+        (datetime(2026, 12, 2, 8, 0), "until 2 Dec 08:00", "hasta el 2 dic 08:00"),
+    ],
+)
+def test_an_end_on_another_day_names_the_day(
+    end: datetime, english_words: str, spanish_words: str
+) -> None:
+    now = datetime(2026, 11, 30, 0, 30)
+    assert format_until(english, end, now) == english_words
+    assert format_until(spanish, end, now) == spanish_words

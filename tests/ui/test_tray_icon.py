@@ -143,7 +143,7 @@ def visible(controller: TrayController) -> list[str]:
 def test_resume_is_offered_only_during_dnd(controller: TrayController) -> None:
     controller.set_signed_in(True)
     assert "Resume notifications" not in visible(controller)
-    controller.set_dnd_until("14:30")
+    controller.set_dnd_until("until 14:30")
     assert "Resume notifications" in visible(controller)
     assert "Do not disturb for 1 hour" not in visible(controller)
     resume = controller.menu.by_text["Resume notifications"].text()
@@ -153,7 +153,7 @@ def test_resume_is_offered_only_during_dnd(controller: TrayController) -> None:
 def test_signed_out_the_menu_offers_sign_in_instead_of_sign_out(
     controller: TrayController,
 ) -> None:
-    controller.set_dnd_until("14:30")
+    controller.set_dnd_until("until 14:30")
     assert visible(controller) == [
         "Notifications", "Stats", "Resume notifications", "Quiet hours…", "Settings…", "Sign in…",
         "Quit",
