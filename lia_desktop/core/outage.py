@@ -13,7 +13,14 @@ from datetime import datetime, timedelta
 
 from lia_desktop.core import format as core_format
 from lia_desktop.core.i18n import Translate
-from lia_desktop.core.models import ConnectionPhase
+from lia_desktop.core.models import (
+    ConnectionPhase,
+    Priority,
+    Toast,
+    ToastAction,
+    ToastButton,
+    ToastUrgency,
+)
 
 NOTICE_AFTER = timedelta(minutes=1)
 
@@ -59,3 +66,23 @@ def not_live_since(translate: Translate, since: datetime, now: datetime) -> str:
         f"{since:%H:%M}" if since.date() == now.date() else core_format.date_time(translate, since)
     )
     return translate("Outage", "Not live since {time}").format(time=when)
+
+
+def notice(translate: Translate, since: datetime, now: datetime) -> Toast:
+    """The once-per-outage toast: a medium one, so do-not-disturb and quiet hours hold it
+    like any other (the dot, the tooltip and the stats header still say it)."""
+    open_center = ToastButton(
+        translate("Outage", "Open notifications"), ToastAction.OPEN_NOTIFICATIONS
+    )
+    return Toast(
+        title=translate("Outage", "LIA Admin is not connected"),
+        body=translate(
+            "Outage",
+            "{since}. It keeps retrying; nothing is lost, the notifications that arrive "
+            "meanwhile show up once it is back.",
+        ).format(since=not_live_since(translate, since, now)),
+        priority=Priority.MEDIUM,
+        urgency=ToastUrgency.NORMAL,
+        notification_ids=(),
+        click=open_center,
+    )

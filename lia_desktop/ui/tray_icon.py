@@ -47,7 +47,7 @@ from PySide6.QtWidgets import (
 
 from lia_desktop.core import format as core_format
 from lia_desktop.core.models import ConnectionPhase, Duty
-from lia_desktop.core.outage import Outage, not_live_since
+from lia_desktop.core.outage import Outage, notice
 from lia_desktop.ui.app_state import AppState
 from lia_desktop.ui.theme import ORANGE, is_dark, phase_color
 from lia_desktop.ui.widgets import Label
@@ -485,19 +485,13 @@ class TrayController(QObject):
         self._render_state()
 
     def _announce_outage(self, outage: Outage) -> None:
-        """Once per outage that lasted a minute: in words, not only a red or yellow dot (do not
-        disturb keeps it quiet; the dot, the tooltip and the stats header still say it)."""
+        """Once per outage that lasted a minute: in words, not only a red or yellow dot, as a
+        toast that do-not-disturb and quiet hours hold like any other."""
         state = self._state
-        if state is None or outage.since is None or _dnd_on(state.dnd_until):
+        if state is None or outage.since is None:
             return
-        self.say(
-            self.tr("LIA Admin is not connected"),
-            self.tr(
-                "{since}. It keeps retrying; nothing is lost, the notifications that arrive "
-                "meanwhile show up once it is back."
-            ).format(
-                since=not_live_since(QCoreApplication.translate, outage.since, datetime.now(UTC))
-            ),
+        state.publish_toast(
+            notice(QCoreApplication.translate, outage.since, datetime.now().astimezone())
         )
 
     def _render_state(self, *_changed: object) -> None:

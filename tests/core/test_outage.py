@@ -9,7 +9,8 @@ import pytest
 
 from lia_desktop.core.i18n import english
 from lia_desktop.core.models import ConnectionPhase as P
-from lia_desktop.core.outage import NOTICE_AFTER, Outage, not_live_since
+from lia_desktop.core.models import Priority, ToastAction
+from lia_desktop.core.outage import NOTICE_AFTER, Outage, not_live_since, notice
 
 T0 = datetime(2026, 11, 30, 14, 32, tzinfo=UTC)
 SECOND = timedelta(seconds=1)
@@ -73,3 +74,12 @@ def test_since_when_speaks_the_admin_language() -> None:
 
     since = datetime(2026, 11, 30, 9, 5).astimezone()
     assert not_live_since(translate, since, since) == "Sin conexión en vivo desde las 09:05"
+
+
+def test_the_notice_says_since_when_and_interrupts_like_a_medium_item() -> None:
+    now = datetime(2026, 11, 30, 14, 40).astimezone()
+    toast = notice(english, now.replace(minute=32), now)
+    assert toast.title == "LIA Admin is not connected"
+    assert toast.body.startswith("Not live since 14:32. It keeps retrying")
+    assert (toast.priority, toast.sound, toast.notification_ids) == (Priority.MEDIUM, False, ())
+    assert toast.click.action is ToastAction.OPEN_NOTIFICATIONS

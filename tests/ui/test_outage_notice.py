@@ -10,8 +10,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pytestqt.qtbot import QtBot
 
-from lia_desktop.core.models import ConnectionPhase, ConnectionState
-from lia_desktop.core.outage import Outage
+from lia_desktop.core.attention import ToastRules
+from lia_desktop.core.i18n import english
+from lia_desktop.core.models import ConnectionPhase, ConnectionState, Priority, ToastUrgency
+from lia_desktop.core.outage import Outage, notice
 from lia_desktop.ui.app_state import AppState
 from lia_desktop.ui.stats_window import StatsFormat, StatsWindow
 from lia_desktop.ui.tray_icon import TrayController
@@ -37,11 +39,11 @@ def state() -> Iterator[AppState]:
 
 
 @pytest.fixture
-def said(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[TrayController, list[str]]]:
-    """A tray bound to the state, with what it says collected instead of shown."""
+def said(state: AppState) -> Iterator[tuple[TrayController, list[str]]]:
+    """A tray bound to the state, with the toasts it asks for collected as "title: body"."""
     tray = TrayController(tray_available=lambda: True, dark_panel=False)
     messages: list[str] = []
-    monkeypatch.setattr(tray, "say", lambda title, text: messages.append(f"{title}: {text}"))
+    state.toast_requested.connect(lambda toast: messages.append(f"{toast.title}: {toast.body}"))
     yield tray, messages
     tray.dispose()
 
@@ -88,15 +90,20 @@ def test_a_short_drop_says_nothing(
     assert state.outage == Outage()
 
 
-def test_do_not_disturb_keeps_the_notice_quiet(
-    qtbot: QtBot, state: AppState, said: tuple[TrayController, list[str]]
-) -> None:
-    tray, messages = said
-    tray.bind(state, time.monotonic)
-    state.set_dnd_until(datetime.now(UTC) + timedelta(hours=1))
-    state.publish_connection(ConnectionState(ConnectionPhase.OFFLINE, attempt=1))
-    qtbot.waitUntil(lambda: state.outage.announced, timeout=3000)
-    assert messages == []
+def test_the_notice_is_a_medium_toast_that_do_not_disturb_and_quiet_hours_hold() -> None:
+    now = datetime.now().astimezone()
+    toast = notice(english, now - timedelta(minutes=2), now)
+    assert (toast.priority, toast.urgency, toast.sound) == (
+        Priority.MEDIUM,
+        ToastUrgency.NORMAL,
+        False,
+    )
+    assert toast.notification_ids == ()
+    assert not ToastRules(dnd_until=now + timedelta(hours=1)).may_interrupt(toast.priority, now)
+    quiet = ToastRules(
+        quiet_start=(now - timedelta(hours=1)).time(), quiet_end=(now + timedelta(hours=1)).time()
+    )
+    assert not quiet.may_interrupt(toast.priority, now)
 
 
 def test_signing_out_ends_the_outage_without_a_word(
