@@ -51,12 +51,12 @@ from lia_desktop.core.models import (
     ToastAction,
     ToastButton,
 )
-from lia_desktop.core.problems import Problem, explain
+from lia_desktop.core.problems import ANON_KEY_PROBLEMS, Problem, explain
 from lia_desktop.core.settings import Settings, SettingsError
 from lia_desktop.core.text import admin_link
 from lia_desktop.services import autostart, logs, power
 from lia_desktop.services.auth import AdminIdentity, AuthSession
-from lia_desktop.services.errors import ServiceError
+from lia_desktop.services.errors import NotAnAnonKey, ServiceError
 from lia_desktop.services.project import check_project
 from lia_desktop.services.session import LiveSession
 from lia_desktop.services.settings_store import SettingsModel, SettingsStore
@@ -366,11 +366,17 @@ class DesktopApp(QObject):
         self.show_sign_in()
 
     async def _restore(self, settings: Settings) -> bool:
-        """Silent sign-in with the keyring's session for ``settings``' project."""
+        """Silent sign-in with the keyring's session for ``settings``' project. A saved key
+        that is refused unsent (the service_role key, saved before sign-in checked keys)
+        opens the sign-in dialog saying so under the anon key."""
         try:
             auth = await open_session(settings.supabase_url, settings.anon_key, AuthSession.restore)
         except ServiceError as error:
             log.warning("silent sign-in failed: %s", error)
+            if isinstance(error, NotAnAnonKey):
+                self.show_sign_in()
+                assert self.sign_in_dialog is not None
+                self.sign_in_dialog.show_error(error)
             return False
         if auth is None:
             return False
@@ -604,7 +610,7 @@ class DesktopApp(QObject):
                 await check_project(settings.supabase_url, settings.anon_key)
             except ServiceError as error:
                 log.warning("settings not saved, the project check failed: %s", error)
-                field = "anon_key" if error.kind is Problem.KEY_REJECTED else "supabase_url"
+                field = "anon_key" if error.kind in ANON_KEY_PROBLEMS else "supabase_url"
                 dialog.show_errors(
                     {field: explain(error.kind, translate, url=settings.supabase_url)}
                 )

@@ -14,6 +14,7 @@ from enum import Enum
 from typing import assert_never
 
 from lia_desktop.core.i18n import Translate
+from lia_desktop.core.project import UrlFlaw, UrlFlawKind, url_flaw
 
 
 class Problem(Enum):
@@ -61,6 +62,13 @@ class Problem(Enum):
     CODE_EXPIRED = "code_expired"
     # too many codes or sign-ins in a short time (the server's rate limit)
     TOO_MANY_ATTEMPTS = "too_many_attempts"
+
+
+#: The kinds an admin fixes in the anon key field (the sign-in and settings dialogs show
+#: them there); the other project problems are the URL's.
+ANON_KEY_PROBLEMS = frozenset(
+    {Problem.KEY_REJECTED, Problem.NOT_AN_ANON_KEY, Problem.NOT_THE_ANON_ROLE}
+)
 
 
 def where_to_find_project_keys(translate: Translate) -> str:
@@ -123,11 +131,7 @@ def explain(problem: Problem, translate: Translate, *, url: str = "", reason: st
         case Problem.REQUIRED:
             return translate("Problems", "Required.")
         case Problem.NOT_A_SUPABASE_URL:
-            return translate(
-                "Problems",
-                "That is not a Supabase URL. It starts with https:// and looks like "
-                "https://your-project.supabase.co (Project Settings → API → Project URL).",
-            )
+            return _not_a_supabase_url(url_flaw(url), translate)
         case Problem.NOT_AN_ANON_KEY:
             return translate(
                 "Problems",
@@ -184,3 +188,47 @@ def explain(problem: Problem, translate: Translate, *, url: str = "", reason: st
             )
         case _:  # pragma: no cover - mypy proves every kind is matched above
             assert_never(problem)
+
+
+def _not_a_supabase_url(flaw: UrlFlaw | None, translate: Translate) -> str:
+    """What is wrong with a typed address (``core.project.url_flaw``), named, then where
+    the right one is; the whole rule when the address is not given or not http(s) at all."""
+    if flaw is None or flaw.kind is UrlFlawKind.NOT_HTTP:
+        return translate(
+            "Problems",
+            "That is not a Supabase URL. It starts with https:// and looks like "
+            "https://your-project.supabase.co (Project Settings → API → Project URL).",
+        )
+    match flaw.kind:
+        case UrlFlawKind.LINE_BREAK:
+            named = translate(
+                "Problems", "That address has a line break in it: paste the Project URL alone."
+            )
+        case UrlFlawKind.INVISIBLE:
+            named = translate(
+                "Problems", "That address has a space or an invisible character in it."
+            )
+        case UrlFlawKind.NO_HOST:
+            named = translate("Problems", "That address has no server name after ://.")
+        case UrlFlawKind.HOST:
+            named = translate(
+                "Problems",
+                "{host} is not a server name: it has characters other than letters, digits, "
+                "dots and hyphens.",
+            ).format(host=flaw.part)
+        case UrlFlawKind.IPV6:
+            named = translate(
+                "Problems",
+                "An IPv6 address goes between square brackets, both of them, such as "
+                "http://[::1]:54321.",
+            )
+        case UrlFlawKind.PORT:
+            named = translate("Problems", "Port {port} does not exist (1-65535).").format(
+                port=flaw.part
+            )
+        case _:  # pragma: no cover - mypy proves every kind is matched above
+            assert_never(flaw.kind)
+    copy_it = translate(
+        "Problems", "Copy the Project URL from the Supabase dashboard: Project Settings → API."
+    )
+    return f"{named} {copy_it}"

@@ -22,6 +22,7 @@ from lia_desktop.core.attention import Delivery, ToastRules, TypeChoice
 from lia_desktop.core.i18n import Translate
 from lia_desktop.core.models import NotificationType, Priority
 from lia_desktop.core.problems import Problem, explain
+from lia_desktop.core.project import key_role, url_flaw
 from lia_desktop.core.text import web_admin_base
 
 SCHEMA_VERSION = 2
@@ -97,6 +98,44 @@ def _url(data: Mapping[str, Any], field: str, kind: Problem) -> str:
         kind = kind if value else Problem.REQUIRED
         raise SettingsError(field, f"expected an http(s) URL, got {value!r}", kind)
     return str(value).rstrip("/")
+
+
+def _supabase_url(data: Mapping[str, Any]) -> str:
+    """An http(s) URL with nothing in it that no Project URL has (``core.project``)."""
+    value = _url(data, "supabase_url", Problem.NOT_A_SUPABASE_URL)
+    refusal = _address_refusal(value)
+    if refusal is not None:
+        raise refusal
+    return value
+
+
+def _address_refusal(url: str) -> SettingsError | None:
+    flaw = url_flaw(url)
+    if flaw is None:
+        return None
+    return SettingsError(
+        "supabase_url", f"{flaw.kind.value} in {url!r}", Problem.NOT_A_SUPABASE_URL
+    )
+
+
+def project_refusal(url: str, anon_key: str) -> SettingsError | None:
+    """Why ``url`` and ``anon_key`` must not be used to reach a project, told from the text
+    alone before anything is sent: a malformed address, a key that is no JWT, or one whose
+    role is not ``anon`` (the service_role key bypasses row-level security: it is never
+    sent, signed in with or saved). The detail names the role, never the key."""
+    address = _address_refusal(url)
+    if address is not None:
+        return address
+    role = key_role(anon_key) if _JWT.match(anon_key) else None
+    if role is None:
+        return SettingsError(
+            "anon_key", "expected a JWT with a role claim", Problem.NOT_AN_ANON_KEY
+        )
+    if role != "anon":
+        return SettingsError(
+            "anon_key", f"the key's role is {role!r}, not 'anon'", Problem.NOT_THE_ANON_ROLE
+        )
+    return None
 
 
 def _web_admin_url(data: Mapping[str, Any]) -> str:
@@ -198,7 +237,7 @@ def load(data: Mapping[str, Any]) -> Settings:
     except ValueError as error:
         raise SettingsError("min_toast_priority", str(error)) from None
     return Settings(
-        supabase_url=_url(current, "supabase_url", Problem.NOT_A_SUPABASE_URL),
+        supabase_url=_supabase_url(current),
         anon_key=anon_key,
         web_admin_url=_web_admin_url(current),
         quiet_hours=quiet_hours,
@@ -338,7 +377,9 @@ def form_errors(values: Mapping[str, Any], translate: Translate) -> dict[str, st
     errors: dict[str, str] = {}
     checked = dict(values)
     while (error := _refusal(checked)) is not None and error.field not in errors:
-        errors[error.field] = explain(error.kind, translate)
+        errors[error.field] = explain(
+            error.kind, translate, url=str(checked.get("supabase_url") or "")
+        )
         if error.field in _STAND_INS:
             checked[error.field] = _STAND_INS[error.field]
         else:

@@ -57,6 +57,7 @@ from lia_desktop.services.errors import (
     SecondFactorRequired,
     SessionExpired,
     WrongCode,
+    refuse_unusable_project,
     translate,
 )
 from supabase import AsyncClient, AsyncClientOptions, create_async_client
@@ -150,10 +151,15 @@ def admin_role(access_token: str) -> str:
 async def open_client(url: str, anon_key: str) -> AsyncClient:
     """A supabase client whose session the app refreshes and persists itself.
 
+    The one door to a project, for every path (sign-in, Settings, a silent start,
+    ``doctor``): an address or key whose text shows it cannot be right is refused here,
+    before anything is sent (``errors.refuse_unusable_project``).
+
     It gets its own httpx client: without one, supabase 2.34 builds PostgREST
     with the deprecated ``timeout`` argument, and that DeprecationWarning (an
     error under ``-W error``) would fail every RPC.
     """
+    refuse_unusable_project(url, anon_key)
     options = AsyncClientOptions(
         auto_refresh_token=False,
         persist_session=False,

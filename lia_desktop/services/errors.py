@@ -15,9 +15,16 @@ from typing import ClassVar
 
 import httpx
 from postgrest.exceptions import APIError
-from supabase_auth.errors import AuthApiError, AuthRetryableError, AuthSessionMissingError
+from pydantic import ValidationError
+from supabase_auth.errors import (
+    AuthApiError,
+    AuthRetryableError,
+    AuthSessionMissingError,
+    AuthUnknownError,
+)
 
 from lia_desktop.core.problems import Problem
+from lia_desktop.core.settings import project_refusal
 from supabase import AsyncSupabaseException, SyncSupabaseException
 
 
@@ -39,10 +46,28 @@ class BadUrl(ServiceError):
     kind = Problem.NOT_SUPABASE
 
 
+class NotAProjectUrl(BadUrl):
+    """The Supabase URL is malformed in a way its text shows (``core.project.url_flaw``)."""
+
+    kind = Problem.NOT_A_SUPABASE_URL
+
+
 class BadApiKey(ServiceError):
     """The anon key was rejected by the server."""
 
     kind = Problem.KEY_REJECTED
+
+
+class NotAnAnonKey(BadApiKey):
+    """The anon key field holds no JWT with a role: refused before it is sent."""
+
+    kind = Problem.NOT_AN_ANON_KEY
+
+
+class NotTheAnonRole(NotAnAnonKey):
+    """A JWT of another role, the service_role key most likely: never sent, never saved."""
+
+    kind = Problem.NOT_THE_ANON_ROLE
 
 
 class BadCredentials(ServiceError):
@@ -107,6 +132,22 @@ class NotLiaProject(ServerError):
     kind = Problem.NOT_LIA_PROJECT
 
 
+_REFUSALS: dict[Problem, type[ServiceError]] = {
+    Problem.NOT_A_SUPABASE_URL: NotAProjectUrl,
+    Problem.NOT_AN_ANON_KEY: NotAnAnonKey,
+    Problem.NOT_THE_ANON_ROLE: NotTheAnonRole,
+}
+
+
+def refuse_unusable_project(url: str, anon_key: str) -> None:
+    """Raise the error that says why ``url`` and ``anon_key`` cannot be a project's, when
+    their text alone shows it (``core.settings.project_refusal``): before any request, so
+    a typo is not reported as a server failure and the service_role key is never sent."""
+    refusal = project_refusal(url, anon_key)
+    if refusal is not None:
+        raise _REFUSALS[refusal.kind](refusal.problem)
+
+
 _JWT_CODES = {"PGRST301", "PGRST302", "PGRST303"}
 #: the contract's refusal of an aal1 admin (supabase/migrations/*_admins_need_aal2.sql)
 AAL2_REQUIRED_MESSAGE = "aal2 required"
@@ -126,6 +167,8 @@ def translate(exc: BaseException) -> ServiceError:
         return NetworkUnreachable(f"server unreachable: {exc or type(exc).__name__}")
     if isinstance(exc, AuthRetryableError):
         return NetworkUnreachable(f"auth server unreachable: {exc.message}")
+    if _answered_without_an_api(exc):
+        return BadUrl(f"the server answers, but not as Supabase's auth API: {exc}")
     if isinstance(exc, AuthSessionMissingError):
         return SessionExpired("no session: sign in again")
     if isinstance(exc, AuthApiError):
@@ -133,6 +176,24 @@ def translate(exc: BaseException) -> ServiceError:
     if isinstance(exc, APIError):
         return _translate_rest(exc)
     return ServerError(f"unexpected error: {type(exc).__name__}: {exc}")
+
+
+#: what a web server that is not Supabase answers a POST to /auth/v1/token: no such path,
+#: no POST there, no POST at all (Python's http.server)
+_NO_SUCH_API = frozenset({404, 405, 501})
+
+
+def _answered_without_an_api(exc: BaseException) -> bool:
+    """A web server answered, but not as GoTrue: an error page that is not JSON, or a
+    success whose body is not a session (GoTrue always answers in JSON)."""
+    if isinstance(exc, ValidationError):
+        return True
+    cause = exc.__cause__
+    return (
+        isinstance(exc, AuthUnknownError)
+        and isinstance(cause, httpx.HTTPStatusError)
+        and cause.response.status_code in _NO_SUCH_API
+    )
 
 
 def _translate_auth(exc: AuthApiError) -> ServiceError:
@@ -151,8 +212,8 @@ def _translate_auth(exc: AuthApiError) -> ServiceError:
         return TooManyAttempts(f"rate limited ({code}): {exc.message}")
     if exc.status == 401 and not code:
         return BadApiKey(f"the anon key was rejected ({exc.message})")
-    if exc.status == 404:
-        return BadUrl(f"no Supabase auth API at this URL (HTTP 404: {exc.message})")
+    if exc.status in _NO_SUCH_API:
+        return BadUrl(f"no Supabase auth API at this URL (HTTP {exc.status}: {exc.message})")
     if exc.status >= 500:
         return ServerError(f"auth server error {exc.status}: {exc.message}")
     return ServerError(f"auth refused ({exc.status} {code}): {exc.message}")
@@ -166,10 +227,13 @@ def _translate_rest(exc: APIError) -> ServiceError:
         return NotAdmin(f"permission denied: this account is not an admin ({exc.message})")
     if code in _JWT_CODES:
         return SessionExpired(f"access token rejected: {exc.message}")
+    if not code and not exc.message:
+        # JSON, but neither PostgREST's nor the gateway's (FastAPI's {"detail": …}, say)
+        return BadUrl("the server answers, but not as Supabase's REST API (JSON, no code)")
     if code in {"401", ""}:
         # PostgREST always sends a code; a JSON error without one comes from the API
         # gateway in front of it, which refuses a request only for its key
         return BadApiKey(f"the anon key was rejected ({exc.message})")
-    if code in {"404", "PGRST202"}:
+    if code in {*map(str, _NO_SUCH_API), "PGRST202"}:  # a status: not PostgREST's JSON
         return BadUrl(f"server does not provide this API ({exc.message})")
     return ServerError(f"server error {code}: {exc.message}")

@@ -29,7 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from lia_desktop.core.problems import Problem, explain, where_to_find_project_keys
+from lia_desktop.core.problems import (
+    ANON_KEY_PROBLEMS,
+    Problem,
+    explain,
+    where_to_find_project_keys,
+)
 from lia_desktop.core.second_factor import normalise_code
 from lia_desktop.services.auth import SecondFactorStep
 from lia_desktop.services.errors import ServiceError
@@ -45,7 +50,8 @@ ERROR_FIELD: dict[Problem, str] = {
     Problem.UNREACHABLE: "url",
     Problem.NOT_SUPABASE: "url",
     Problem.NOT_LIA_PROJECT: "url",
-    Problem.KEY_REJECTED: "anon_key",
+    Problem.NOT_A_SUPABASE_URL: "url",
+    **dict.fromkeys(ANON_KEY_PROBLEMS, "anon_key"),
     Problem.WRONG_PASSWORD: "password",
     Problem.NOT_ADMIN: "email",
 }

@@ -25,7 +25,10 @@ from tests.fixtures import DevstackProcess
 
 #: a project nobody listens on: the app starts signed out and never reaches a server
 OFFLINE = Settings(
-    "http://127.0.0.1:9", "e30.e30.c2ln", "http://localhost:3000", launch_at_login=False
+    "http://127.0.0.1:9",
+    "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYW5vbiJ9.c2ln",  # well-formed, role anon
+    "http://localhost:3000",
+    launch_at_login=False,
 )
 
 

@@ -110,14 +110,24 @@ def test_sign_in_errors_land_on_their_field(
     run(scenario())
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1:9", "not a url"])
+#: well-formed, role anon: the URL fails first
+ANON_KEY = "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYW5vbiJ9." + "x" * 43
+
+
+@pytest.mark.parametrize(
+    ("url", "kind"),
+    [
+        ("http://127.0.0.1:9", Problem.UNREACHABLE),
+        ("not a url", Problem.NOT_A_SUPABASE_URL),
+        ("http://localhost:99999", Problem.NOT_A_SUPABASE_URL),
+    ],
+)
 def test_unreachable_or_malformed_url_is_shown_on_the_url_field(
-    run: Runner, make_app: AppFactory, admin_user: DevstackUser, url: str
+    run: Runner, make_app: AppFactory, admin_user: DevstackUser, url: str, kind: Problem
 ) -> None:
     async def scenario() -> None:
         app, dialog = await first_run(make_app)
-        await submit(dialog, url, "anon", admin_user.email, admin_user.password)
-        kind = Problem.UNREACHABLE if url.startswith("http") else Problem.NOT_SUPABASE
+        await submit(dialog, url, ANON_KEY, admin_user.email, admin_user.password)
         assert visible_errors(dialog) == {"url": explain(kind, english, url=url)}
         await make_app.stop(app)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from lia_desktop.core.i18n import english
@@ -93,3 +95,49 @@ def test_the_hint_says_where_the_url_and_key_are() -> None:
     assert "'anon public' key" in hint
     assert "http" not in hint  # plain text: no link to follow
     assert where_to_find_project_keys(shouting) == hint.upper()
+
+
+@pytest.mark.parametrize(
+    ("url", "named"),
+    [
+        ("http://127.0.0.1:54321\nhttp://other", "That address has a line break in it"),
+        ("http://localhost:99999", "Port 99999 does not exist (1-65535)."),
+        ("http://[::1", "An IPv6 address goes between square brackets"),
+        ("https://xyz.supa base.co", "That address has a space or an invisible character"),
+        ("https://:443", "That address has no server name after ://."),
+        ("https://admin@xyz.supabase.co", "admin@xyz.supabase.co is not a server name"),
+    ],
+)
+def test_a_malformed_address_is_told_what_is_wrong_with_it(url: str, named: str) -> None:
+    """A typo is named, so the admin fixes it instead of retrying a server that was never
+    asked; then where the right address is."""
+    message = explain(Problem.NOT_A_SUPABASE_URL, english, url=url)
+    assert message.startswith(named)
+    assert message.endswith(
+        "Copy the Project URL from the Supabase dashboard: Project Settings → API."
+    )
+    assert not any(word in message for word in DEVELOPER_WORDS), message
+
+
+@pytest.mark.parametrize("url", ["", "xyz.supabase.co", "https://xyz.supabase.co"])
+def test_an_address_without_a_named_flaw_gets_the_whole_rule(url: str) -> None:
+    assert explain(Problem.NOT_A_SUPABASE_URL, english, url=url) == explain(
+        Problem.NOT_A_SUPABASE_URL, english
+    )
+
+
+def shouting_with_values(
+    context: str, source: str, disambiguation: str | None = None, n: int = -1
+) -> str:
+    """``shouting`` that keeps every placeholder as written."""
+    assert context == "Problems"
+    return re.sub(r"\{[A-Z]+\}", lambda m: m[0].lower(), source.upper())
+
+
+@pytest.mark.parametrize(
+    "url", ["http://a\nb", "http://a b", "http://", "http://A@B", "http://[::1", "http://a:0"]
+)
+def test_every_word_of_a_flaw_goes_through_translate(url: str) -> None:
+    message = explain(Problem.NOT_A_SUPABASE_URL, shouting_with_values, url=url)
+    assert message == message.upper()
+    assert "PROJECT SETTINGS → API" in message

@@ -264,6 +264,9 @@ def test_empty_required_fields_say_required() -> None:
     [
         ({"supabase_url": "ftp://x"}, Problem.NOT_A_SUPABASE_URL),
         ({"supabase_url": None}, Problem.REQUIRED),
+        ({"supabase_url": "http://localhost:99999"}, Problem.NOT_A_SUPABASE_URL),
+        ({"supabase_url": "http://[::1"}, Problem.NOT_A_SUPABASE_URL),
+        ({"supabase_url": "http://127.0.0.1:54321\nhttp://x"}, Problem.NOT_A_SUPABASE_URL),
         ({"web_admin_url": 5}, Problem.NOT_A_WEB_ADMIN_URL),
         ({"web_admin_url": "https://admin.lia.co/?next=x"}, Problem.NOT_A_WEB_ADMIN_URL),
         ({"anon_key": "not-a-jwt"}, Problem.NOT_AN_ANON_KEY),
@@ -290,3 +293,43 @@ def test_the_language_follows_the_system_unless_the_admin_picks_one() -> None:
         with pytest.raises(SettingsError, match=r"^language: ") as raised:
             load(GOOD | {"language": refused})
         assert raised.value.field == "language"
+
+
+SERVICE_ROLE_KEY = "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIn0.sig"
+
+
+@pytest.mark.parametrize(
+    ("url", "key", "field", "kind"),
+    [
+        ("http://localhost:99999", KEY, "supabase_url", Problem.NOT_A_SUPABASE_URL),
+        ("xyz.supabase.co", SERVICE_ROLE_KEY, "supabase_url", Problem.NOT_A_SUPABASE_URL),
+        ("https://xyz.supabase.co", "a.b.c", "anon_key", Problem.NOT_AN_ANON_KEY),
+        ("https://xyz.supabase.co", "sb_publishable_x", "anon_key", Problem.NOT_AN_ANON_KEY),
+        ("https://xyz.supabase.co", SERVICE_ROLE_KEY, "anon_key", Problem.NOT_THE_ANON_ROLE),
+    ],
+)
+def test_a_project_that_cannot_be_right_is_refused_from_its_text(
+    url: str, key: str, field: str, kind: Problem
+) -> None:
+    refusal = settings.project_refusal(url, key)
+    assert refusal is not None
+    assert (refusal.field, refusal.kind) == (field, kind)
+    assert "sig" not in refusal.problem  # the detail for the log never holds the key
+
+
+def test_the_service_role_refusal_names_the_role_for_the_log() -> None:
+    refusal = settings.project_refusal("https://xyz.supabase.co", SERVICE_ROLE_KEY)
+    assert refusal is not None
+    assert refusal.problem == "the key's role is 'service_role', not 'anon'"
+
+
+def test_an_anon_key_on_a_well_formed_address_is_left_to_the_server() -> None:
+    assert settings.project_refusal("https://xyz.supabase.co", KEY) is None
+
+
+def test_the_settings_dialog_names_what_is_wrong_with_the_address() -> None:
+    errors = settings.form_errors(FORM | {"supabase_url": "http://localhost:99999"}, english)
+    assert errors == {
+        "supabase_url": explain(Problem.NOT_A_SUPABASE_URL, english, url="http://localhost:99999")
+    }
+    assert errors["supabase_url"].startswith("Port 99999 does not exist (1-65535).")

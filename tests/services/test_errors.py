@@ -6,9 +6,12 @@ import httpx
 import jwt
 import pytest
 from postgrest.exceptions import APIError
+from pydantic import ValidationError
 from supabase_auth.errors import AuthApiError, AuthRetryableError
+from supabase_auth.helpers import handle_exception
+from supabase_auth.types import User
 
-from lia_desktop.core.problems import Problem
+from lia_desktop.core.problems import ANON_KEY_PROBLEMS, Problem
 from lia_desktop.services.auth import admin_role
 from lia_desktop.services.errors import (
     BadApiKey,
@@ -17,13 +20,17 @@ from lia_desktop.services.errors import (
     CodeExpired,
     NetworkUnreachable,
     NotAdmin,
+    NotAnAnonKey,
+    NotAProjectUrl,
     NotLiaProject,
+    NotTheAnonRole,
     SecondFactorRequired,
     ServerError,
     ServiceError,
     SessionExpired,
     TooManyAttempts,
     WrongCode,
+    refuse_unusable_project,
     translate,
 )
 from supabase import SupabaseException
@@ -55,6 +62,11 @@ from supabase import SupabaseException
         (APIError({"code": "PGRST202", "message": "no function"}), BadUrl),
         (APIError({"code": "XX000", "message": "internal"}), ServerError),
         (APIError({"message": "Invalid API key"}), BadApiKey),  # the gateway's 401 body
+        # a web server that is not Supabase: non-JSON error pages, JSON of another API
+        (APIError({"message": "Unsupported method", "code": "501"}), BadUrl),
+        (APIError({"message": "Method Not Allowed", "code": "405"}), BadUrl),
+        (APIError({"detail": "Method Not Allowed"}), BadUrl),
+        (AuthApiError("{'detail': 'Method Not Allowed'}", 405, None), BadUrl),
         (ValueError("odd"), ServerError),
     ],
 )
@@ -84,6 +96,59 @@ def test_each_error_names_the_problem_the_admin_is_told(
     raised = error("refused: All connection attempts failed")
     assert raised.kind is kind
     assert str(raised) == "refused: All connection attempts failed"
+
+
+def web_page_answer(status: int) -> BaseException:
+    """What supabase-auth raises for an error answer that is not JSON (an HTML page):
+    ``raise handle_exception(e) from e`` (gotrue_base_api)."""
+    request = httpx.Request("POST", "http://127.0.0.1:8000/auth/v1/token")
+    response = httpx.Response(status, text="<html>no</html>", request=request)
+    page = httpx.HTTPStatusError("error page", request=request, response=response)
+    raised = handle_exception(page)
+    raised.__cause__ = page
+    return raised
+
+
+@pytest.mark.parametrize("status", [404, 405, 501])
+def test_a_web_page_where_the_auth_api_should_be_is_not_supabase(status: int) -> None:
+    assert type(translate(web_page_answer(status))) is BadUrl
+
+
+def test_a_proxy_error_page_is_a_server_failure_not_a_wrong_address() -> None:
+    assert type(translate(web_page_answer(500))) is ServerError
+
+
+def test_a_success_that_is_not_a_session_is_not_supabase() -> None:
+    with pytest.raises(ValidationError) as not_a_session:
+        User.model_validate_json(b"<html>welcome</html>")
+    assert type(translate(not_a_session.value)) is BadUrl
+
+
+SERVICE_ROLE_KEY = jwt.encode({"role": "service_role"}, "k" * 32)
+ANON_KEY = jwt.encode({"role": "anon"}, "k" * 32)
+
+
+@pytest.mark.parametrize(
+    ("url", "key", "refused"),
+    [
+        ("http://localhost:99999", ANON_KEY, NotAProjectUrl),
+        ("https://xyz.supabase.co", "a.b.c", NotAnAnonKey),
+        ("https://xyz.supabase.co", SERVICE_ROLE_KEY, NotTheAnonRole),
+    ],
+)
+def test_a_project_refused_from_its_text_is_refused_with_its_kind(
+    url: str, key: str, refused: type[ServiceError]
+) -> None:
+    with pytest.raises(refused) as raised:
+        refuse_unusable_project(url, key)
+    assert type(raised.value) is refused
+    assert key not in str(raised.value)  # the log's detail never holds the key
+    refuse_unusable_project("https://xyz.supabase.co", ANON_KEY)  # the server decides
+
+
+def test_the_refusals_name_the_field_the_dialogs_show_them_under() -> None:
+    assert NotAProjectUrl.kind is Problem.NOT_A_SUPABASE_URL
+    assert {NotAnAnonKey.kind, NotTheAnonRole.kind} < ANON_KEY_PROBLEMS
 
 
 def test_admin_role_reads_app_metadata_not_user_metadata() -> None:

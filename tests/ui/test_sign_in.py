@@ -16,7 +16,10 @@ from lia_desktop.services.errors import (
     BadUrl,
     NetworkUnreachable,
     NotAdmin,
+    NotAnAnonKey,
+    NotAProjectUrl,
     NotLiaProject,
+    NotTheAnonRole,
     ServerError,
     ServiceError,
 )
@@ -67,6 +70,9 @@ def test_a_complete_form_emits_the_request_and_waits(qtbot: QtBot, dialog: SignI
         (BadUrl("invalid Supabase URL: nope"), "url"),
         (NetworkUnreachable("server unreachable: All connection attempts failed"), "url"),
         (NotLiaProject("answers admin requests from anyone"), "url"),
+        (NotAProjectUrl("port in 'http://127.0.0.1:99999'"), "url"),
+        (NotAnAnonKey("expected a JWT with a role claim"), "anon_key"),
+        (NotTheAnonRole("the key's role is 'service_role', not 'anon'"), "anon_key"),
     ],
 )
 def test_server_errors_land_on_their_field_in_words(
@@ -119,3 +125,10 @@ def test_messages_are_never_cut_off(
     dialog.show_error(error)
     labels = [*dialog.form.errors.values(), dialog.general_error, dialog.hint]
     qtbot.waitUntil(lambda: all(shown_whole(label) for label in labels if label.isVisible()))
+
+
+def test_a_malformed_address_is_named_under_the_url(dialog: SignInDialog) -> None:
+    """The sentence names what is wrong with the address the admin typed."""
+    dialog.url.setText("http://localhost:99999")
+    dialog.show_error(NotAProjectUrl("port in 'http://localhost:99999'"))
+    assert visible_errors(dialog)["url"].startswith("Port 99999 does not exist (1-65535).")
