@@ -43,9 +43,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import httpx
-import jwt
 import platformdirs
 
+from lia_desktop.core import project
 from lia_desktop.core.connection import SupervisorPolicy
 from lia_desktop.core.feed import FeedUpdate, NotificationFeed
 from lia_desktop.core.i18n import english
@@ -518,12 +518,14 @@ async def _check_config(creds: Credentials) -> str:
     missing = missing_settings(creds)
     if missing is not None:
         raise _Failed(missing)
-    if not creds.url.startswith(("http://", "https://")):
-        raise _failed(Problem.NOT_A_SUPABASE_URL, creds.url, f"--url {creds.url!r}")
-    try:
-        role = jwt.decode(creds.anon_key, options={"verify_signature": False}).get("role")
-    except jwt.PyJWTError as exc:
-        raise _failed(Problem.NOT_AN_ANON_KEY, creds.url, f"not a JWT: {exc}") from None
+    flaw = project.url_flaw(creds.url)  # the sign-in dialog's rules, word for word
+    if flaw is not None:
+        raise _failed(
+            Problem.NOT_A_SUPABASE_URL, creds.url, f"--url {creds.url!r}: {flaw.kind.value}"
+        )
+    role = project.key_role(creds.anon_key)
+    if role is None:
+        raise _failed(Problem.NOT_AN_ANON_KEY, creds.url, "not a JWT with a role")
     if role != "anon":
         raise _failed(Problem.NOT_THE_ANON_ROLE, creds.url, f"the key's role is {role!r}")
     return f"{creds.url} as {creds.email}"

@@ -100,8 +100,15 @@ def forged_anon_key() -> str:
             "key is not a jwt",
             "config",
             "That is not an anon key. In the Supabase dashboard, open Project Settings → API and"
-            " copy the 'anon public' key. (details: not a JWT: ",
+            " copy the 'anon public' key. (details: not a JWT with a role)",
         ),
+        (
+            "service role key",
+            "config",
+            "That key is not the anon key (it may be the secret service_role key, which must"
+            " never be used here).",
+        ),
+        ("port out of range", "config", "Port 99999 does not exist (1-65535)."),
         ("wrong password", "sign-in", "Wrong email or password. Check both and try again"),
         ("not an admin", "sign-in", "This account is not a LIA administrator."),
     ],
@@ -122,6 +129,10 @@ async def test_doctor_names_the_failed_check_and_why(
         key = forged_anon_key()
     elif case == "key is not a jwt":
         key = "not-a-key"
+    elif case == "service role key":
+        key = devstack.service_role_key
+    elif case == "port out of range":
+        url = "http://127.0.0.1:99999"
     elif case == "wrong password":
         password += "-wrong"
     else:
