@@ -1,0 +1,119 @@
+"""Red team 2 (issues 15-17, server side): failing tests for what the attack found.
+
+* The pre-flight promises to name every table the contract creates that a project
+  already has ("conflict"), but it still lists only the four tables of the first
+  contract: a project with its own ``public.admin_audit`` (a plausible name for a
+  marketplace's audit log) hears "ok" and ``supabase db push`` then stops at
+  ``20261130000500_admin_claims.sql`` with "relation already exists".
+* Unenrolling a verified TOTP factor leaves the devstack's session at ``aal2`` with
+  ``totp`` in its ``amr``, and every refresh keeps it: GoTrue downgrades the
+  sessions that factor raised (``Factor.DowngradeSessionsToAAL1``). Under the
+  "admins need aal2" switch an admin with no factor left keeps every admin path.
+* Deleting an admin's account cascades a DELETE of their ``admin_duty`` and
+  ``admin_claims`` rows; Realtime cannot RLS-check a DELETE (see
+  20261130000300_unread_as_update.sql, which fixed the same leak for read state), so
+  a customer subscribed to ``admin_duty`` learns the admin's id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import httpx
+import jwt
+import pyotp
+import pytest
+from realtime import RealtimePostgresChangesListenEvent
+
+from lia_desktop.devstack.database import prepare_database
+from tests.devstack.realtime_clients import Inbox, realtime_client, user_token
+from tests.devstack.test_contract_install import FOREIGN_MARKETPLACE, preflight
+from tests.fixtures import DevstackProcess, supabase_client
+
+pytestmark = pytest.mark.devstack
+
+#: A marketplace that keeps its own audit log, claim and duty tables under the names
+#: the contract of issue 17 creates.
+MARKETPLACE_WITH_TEAM_TABLES = (
+    FOREIGN_MARKETPLACE
+    + """
+create table public.admin_audit (id bigint generated always as identity primary key,
+  actor uuid, what text, at timestamptz default now());
+create table public.admin_claims (ticket bigint primary key, agent uuid);
+create table public.admin_duty (agent uuid primary key, shift text);
+"""
+)
+
+
+def test_the_preflight_names_the_team_tables_a_project_already_has(
+    fresh_database: str, tmp_path: Path
+) -> None:
+    market_file = tmp_path / "marketplace.sql"
+    market_file.write_text(MARKETPLACE_WITH_TEAM_TABLES)
+    no_migrations = tmp_path / "no_migrations"
+    no_migrations.mkdir()
+    prepare_database(
+        fresh_database, migrations_dir=no_migrations, seed_file=None, marketplace_file=market_file
+    )
+    conflicts = {item for status, item, _ in preflight(fresh_database) if status == "conflict"}
+    assert conflicts == {
+        "existing public.admin_audit",
+        "existing public.admin_claims",
+        "existing public.admin_duty",
+    }
+
+
+def _aal_and_methods(token: str) -> tuple[str, set[str]]:
+    claims = jwt.decode(token, options={"verify_signature": False})
+    return claims["aal"], {entry["method"] for entry in claims["amr"]}
+
+
+async def test_unenrolling_the_factor_takes_the_session_back_to_aal1(
+    devstack: DevstackProcess,
+) -> None:
+    admin = devstack.create_user(admin=True)
+    async with supabase_client(devstack) as sb:
+        await sb.auth.sign_in_with_password({"email": admin.email, "password": admin.password})
+        enrolled = await sb.auth.mfa.enroll({"factor_type": "totp", "friendly_name": "Phone"})
+        assert enrolled.totp is not None
+        code = pyotp.TOTP(enrolled.totp.secret).now()
+        await sb.auth.mfa.challenge_and_verify({"factor_id": enrolled.id, "code": code})
+        raised = await sb.auth.get_session()
+        assert raised is not None
+        assert _aal_and_methods(raised.access_token)[0] == "aal2"
+
+        await sb.auth.mfa.unenroll({"factor_id": enrolled.id})
+        refreshed = await sb.auth.refresh_session()
+    assert refreshed.session is not None
+    # GoTrue: the factor's amr claim is deleted and the session set to aal1
+    assert _aal_and_methods(refreshed.session.access_token) == ("aal1", {"password"})
+
+
+async def test_deleting_an_admin_tells_no_customer_their_id(devstack: DevstackProcess) -> None:
+    admin = devstack.create_user(admin=True)
+    customer = devstack.create_user()
+    admin_token = user_token(devstack, admin.id, admin=True)
+    heard = Inbox()
+    async with realtime_client(devstack, user_token(devstack, customer.id, admin=False)) as rt:
+        system = Inbox()
+        channel = rt.channel("duty-watch")
+        channel.on_postgres_changes(
+            RealtimePostgresChangesListenEvent.All, table="admin_duty", callback=heard
+        )
+        channel.on_system(system)
+        await channel.subscribe()
+        await system.wait_for(lambda p: p.message == "Subscribed to PostgreSQL")
+        async with httpx.AsyncClient(timeout=10) as http:
+            on_duty = await http.post(
+                f"{devstack.api_url}/rest/v1/rpc/admin_set_duty",
+                json={"status": "available"},
+                headers={"apikey": devstack.anon_key, "Authorization": f"Bearer {admin_token}"},
+            )
+        assert on_duty.status_code == 200, on_duty.text
+        # the operator removes the admin's account (the Auth admin API, service role)
+        removed = await asyncio.to_thread(devstack.admin_request, "DELETE", f"users/{admin.id}")
+        assert removed.status_code == 200
+        await asyncio.sleep(1.0)  # a DELETE for the customer, if any, has come by now
+    leaked = [str(item) for item in heard.items if admin.id in str(item)]
+    assert leaked == []
