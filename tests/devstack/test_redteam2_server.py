@@ -5,6 +5,10 @@
   contract: a project with its own ``public.admin_audit`` (a plausible name for a
   marketplace's audit log) hears "ok" and ``supabase db push`` then stops at
   ``20261130000500_admin_claims.sql`` with "relation already exists".
+  A project's own ``private.require_admin()`` fares worse: the pre-flight says
+  nothing, and the push silently replaces it (``create schema if not exists
+  private`` then ``create or replace function``), so the project's own checks now
+  run the notifier's code.
 * Unenrolling a verified TOTP factor leaves the devstack's session at ``aal2`` with
   ``totp`` in its ``amr``, and every refresh keeps it: GoTrue downgrades the
   sessions that factor raised (``Factor.DowngradeSessionsToAAL1``). Under the
@@ -62,6 +66,35 @@ def test_the_preflight_names_the_team_tables_a_project_already_has(
         "existing public.admin_claims",
         "existing public.admin_duty",
     }
+
+
+def test_the_preflight_names_a_project_function_the_push_would_replace(
+    fresh_database: str, tmp_path: Path
+) -> None:
+    market_file = tmp_path / "marketplace.sql"
+    market_file.write_text(
+        FOREIGN_MARKETPLACE
+        + """
+create schema private;
+create function private.require_admin() returns void language plpgsql as $$
+begin
+  if not exists (select 1 from public.users where id = auth.uid() and role = 'staff') then
+    raise exception 'staff only';
+  end if;
+end $$;
+"""
+    )
+    no_migrations = tmp_path / "no_migrations"
+    no_migrations.mkdir()
+    prepare_database(
+        fresh_database, migrations_dir=no_migrations, seed_file=None, marketplace_file=market_file
+    )
+    flagged = [
+        (status, item)
+        for status, item, _ in preflight(fresh_database)
+        if status != "ok" and "private.require_admin" in item
+    ]
+    assert flagged, "the push would replace the project's private.require_admin() unannounced"
 
 
 def _aal_and_methods(token: str) -> tuple[str, set[str]]:
