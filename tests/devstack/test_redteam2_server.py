@@ -9,6 +9,10 @@
   nothing, and the push silently replaces it (``create schema if not exists
   private`` then ``create or replace function``), so the project's own checks now
   run the notifier's code.
+* ``admin_contract_status()`` (doctor's "contract" check) still answers version
+  ``20261130000400`` and knows nothing of issues 16-17: with ``admin_claims`` out
+  of the Realtime publication (claims no longer live), the audit's append-only
+  trigger disabled and ``admin_claim`` dropped, it answers "missing: []".
 * Unenrolling a verified TOTP factor leaves the devstack's session at ``aal2`` with
   ``totp`` in its ``amr``, and every refresh keeps it: GoTrue downgrades the
   sessions that factor raised (``Factor.DowngradeSessionsToAAL1``). Under the
@@ -26,13 +30,14 @@ from pathlib import Path
 
 import httpx
 import jwt
+import psycopg
 import pyotp
 import pytest
 from realtime import RealtimePostgresChangesListenEvent
 
-from lia_desktop.devstack.database import prepare_database
+from lia_desktop.devstack.database import default_migrations_dir, prepare_database
 from tests.devstack.realtime_clients import Inbox, realtime_client, user_token
-from tests.devstack.test_contract_install import FOREIGN_MARKETPLACE, preflight
+from tests.devstack.test_contract_install import FOREIGN_MARKETPLACE, as_admin, install, preflight
 from tests.fixtures import DevstackProcess, supabase_client
 
 pytestmark = pytest.mark.devstack
@@ -95,6 +100,23 @@ end $$;
         if status != "ok" and "private.require_admin" in item
     ]
     assert flagged, "the push would replace the project's private.require_admin() unannounced"
+
+
+def test_doctor_names_the_claims_pieces_a_project_lacks(
+    fresh_database: str, tmp_path: Path
+) -> None:
+    install(fresh_database, tmp_path, None)
+    newest = max(p.name.split("_", 1)[0] for p in default_migrations_dir().glob("*.sql"))
+    with psycopg.connect(fresh_database, autocommit=True) as conn:
+        conn.execute("alter publication supabase_realtime drop table public.admin_claims")
+        conn.execute("alter table public.admin_audit disable trigger admin_audit_append_only")
+        conn.execute("drop function public.admin_claim(text, bigint)")
+        status = as_admin(conn, "select public.admin_contract_status()")
+    assert isinstance(status, dict)
+    missing = " | ".join(status["missing"])
+    assert (status["version"], "public.admin_claims" in missing) == (newest, True), status
+    assert "admin_audit_append_only" in missing, status
+    assert "admin_claim(" in missing, status
 
 
 def _aal_and_methods(token: str) -> tuple[str, set[str]]:
