@@ -20,7 +20,10 @@
 * Deleting an admin's account cascades a DELETE of their ``admin_duty`` and
   ``admin_claims`` rows; Realtime cannot RLS-check a DELETE (see
   20261130000300_unread_as_update.sql, which fixed the same leak for read state), so
-  a customer subscribed to ``admin_duty`` learns the admin's id.
+  a customer subscribed to ``admin_duty`` learns the admin's id. The audit rows
+  stay (append-only) but ``admin_item_history`` then answers ``actor_name: null``
+  for them, which ``wire.parse_history`` refuses: every item that admin ever
+  touched shows no history in any other admin's center.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ import pyotp
 import pytest
 from realtime import RealtimePostgresChangesListenEvent
 
+from lia_desktop.core import wire
 from lia_desktop.devstack.database import default_migrations_dir, prepare_database
 from tests.devstack.realtime_clients import Inbox, realtime_client, user_token
 from tests.devstack.test_contract_install import FOREIGN_MARKETPLACE, as_admin, install, preflight
@@ -172,3 +176,28 @@ async def test_deleting_an_admin_tells_no_customer_their_id(devstack: DevstackPr
         await asyncio.sleep(1.0)  # a DELETE for the customer, if any, has come by now
     leaked = [str(item) for item in heard.items if admin.id in str(item)]
     assert leaked == []
+
+
+async def test_an_item_touched_by_a_removed_admin_keeps_its_history(
+    devstack: DevstackProcess,
+) -> None:
+    leaving, staying = devstack.create_user(admin=True), devstack.create_user(admin=True)
+    with psycopg.connect(devstack.db_url) as db:
+        row = db.execute("select max(id) from lia_notifier.disputes").fetchone()
+    assert row is not None
+    item = {"item_type": "disputes", "item_id": row[0]}
+    async with httpx.AsyncClient(timeout=10) as http:
+
+        async def call(user_id: str, function: str) -> httpx.Response:
+            token = user_token(devstack, user_id, admin=True)
+            headers = {"apikey": devstack.anon_key, "Authorization": f"Bearer {token}"}
+            url = f"{devstack.api_url}/rest/v1/rpc/{function}"
+            return await http.post(url, json=item, headers=headers)
+
+        assert (await call(leaving.id, "admin_claim")).status_code == 200
+        removed = await asyncio.to_thread(devstack.admin_request, "DELETE", f"users/{leaving.id}")
+        assert removed.status_code == 200
+        history = await call(staying.id, "admin_item_history")
+    assert history.status_code == 200, history.text
+    events = wire.parse_history(history.json())  # what Sync.item_history does with it
+    assert [event.action for event in events][-1:] == ["claim"]
