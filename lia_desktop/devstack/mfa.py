@@ -5,7 +5,8 @@ as SVG), asks for a challenge and answers it with the authenticator's code.
 A right answer raises the session to ``aal2`` and adds ``totp`` to its
 ``amr``; the refresh tokens issued before it are deleted and a new one
 starts, so a token stolen while the session was ``aal1`` never reaches
-``aal2``. Verifying ends the user's other ``aal1`` sessions, as GoTrue does.
+``aal2``. Verifying ends the user's other ``aal1`` sessions, as GoTrue does;
+unenrolling a factor takes the sessions it raised back to ``aal1``.
 Codes are RFC 6238 (SHA-1, six digits, 30 s, one step of skew either side).
 
 Challenge and verify are rate limited like GoTrue's
@@ -31,6 +32,7 @@ from urllib.parse import quote, urlencode
 import qrcode
 import qrcode.image.svg
 from aiohttp import web
+from psycopg import AsyncConnection
 
 from .auth import (
     AuthError,
@@ -315,6 +317,23 @@ class FactorService:
         factor = await self._factor(request, caller)
         if factor["status"] == "verified" and await self._aal(session_id) != "aal2":
             raise AuthError(422, "insufficient_aal", "AAL2 required to unenroll verified factor")
-        async with self._pool.connection() as conn:
+        async with self._pool.connection() as conn, conn.transaction():
             await conn.execute("delete from auth.mfa_factors where id = %s", (factor["id"],))
+            await _downgrade_sessions_to_aal1(conn, factor)
         return json_response({"id": str(factor["id"])})
+
+
+async def _downgrade_sessions_to_aal1(conn: AsyncConnection[Any], factor: dict[str, Any]) -> None:
+    """GoTrue's ``Factor.DowngradeSessionsToAAL1``: the sessions this factor raised lose
+    its ``amr`` entry and go back to ``aal1``, so their next refresh is an ``aal1`` token.
+    A session another factor raised keeps ``aal2``, as in GoTrue."""
+    await conn.execute(
+        "delete from auth.mfa_amr_claims c using auth.sessions s"
+        " where c.session_id = s.id and s.factor_id = %s and c.authentication_method = %s",
+        (factor["id"], factor["factor_type"]),
+    )
+    await conn.execute(
+        "update auth.sessions set aal = 'aal1', factor_id = null, updated_at = now()"
+        " where factor_id = %s",
+        (factor["id"],),
+    )
