@@ -174,7 +174,9 @@ def history_words(translate: Translate, events: Iterable[ClaimEvent]) -> str:
             part = translate("Claims", "{name} released {time}")
         else:
             part = translate("Claims", "{name} gave it to {to} {time}")
-        parts.append(part.format(name=event.actor_name, to=event.to_name, time=time))
+        # the server keeps actors' names; an older contract forgot a removed admin's
+        name = event.actor_name or translate("Claims", "Former admin")
+        parts.append(part.format(name=name, to=event.to_name, time=time))
         previous = event.actor_name
     return " · ".join(parts)
 

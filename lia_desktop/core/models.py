@@ -182,8 +182,8 @@ class Claim:
 
 @dataclass(frozen=True, slots=True)
 class ClaimEvent:
-    """One line of an item's audit trail: ``action`` claim, release or reassign, by whom,
-    to whom (a reassignment; "" otherwise), when."""
+    """One line of an item's audit trail: ``action`` claim, release or reassign, by whom
+    ("" when the server has no name for them), to whom (a reassignment; "" otherwise), when."""
 
     action: str
     actor_name: str

@@ -204,12 +204,14 @@ def parse_history(rows: object) -> tuple[ClaimEvent, ...]:
             raise WireError(f"history[{n}].action: unknown: {action!r}")
         after = obj.get("after")
         to_name = _obj(after, f"history[{n}].after").get("holder_name", "") if after else ""
+        # a contract older than 20261130151500 has no name for an admin whose account is gone
+        actor_name = (
+            "" if obj.get("actor_name") is None else _str(obj, "actor_name", f"history[{n}]")
+        )
         events.append(
             ClaimEvent(
                 action,
-                text.plain(
-                    _str(obj, "actor_name", f"history[{n}]"), text.MAX_TITLE_CHARS, one_line=True
-                ),
+                text.plain(actor_name, text.MAX_TITLE_CHARS, one_line=True),
                 text.plain(str(to_name or ""), text.MAX_TITLE_CHARS, one_line=True),
                 parse_datetime(obj.get("at"), f"history[{n}].at"),
             )

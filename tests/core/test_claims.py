@@ -293,6 +293,15 @@ def test_an_items_history_reads_as_one_line() -> None:
     assert history_words(english, ()) == ""
 
 
+def test_a_history_without_an_actors_name_says_former_admin() -> None:
+    """An admin removed before the contract kept names: the server answers no name."""
+    unnamed = [{**HISTORY[0], "actor_name": None}, {**HISTORY[1]}]
+    del unnamed[1]["actor_name"]
+    events = wire.parse_history(unnamed)
+    assert [event.actor_name for event in events] == ["", ""]
+    assert history_words(english, events) == "Former admin claimed 10:02 · released 10:15"
+
+
 @pytest.mark.parametrize(
     ("rows", "field"),
     [
@@ -300,6 +309,7 @@ def test_an_items_history_reads_as_one_line() -> None:
         ([{**HISTORY[0], "action": "delete"}], "action"),
         ([{**HISTORY[0], "after": "Ana"}], "after"),
         ([{**HISTORY[0], "at": None}], "at"),
+        ([{**HISTORY[0], "actor_name": 7}], "actor_name"),
     ],
 )
 def test_a_malformed_history_names_its_field(rows: object, field: str) -> None:

@@ -200,4 +200,17 @@ async def test_an_item_touched_by_a_removed_admin_keeps_its_history(
         history = await call(staying.id, "admin_item_history")
     assert history.status_code == 200, history.text
     events = wire.parse_history(history.json())  # what Sync.item_history does with it
-    assert [event.action for event in events][-1:] == ["claim"]
+    # the claim, then its release by the account's removal, both under the admin's name
+    leaving_name = events[-1].actor_name
+    assert leaving_name
+    assert [(event.action, event.actor_name) for event in events][-2:] == [
+        ("claim", leaving_name),
+        ("release", leaving_name),
+    ]
+    with psycopg.connect(devstack.db_url) as db:
+        claim = db.execute(
+            "select holder, holder_name from public.admin_claims"
+            " where item_type = 'disputes' and item_id = %s",
+            (row[0],),
+        ).fetchone()
+    assert claim == (None, None)
