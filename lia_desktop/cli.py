@@ -90,8 +90,9 @@ PASSWORD_ON_COMMAND_LINE = (
 #: ``watch``'s cursor files when no ``--data-dir`` is given: the user's own data dir,
 #: apart from the app's cursors (a ``watch`` must not move the app's "already seen")
 WATCH_DIR = "watch"
-#: The server contract this app needs (``lia_notifier.contract_version()``, supabase/migrations).
-CONTRACT_VERSION = "20261130000400"
+#: The server contract this app needs (``lia_notifier.contract_version()``, supabase/migrations):
+#: the one whose admin_contract_status() checks claims, audit, duty and the aal2 switch.
+CONTRACT_VERSION = "20261130152000"
 APP_DIR_NAME = "lia-desktop"
 
 

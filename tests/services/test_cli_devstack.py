@@ -17,6 +17,7 @@ import jwt
 import psycopg
 import pytest
 
+from lia_desktop.devstack.database import default_migrations_dir
 from tests.fixtures import DevstackProcess, DevstackUser
 from tests.services.commands import LIA_DESKTOP, command_env, connection_args, lia_desktop
 from tests.services.conftest import Marketplace
@@ -169,9 +170,10 @@ async def test_doctor_names_the_contract_pieces_a_project_lacks(
             db.execute("alter publication supabase_realtime add table public.disputes")
     report = verdicts(lines)
     assert code != 0, lines
+    installed = max(p.name.split("_", 1)[0] for p in default_migrations_dir().glob("*.sql"))
     assert report["contract"] == (
         "FAIL",
-        "contract 20261130000400 is missing: trigger bookings_notify_created on public.bookings"
+        f"contract {installed} is missing: trigger bookings_notify_created on public.bookings"
         " (disabled); publication supabase_realtime: public.disputes",
     )
     assert report["remaining checks"] == ("SKIP", "they depend on 'contract'")
