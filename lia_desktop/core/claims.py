@@ -187,14 +187,20 @@ def history_words(translate: Translate, events: Iterable[ClaimEvent]) -> str:
 Reminded = tuple[ClaimKey, datetime]
 
 
+def reminder_due_at(board: ClaimBoard, claim: Claim, after: timedelta = REMIND_AFTER) -> datetime:
+    """The holder hears of their claim ``after`` it; the rest of the team (those on duty:
+    the duty rules decide who is interrupted) after twice as long."""
+    return claim.since + (after if claim.holder == board.me else 2 * after)
+
+
 def next_reminder_at(
     board: ClaimBoard, reminded: Set[Reminded], after: timedelta = REMIND_AFTER
 ) -> datetime | None:
-    """When the next of this admin's claims is due a reminder (None: none is)."""
+    """When the next held claim is due a reminder here (None: none is)."""
     due = [
-        claim.since + after
+        reminder_due_at(board, claim, after)
         for claim in board.held.values()
-        if claim.holder == board.me and (claim.key, claim.since) not in reminded
+        if (claim.key, claim.since) not in reminded
     ]
     return min(due, default=None)
 
@@ -206,14 +212,15 @@ def reminders_due(
     now: datetime,
     after: timedelta = REMIND_AFTER,
 ) -> tuple[list[Claim], list[Reminded]]:
-    """Of the server's held claims (each with whether its item is resolved): this admin's,
-    held ``after`` or longer, not reminded yet. Returns those still unresolved (to remind)
-    and every claim now dealt with (resolved ones too: they need no reminder)."""
+    """Of the server's held claims (each with whether its item is resolved): those held
+    long enough (``after`` for this admin's, twice that for another's), not reminded yet.
+    Returns those still unresolved (to remind) and every claim now dealt with (resolved
+    ones too: they need no reminder)."""
     remind: list[Claim] = []
     done: list[Reminded] = []
     for claim, resolved in held:
         mark = (claim.key, claim.since)
-        if claim.holder != board.me or mark in reminded or now < claim.since + after:
+        if mark in reminded or now < reminder_due_at(board, claim, after):
             continue
         done.append(mark)
         if not resolved:
@@ -223,12 +230,14 @@ def reminders_due(
 
 def reminder_toast(
     translate: Translate,
+    board: ClaimBoard,
     notification: Notification,
     claim: Claim,
     web_admin_url: str,
     now: datetime,
 ) -> Toast:
-    """ "Still yours: New dispute": the holder's item, claimed a while ago and not resolved."""
+    """ "Still yours: New dispute": the holder's item, claimed a while ago and not resolved;
+    "Still open: New dispute" to the rest of the team, when it stays so twice as long."""
     link = admin_link(web_admin_url, notification.type, notification.action_path)
     center = ToastButton(translate("Toast", "Open notifications"), ToastAction.OPEN_NOTIFICATIONS)
     click = (
@@ -236,13 +245,17 @@ def reminder_toast(
         if link is None
         else ToastButton(translate("Toast", "Open"), ToastAction.OPEN_URL, link)
     )
+    title = compose.title(translate, notification)
+    age = held_for(translate, claim, now)
+    if claim.holder == board.me:
+        heading = translate("Claims", "Still yours: {title}").format(title=title)
+        text = translate("Claims", "You claimed it {age} ago and it is not resolved yet.")
+    else:
+        heading = translate("Claims", "Still open: {title}").format(title=title)
+        text = translate("Claims", "{name} claimed it {age} ago and it is not resolved yet.")
     return Toast(
-        title=translate("Claims", "Still yours: {title}").format(
-            title=compose.title(translate, notification)
-        ),
-        body=translate("Claims", "You claimed it {age} ago and it is not resolved yet.").format(
-            age=held_for(translate, claim, now)
-        ),
+        title=heading,
+        body=text.format(name=claim.holder_name, age=age),
         priority=notification.priority,
         urgency=ToastUrgency.NORMAL,
         notification_ids=(notification.id,),

@@ -49,6 +49,7 @@ from lia_desktop.core.claims import (
     escalation_toast,
     needs_escalation,
     next_reminder_at,
+    reminder_due_at,
     reminder_toast,
     reminders_due,
 )
@@ -688,14 +689,16 @@ class Sync:
         self._reminded.update(
             (c.key, c.since)
             for c in board.held.values()
-            if c.holder == board.me and c.since + self._remind_after <= now
+            if reminder_due_at(board, c, self._remind_after) <= now
         )
         toasts = []
         for claim in remind:
             item = next((n for n in self.feed.items() if claim_key(n) == claim.key), None)
             if item is not None:
                 toasts.append(
-                    reminder_toast(self.feed.translate, item, claim, self.feed.web_admin_url, now)
+                    reminder_toast(
+                        self.feed.translate, board, item, claim, self.feed.web_admin_url, now
+                    )
                 )
         if toasts:
             self._observer.feed_changed(FeedUpdate(toasts=tuple(toasts)), self.feed)

@@ -242,11 +242,12 @@ def test_the_newest_duty_per_admin_wins_and_the_board_says_who_is_on_duty() -> N
 # --- nothing falls through ----------------------------------------------------------------
 
 
-def test_a_claim_of_mine_is_due_a_reminder_once_after_the_delay() -> None:
+def test_a_claim_is_due_a_reminder_once_to_its_holder_then_to_the_team() -> None:
     mine, anas = claim(ME, T0), claim(ANA, T0, ClaimKey("reviews", 9))
     board = ClaimBoard(ME, {mine.key: mine, anas.key: anas})
     assert next_reminder_at(board, set()) == T0 + REMIND_AFTER
-    assert next_reminder_at(board, {(mine.key, T0)}) is None
+    assert next_reminder_at(board, {(mine.key, T0)}) == T0 + 2 * REMIND_AFTER  # Ana's
+    assert next_reminder_at(board, {(mine.key, T0), (anas.key, T0)}) is None
     early = reminders_due(board, [(mine, False), (anas, False)], set(), T0 + timedelta(minutes=1))
     assert early == ([], [])
     later = T0 + REMIND_AFTER
@@ -256,19 +257,27 @@ def test_a_claim_of_mine_is_due_a_reminder_once_after_the_delay() -> None:
     )
     assert reminders_due(board, [(mine, True)], set(), later) == ([], [(mine.key, T0)])
     assert reminders_due(board, [(mine, False)], {(mine.key, T0)}, later) == ([], [])
+    twice = T0 + 2 * REMIND_AFTER
+    assert reminders_due(board, [(anas, False)], set(), twice) == ([anas], [(anas.key, T0)])
 
 
-def test_the_reminder_toast_says_it_is_still_yours() -> None:
+def test_the_reminder_toast_says_it_is_still_yours_or_still_open() -> None:
     later = T0 + timedelta(minutes=31)
-    toast = reminder_toast(english, item(), claim(ME, T0), "https://admin.lia.test", later)
+    board = ClaimBoard(ME)
+    toast = reminder_toast(english, board, item(), claim(ME, T0), "https://admin.lia.test", later)
     assert (toast.title, toast.body) == (
         "Still yours: New dispute",
         "You claimed it 31 min ago and it is not resolved yet.",
     )
     assert toast.click.url == "https://admin.lia.test/admin/disputes/7"
     assert toast.notification_ids == (1,)
-    elsewhere = reminder_toast(english, item(), claim(ME, T0), "not a url", later)
+    elsewhere = reminder_toast(english, board, item(), claim(ME, T0), "not a url", later)
     assert elsewhere.click.action is ToastAction.OPEN_NOTIFICATIONS
+    team = reminder_toast(english, board, item(), claim(ANA, T0), "", T0 + timedelta(hours=1))
+    assert (team.title, team.body) == (
+        "Still open: New dispute",
+        "Ana claimed it 1 h ago and it is not resolved yet.",
+    )
 
 
 HISTORY: list[dict[str, Any]] = [

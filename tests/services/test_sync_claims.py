@@ -229,3 +229,18 @@ async def test_an_urgent_item_nobody_claimed_toasts_again_and_a_claimed_one_does
     await sync.catch_up()
     assert [t for t in recorder.toast_titles if t.startswith("Nobody has claimed")] == nobody
     await sync.close()
+
+
+async def test_another_admins_claim_left_unresolved_reaches_the_team_too(tmp_path: Path) -> None:
+    server = ClaimServer()
+    server.rows = [dispute_row(1, 7)]
+    server.held[("disputes", 7)] = claim_row(ANA, "2026-11-24T10:00:00+00:00")  # long ago
+    recorder = ToastRecorder()
+    sync = make(tmp_path, server, [], recorder)
+    await sync.catch_up()
+    for _ in range(20):
+        await asyncio.sleep(0.01)
+    assert [t for t in recorder.toast_titles if t.startswith("Still")] == [
+        "Still open: New dispute"
+    ]
+    await sync.close()
