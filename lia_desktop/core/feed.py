@@ -140,7 +140,6 @@ class NotificationFeed:
         self._held: list[int] = []  # grouped items waiting for a slot
         self._release_at: datetime | None = None
         self._last_summary = datetime.min.replace(tzinfo=UTC)
-        self._held_since: datetime | None = None
         self._catch_up: list[int] = []
         self._caught_up_once = False
         self._snoozed: dict[int, datetime] = {}
@@ -236,11 +235,12 @@ class NotificationFeed:
             return _NOTHING
         own = [i for i in pending if self._delivery(i) is Delivery.OWN_TOAST]
         grouped = [i for i in pending if self._delivery(i) is Delivery.GROUPED]
+        away = self.translate("Toast", "while you were away")
         if len(own) > self.pacing.catch_up_max:
-            toasts = [self._summary(own, self.translate("Toast", "while you were away"))]
+            toasts = [self._summary(own, away)]
         else:
             toasts = [self._single(self._items[i]) for i in own]
-        toasts = [*self._shown(toasts, now), *self._deliver(grouped, now)]
+        toasts = [*self._shown(toasts, now), *self._deliver(grouped, now, away)]
         return FeedUpdate(toasts=tuple(toasts))
 
     @property
@@ -258,7 +258,7 @@ class NotificationFeed:
             self._remove(i)
         self._held = [i for i in self._held if i <= cursor]
         if not self._held:
-            self._release_at = self._held_since = None
+            self._release_at = None
         self._snoozed = {i: t for i, t in self._snoozed.items() if i <= cursor}
         self._catch_up = []
 
@@ -324,10 +324,9 @@ class NotificationFeed:
             if len(held) > 1 and now < next_summary:  # more joined: a summary, not yet
                 self._held, self._release_at = held, next_summary
             else:
-                since = self._held_since or now
-                self._held, self._release_at, self._held_since = [], None, None
+                self._held, self._release_at = [], None
                 if held:
-                    toasts.append(self._group_toast(held, since, now))
+                    toasts.append(self._group_toast(held, now))
         return FeedUpdate(toasts=tuple(toasts)) if toasts else _NOTHING
 
     def snooze(self, ids: Iterable[int], now: datetime) -> None:
@@ -465,7 +464,7 @@ class NotificationFeed:
         self._recent.extend(now for _ in toasts)
         return toasts
 
-    def _deliver(self, ids: Sequence[int], now: datetime) -> list[Toast]:
+    def _deliver(self, ids: Sequence[int], now: datetime, body: str | None = None) -> list[Toast]:
         """Toasts for toastable items now: own toasts at once; grouped ones while the window
         has a slot (several as one summary, at most one summary per window), else held
         until both allow."""
@@ -484,23 +483,24 @@ class NotificationFeed:
         summary_at = self._last_summary + window if len(grouped) > 1 else now
         if self._held or max(slot_at, summary_at) > now:
             if not self._held:
-                self._held_since = now
                 self._release_at = max(slot_at, summary_at)
             self._held.extend(grouped)
             return toasts
-        return [*toasts, self._group_toast(grouped, now, now)]
+        return [*toasts, self._group_toast(grouped, now, body)]
 
-    def _group_toast(self, ids: Sequence[int], since: datetime, now: datetime) -> Toast:
-        """One grouped toast, counted in the window: the item itself, or a summary."""
+    def _group_toast(self, ids: Sequence[int], now: datetime, body: str | None = None) -> Toast:
+        """One grouped toast, counted in the window: the item itself, or a summary whose
+        ``body`` says when (by default since its oldest item was created)."""
         self._shown([], now)
         self._recent.append(now)
         if len(ids) == 1:
             return self._single(self._items[ids[0]])
         self._last_summary = now
-        minutes = max(1, round((now - since).total_seconds() / 60))
-        return self._summary(
-            ids, self.translate("Toast", "in the last %n minute(s)", None, minutes)
-        )
+        if body is None:
+            oldest = min(self._items[i].created_at for i in ids)
+            minutes = max(1, round((now - oldest).total_seconds() / 60))
+            body = self.translate("Toast", "in the last %n minute(s)", None, minutes)
+        return self._summary(ids, body)
 
     def _single(self, n: Notification) -> Toast:
         translate = self.translate

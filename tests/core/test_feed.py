@@ -471,7 +471,7 @@ def test_a_wake_catch_up_toasts_as_live_but_many_own_toasts_become_one_summary()
     f.receive_page(3, [note(4, T.DISPUTE_OPENED, Priority.HIGH)], now=T0)
     toasts = f.caught_up(T0).toasts
     assert [(t.notification_ids, t.summary) for t in toasts] == [((4,), False), ((1, 2), True)]
-    assert toasts[1].title == "2 new bookings"
+    assert (toasts[1].title, toasts[1].body) == ("2 new bookings", "while you were away")
     disputes = [note(i, T.DISPUTE_OPENED, Priority.HIGH) for i in range(5, 10)]
     f.receive_page(4, disputes, now=T0)
     (summary,) = f.caught_up(T0).toasts
