@@ -112,6 +112,8 @@ async def sleep_and_wake(
     await asyncio.to_thread(dunstctl, "close-all")  # the sign-in's catch-up summary
     before = {entry["id"]["data"] for entry in await asyncio.to_thread(dunst_history)}
 
+    app.live.probe.cancel()  # asleep, the data-path probe does not run either (it would
+    # fetch the missed bookings over REST within its 15 s: a run under load saw that)
     socket = supervisor._generation.client._ws_connection  # type: ignore[union-attr]
     transport = socket.transport
     transport.pause_reading()  # asleep: nothing the server pushes is read...
