@@ -17,10 +17,11 @@ from typing import Any
 
 import psycopg
 import pytest
-from PySide6.QtCore import QObject, QPoint, Qt, QUrl, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QPoint, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QTextDocument
 from PySide6.QtWidgets import QLabel, QToolTip
 
+from lia_desktop.core import compose
 from lia_desktop.core.models import Notification
 from lia_desktop.core.text import MAX_BODY_CHARS
 from lia_desktop.ui.toasts import daemon_text
@@ -168,7 +169,7 @@ def test_customer_text_is_plain_everywhere_and_links_stay_on_the_web_admin(
             index = center.filter.index(row, 0)
             tip = index.data(Qt.ItemDataRole.ToolTipRole)
             item = index.data(Qt.ItemDataRole.UserRole + 1)
-            assert rendered(tip) == item.body
+            assert rendered(tip) == compose.body(QCoreApplication.translate, item)  # as written
             QToolTip.showText(center.list.mapToGlobal(QPoint(20, 20)), tip, center.list)
             await asyncio.sleep(0.05)
         QToolTip.hideText()
