@@ -50,16 +50,23 @@ class ToastChoices(QWidget):
         grid.addWidget(Label(self.tr("Sound")), 0, 2)
         # item data are strings ("" = automatic): a None in a QVariant cannot be found again
         deliveries = [
-            (self.tr("Automatic (by priority)"), ""),
-            (self.tr("Always its own toast"), Delivery.OWN_TOAST.value),
-            (self.tr("Grouped into summaries"), Delivery.GROUPED.value),
-            (self.tr("List only, no toast"), Delivery.LIST_ONLY.value),
+            (self.tr("Automatic"), ""),
+            (self.tr("Own toast"), Delivery.OWN_TOAST.value),
+            (self.tr("Grouped"), Delivery.GROUPED.value),
+            (self.tr("List only"), Delivery.LIST_ONLY.value),
         ]
         sounds = [
-            (self.tr("Automatic (high and urgent)"), ""),
-            (self.tr("Sound"), _SOUND_ON),
-            (self.tr("Silent"), _SOUND_OFF),
+            (self.tr("Automatic"), ""),
+            (self.tr("On"), _SOUND_ON),
+            (self.tr("Off"), _SOUND_OFF),
         ]
+        # short choices keep the grid narrow (the dialog fits 1280x800 at 200 %); the
+        # tooltips say what "Automatic" does
+        automatic = self.tr(
+            "Automatic follows the priority: urgent and high get their own toast, medium ones "
+            "are grouped into summaries, low ones only go to the list."
+        )
+        automatic_sound = self.tr("Automatic: a sound for urgent and high notifications only.")
         self.delivery: dict[NotificationType, QComboBox] = {}
         self.sound: dict[NotificationType, QComboBox] = {}
         for row, kind in enumerate(NotificationType, start=1):
@@ -72,6 +79,10 @@ class ToastChoices(QWidget):
                 sound.addItem(text, flag)
             delivery.setAccessibleName(self.tr("Toast for %1").replace("%1", name))
             sound.setAccessibleName(self.tr("Sound for %1").replace("%1", name))
+            delivery.setToolTip(automatic)
+            delivery.setAccessibleDescription(automatic)
+            sound.setToolTip(automatic_sound)
+            sound.setAccessibleDescription(automatic_sound)
             grid.addWidget(delivery, row, 1)
             grid.addWidget(sound, row, 2)
             self.delivery[kind], self.sound[kind] = delivery, sound

@@ -64,15 +64,13 @@ def test_toasts_by_type_are_chosen_per_row_and_automatic_rows_are_left_out(
     dialog: SettingsDialog,
 ) -> None:
     rows = dialog.toast_types
-    assert (
-        rows.delivery[NotificationType.BOOKING_CREATED].currentText() == "Automatic (by priority)"
-    )
+    assert rows.delivery[NotificationType.BOOKING_CREATED].currentText() == "Automatic"
     reviews = rows.delivery[NotificationType.REVIEW_CREATED]
-    reviews.setCurrentIndex(reviews.findText("List only, no toast"))
+    reviews.setCurrentIndex(reviews.findText("List only"))
     sign_ups = rows.delivery[NotificationType.USER_SIGNED_UP]
-    sign_ups.setCurrentIndex(sign_ups.findText("Automatic (by priority)"))
+    sign_ups.setCurrentIndex(sign_ups.findText("Automatic"))
     sound = rows.sound[NotificationType.BOOKING_CREATED]
-    sound.setCurrentIndex(sound.findText("Sound"))
+    sound.setCurrentIndex(sound.findText("On"))
     assert dialog.values()["toast_types"] == {
         NotificationType.REVIEW_CREATED: TypeChoice(Delivery.LIST_ONLY, None),
         NotificationType.DISPUTE_OPENED: TypeChoice(None, False),
