@@ -20,8 +20,7 @@ import pytest
 from lia_desktop.core.attention import ToastRules
 from lia_desktop.services import sync as sync_module
 from lia_desktop.services.supervisor import ChangeEvent
-from lia_desktop.services.sync import FeedStateStore, Sync
-from tests.services.test_sync import ADMIN_ID, Recorder, TableServer, row, told
+from tests.services.test_sync import TableServer, make, row, told
 
 #: 19:30 in Bogotá: two and a half hours before the admin's quiet hours begin
 EVENING_IN_BOGOTA = datetime(2026, 12, 1, 0, 30, tzinfo=UTC)
@@ -45,14 +44,8 @@ def bogota(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 async def test_a_dispute_before_local_quiet_hours_toasts(tmp_path: Path, bogota: None) -> None:
     assert EVENING_IN_BOGOTA.astimezone().hour == 19
     server = TableServer()
-    recorder = Recorder()
-    sync = Sync(
-        server,
-        FeedStateStore(tmp_path / "feed.json"),
-        recorder,
-        admin_id=ADMIN_ID,
-        web_admin_url="https://admin",
-        rules=ToastRules(quiet_start=clock(22, 0), quiet_end=clock(7, 0)),
+    sync, recorder = make(
+        tmp_path, server, rules=ToastRules(quiet_start=clock(22, 0), quiet_end=clock(7, 0))
     )
     await sync.catch_up()  # a project with no notification yet
     dispute = row(1) | {"type": "dispute_opened", "priority": "high"}

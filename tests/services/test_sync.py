@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from lia_desktop.core.attention import Pacing
+from lia_desktop.core.attention import Pacing, ToastRules
 from lia_desktop.core.feed import FeedUpdate, NotificationFeed
 from lia_desktop.core.models import ConnectionState, DashboardStats, PresenceActivity
 from lia_desktop.services import sync as sync_module
@@ -127,7 +127,9 @@ class Recorder:
         pass
 
 
-def make(tmp_path: Path, server: TableServer) -> tuple[Sync, Recorder]:
+def make(
+    tmp_path: Path, server: TableServer, rules: ToastRules | None = None
+) -> tuple[Sync, Recorder]:
     recorder = Recorder()
     sync = Sync(
         server,
@@ -135,6 +137,7 @@ def make(tmp_path: Path, server: TableServer) -> tuple[Sync, Recorder]:
         recorder,
         admin_id=ADMIN_ID,
         web_admin_url="https://admin",
+        rules=rules,
     )
     return sync, recorder
 
