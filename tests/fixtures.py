@@ -11,8 +11,11 @@ Registered in ``tests/conftest.py``. Mark tests that use it with
   ``kill()`` (SIGKILL the server and crash-stop Postgres: a power cut),
   ``create_user(admin=...)`` (through the Auth admin API, as a hosted project
   would) and ``require_aal2(on)`` (the contract's "admins need aal2" switch, off
-  in the seed; as the service role). A test that stops or kills it must
-  ``start()`` it again before it ends; one that turns aal2 on turns it off again.
+  in the seed; as the service role), or ``with aal2_demanded():`` for a block.
+  A test that stops or kills it must ``start()`` it again before it ends; one
+  that turns aal2 on turns it off again.
+* ``aal2_required`` (function): the "admins need aal2" switch on for the test,
+  off again after.
 * ``admin_user`` / ``customer_user`` (session): a fresh admin
   (``app_metadata.role = "admin"``) and a fresh non-admin, as
   :class:`DevstackUser` (``id``, ``email``, ``password``).
@@ -35,7 +38,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -199,6 +202,16 @@ class DevstackProcess:
         )
         assert answer.json() == {"admins_need_aal2": required}, answer.text
 
+    @contextmanager
+    def aal2_demanded(self) -> Iterator[None]:
+        """The switch on for a block and off again after, whatever the block raised: the
+        rest of the suite signs in with a password only."""
+        self.require_aal2(True)
+        try:
+            yield
+        finally:
+            self.require_aal2(False)
+
     def unread_ids(self, admin_id: str) -> set[int]:
         """The notifications ``admin_id`` has not read, as the database says: the truth the
         app's badge and list are compared with."""
@@ -289,6 +302,12 @@ def admin_user(devstack: DevstackProcess) -> DevstackUser:
 @pytest.fixture(scope="session")
 def customer_user(devstack: DevstackProcess) -> DevstackUser:
     return devstack.create_user(admin=False)
+
+
+@pytest.fixture
+def aal2_required(devstack: DevstackProcess) -> Iterator[None]:
+    with devstack.aal2_demanded():
+        yield
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ switch is turned on where a test says so, and off again after.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import jwt
 import psycopg
@@ -17,23 +17,15 @@ import pytest
 
 from lia_desktop.core.i18n import english
 from lia_desktop.core.problems import Problem, explain
-from lia_desktop.services.auth import KEYRING_SERVICE, AuthSession
+from lia_desktop.services.auth import KEYRING_SERVICE
 from lia_desktop.ui.second_factor import SecondFactorForm
 from lia_desktop.ui.sign_in import SignInDialog
 from tests.app.conftest import AppFactory, MemoryKeyring, Runner, insert_bookings, until
 from tests.app.test_sign_in_and_live import first_run, submit
 from tests.fixtures import DevstackProcess, DevstackUser
+from tests.mfa import enroll_elsewhere, wrong
 
 pytestmark = pytest.mark.devstack
-
-
-@pytest.fixture
-def aal2_required(devstack: DevstackProcess) -> Iterator[None]:
-    devstack.require_aal2(True)
-    try:
-        yield
-    finally:
-        devstack.require_aal2(False)
 
 
 @pytest.fixture
@@ -61,11 +53,6 @@ async def enter_code(dialog: SignInDialog, code: str) -> None:
 
 def aal(token: str | None) -> str:
     return str(jwt.decode(token or "", options={"verify_signature": False})["aal"])
-
-
-def wrong(totp: pyotp.TOTP) -> str:
-    valid = {totp.at(time.time() + step * 30) for step in (-1, 0, 1)}
-    return next(f"{n:06d}" for n in range(1_000_000) if f"{n:06d}" not in valid)
 
 
 def stored(ring: MemoryKeyring, devstack: DevstackProcess, admin: DevstackUser) -> str | None:
@@ -196,23 +183,6 @@ def test_short_lived_tokens_keep_aal2_without_asking_again(
         await make_app.stop(app)
 
     run(scenario(), timeout=120)
-
-
-async def enroll_elsewhere(devstack: DevstackProcess, admin: DevstackUser) -> pyotp.TOTP:
-    """The admin enrolled a factor earlier (the switch on, on another computer)."""
-    devstack.require_aal2(True)
-    try:
-        auth = await AuthSession.open(devstack.api_url, devstack.anon_key, persist=False)
-        step = await auth.begin_sign_in(admin.email, admin.password)
-        assert step is not None
-        assert step.enrollment is not None
-        totp = pyotp.TOTP(step.enrollment.secret)
-        await auth.verify_code(totp.now())
-        await auth.sign_out()
-        await auth.close()
-    finally:
-        devstack.require_aal2(False)
-    return totp
 
 
 def session_count(devstack: DevstackProcess, admin: DevstackUser) -> int:

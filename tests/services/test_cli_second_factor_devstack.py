@@ -8,15 +8,15 @@ these tests (and not after).
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 
 import pyotp
 import pytest
 
 from lia_desktop.core.i18n import english
 from lia_desktop.core.problems import Problem, explain
-from lia_desktop.services.auth import AuthSession
 from tests.fixtures import DevstackProcess, DevstackUser
+from tests.mfa import enroll_elsewhere
 from tests.services.commands import Watch, command_env, connection_args, lia_desktop
 from tests.services.test_cli_devstack import CHECKS, verdicts
 
@@ -24,28 +24,14 @@ pytestmark = pytest.mark.devstack
 
 
 @pytest.fixture
-def aal2_required(devstack: DevstackProcess) -> Iterator[None]:
-    devstack.require_aal2(True)
-    try:
-        yield
-    finally:
-        devstack.require_aal2(False)
-
-
-@pytest.fixture
 async def admin_with_factor(
-    devstack: DevstackProcess, aal2_required: None
-) -> tuple[DevstackUser, pyotp.TOTP]:
+    devstack: DevstackProcess,
+) -> AsyncIterator[tuple[DevstackUser, pyotp.TOTP]]:
+    """An admin of the test's own with a verified factor, signing in while aal2 is demanded."""
     admin = devstack.create_user(admin=True)
-    auth = await AuthSession.open(devstack.api_url, devstack.anon_key, persist=False)
-    step = await auth.begin_sign_in(admin.email, admin.password)
-    assert step is not None
-    assert step.enrollment is not None
-    totp = pyotp.TOTP(step.enrollment.secret)
-    await auth.verify_code(totp.now())
-    await auth.sign_out()
-    await auth.close()
-    return admin, totp
+    totp = await enroll_elsewhere(devstack, admin)
+    with devstack.aal2_demanded():
+        yield admin, totp
 
 
 async def doctor(

@@ -8,7 +8,7 @@ admin's other aal1 sessions.
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import jwt
 import pyotp
@@ -25,18 +25,10 @@ from lia_desktop.services.errors import (
     translate,
 )
 from tests.fixtures import DevstackProcess, DevstackUser
+from tests.mfa import enrolled, wrong
 from tests.services.keyrings import MemoryKeyring
 
 pytestmark = pytest.mark.devstack
-
-
-@pytest.fixture
-def aal2_required(devstack: DevstackProcess) -> Iterator[None]:
-    devstack.require_aal2(True)
-    try:
-        yield
-    finally:
-        devstack.require_aal2(False)
 
 
 @pytest.fixture
@@ -54,22 +46,6 @@ async def auth(devstack: DevstackProcess) -> AsyncIterator[AuthSession]:
 
 def stored_token(ring: MemoryKeyring, devstack: DevstackProcess, user: DevstackUser) -> str | None:
     return ring.entries.get((KEYRING_SERVICE, f"{devstack.api_url}|{user.email.lower()}"))
-
-
-def wrong(totp: pyotp.TOTP) -> str:
-    """Six digits that are none of the codes the server accepts now."""
-    valid = {totp.at(time.time() + step * 30) for step in (-1, 0, 1)}
-    return next(f"{n:06d}" for n in range(1_000_000) if f"{n:06d}" not in valid)
-
-
-async def enrolled(auth: AuthSession, user: DevstackUser) -> pyotp.TOTP:
-    """``user`` signed in at aal2 with a factor enrolled through the app's own flow."""
-    step = await auth.begin_sign_in(user.email, user.password)
-    assert step is not None
-    assert step.enrollment is not None
-    totp = pyotp.TOTP(step.enrollment.secret)
-    await auth.verify_code(totp.now())
-    return totp
 
 
 async def test_enrollment_where_aal2_is_demanded_stores_only_the_aal2_session(
@@ -124,11 +100,8 @@ async def test_an_enrolled_admin_gives_a_code_even_where_aal2_is_not_demanded(
     devstack: DevstackProcess, admin: DevstackUser, memory_keyring: MemoryKeyring
 ) -> None:
     first = await AuthSession.open(devstack.api_url, devstack.anon_key, persist=False)
-    devstack.require_aal2(True)
-    try:
+    with devstack.aal2_demanded():
         totp = await enrolled(first, admin)
-    finally:
-        devstack.require_aal2(False)
     await first.close()
     auth = await AuthSession.open(devstack.api_url, devstack.anon_key)
     try:
@@ -241,8 +214,7 @@ async def test_a_stored_aal1_session_is_not_restored_once_aal2_is_demanded(
     first = await AuthSession.open(devstack.api_url, devstack.anon_key)
     assert await first.begin_sign_in(admin.email, admin.password) is None
     await first.close()
-    devstack.require_aal2(True)
-    try:
+    with devstack.aal2_demanded():
         again = await AuthSession.open(devstack.api_url, devstack.anon_key)
         try:
             assert await again.restore() is None
@@ -250,5 +222,3 @@ async def test_a_stored_aal1_session_is_not_restored_once_aal2_is_demanded(
             assert stored_token(memory_keyring, devstack, admin)  # kept current, not adopted
         finally:
             await again.close()
-    finally:
-        devstack.require_aal2(False)

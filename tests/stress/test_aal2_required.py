@@ -64,15 +64,6 @@ def tokens(devstack: DevstackProcess) -> dict[str, str]:
     return {"aal2": verified["access_token"], "aal1": aal1}
 
 
-@pytest.fixture
-def aal2_required(devstack: DevstackProcess) -> Iterator[None]:
-    devstack.require_aal2(True)
-    try:
-        yield
-    finally:
-        devstack.require_aal2(False)
-
-
 def admin_functions(devstack: DevstackProcess) -> list[str]:
     """Every ``public.admin_*`` function, called with null arguments."""
     with psycopg.connect(devstack.db_url) as db:
