@@ -22,6 +22,8 @@ Registered in ``tests/conftest.py``. Mark tests that use it with
 * ``supabase_client(devstack, key=None)``: async context manager yielding the
   official ``create_async_client`` on the devstack (anon key by default), with
   its HTTP connections closed on exit (the client itself has no close).
+* ``private_devstack(prefix="lia-devstack-")``: context manager with a devstack of
+  its own, started, then destroyed (for a module's scope or a benchmark).
 * ``devstack_factory`` (function): ``devstack_factory(jwt_expiry=20, seed=False)``
   starts another private devstack (own data dir and port), stopped at teardown;
   for tests that need short-lived tokens or must not disturb the shared one.
@@ -266,20 +268,28 @@ async def supabase_client(
         yield client
 
 
-def _new_data_dir() -> Path:
+def _new_data_dir(prefix: str = "lia-devstack-") -> Path:
     # Not pytest's tmp_path: its parents are mode 0700, and Postgres runs as another user.
-    return Path(tempfile.mkdtemp(prefix="lia-devstack-", dir="/tmp"))
+    return Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
 
 
-@pytest.fixture(scope="session")
-def devstack() -> Iterator[DevstackProcess]:
-    process = DevstackProcess(_new_data_dir())
+@contextmanager
+def private_devstack(prefix: str = "lia-devstack-") -> Iterator[DevstackProcess]:
+    """A seeded devstack of its own (a fresh data dir /tmp/``prefix``…, a free port), started;
+    destroyed and its files removed after, whatever happened."""
+    process = DevstackProcess(_new_data_dir(prefix))
     try:
         process.start()
         yield process
     finally:
         process.destroy()
         shutil.rmtree(process.data_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def devstack() -> Iterator[DevstackProcess]:
+    with private_devstack() as process:
+        yield process
 
 
 #: Every admin RPC of the server contract (supabase/README.md), with valid arguments.

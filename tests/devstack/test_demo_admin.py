@@ -8,7 +8,6 @@ anything else (an unknown id or kind, a wrong key) is a 404.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 
 import httpx
@@ -18,7 +17,7 @@ import pytest
 from lia_desktop.core.models import NotificationType
 from lia_desktop.core.text import admin_link
 from lia_desktop.devstack import demo_admin
-from tests.fixtures import DevstackProcess, _new_data_dir
+from tests.fixtures import DevstackProcess, private_devstack
 
 pytestmark = pytest.mark.devstack
 
@@ -31,13 +30,8 @@ HOSTILE_REVIEW = "</td></tr></table><b>Great</b> \u2066service\u2069 & co\u200b\
 @pytest.fixture(scope="module")
 def stack() -> Iterator[DevstackProcess]:
     """A devstack of its own: these tests write hostile rows that others need not see."""
-    process = DevstackProcess(_new_data_dir())
-    try:
-        process.start()
+    with private_devstack() as process:
         yield process
-    finally:
-        process.destroy()
-        shutil.rmtree(process.data_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
