@@ -20,9 +20,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -35,6 +32,7 @@ import psycopg
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
+from benchmarks.private_devstack import measure_on_private_devstack, percentiles_ms  # noqa: E402
 from lia_desktop.core.models import ClaimBoard, ClaimKey  # noqa: E402
 from lia_desktop.services.auth import AuthSession  # noqa: E402
 from lia_desktop.services.session import LiveSession  # noqa: E402
@@ -43,16 +41,6 @@ from tests.services.conftest import FAST_POLICY, Recorder  # noqa: E402
 
 CLAIMS = 200
 OTHERS = 3
-
-
-def percentiles_ms(samples: list[float]) -> dict[str, float]:
-    cuts = statistics.quantiles(samples, n=100, method="inclusive")
-    return {
-        "p50": round(1000 * cuts[49], 1),
-        "p95": round(1000 * cuts[94], 1),
-        "p99": round(1000 * cuts[98], 1),
-        "max": round(1000 * max(samples), 1),
-    }
 
 
 def new_disputes(devstack: DevstackProcess, count: int) -> list[int]:
@@ -141,14 +129,7 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=CLAIMS)
     parser.add_argument("--others", type=int, default=OTHERS)
     args = parser.parse_args()
-    devstack = DevstackProcess(Path(tempfile.mkdtemp(prefix="lia-devstack-", dir="/tmp")))
-    try:
-        devstack.start()
-        result = asyncio.run(measure(devstack, args.claims, args.others))
-    finally:
-        devstack.destroy()
-        shutil.rmtree(devstack.data_dir, ignore_errors=True)
-    print(json.dumps(result))
+    measure_on_private_devstack(lambda devstack: measure(devstack, args.claims, args.others))
 
 
 if __name__ == "__main__":

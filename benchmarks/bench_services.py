@@ -16,11 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import json
-import shutil
-import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -31,21 +27,12 @@ from websockets.protocol import State
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
+from benchmarks.private_devstack import measure_on_private_devstack, percentiles_ms  # noqa: E402
 from lia_desktop.core.feed import FeedUpdate, NotificationFeed  # noqa: E402
 from tests.fixtures import DevstackProcess  # noqa: E402
 from tests.services.conftest import Marketplace, services_app  # noqa: E402
 
 EVENTS = 200
-
-
-def percentiles_ms(samples: list[float]) -> dict[str, float]:
-    cuts = statistics.quantiles(samples, n=100, method="inclusive")
-    return {
-        "p50": round(1000 * cuts[49], 1),
-        "p95": round(1000 * cuts[94], 1),
-        "p99": round(1000 * cuts[98], 1),
-        "max": round(1000 * max(samples), 1),
-    }
 
 
 def open_websockets() -> int:
@@ -100,14 +87,7 @@ async def measure(devstack: DevstackProcess) -> dict[str, Any]:
 
 
 def main() -> None:
-    devstack = DevstackProcess(Path(tempfile.mkdtemp(prefix="lia-devstack-", dir="/tmp")))
-    try:
-        devstack.start()
-        result = asyncio.run(measure(devstack))
-    finally:
-        devstack.destroy()
-        shutil.rmtree(devstack.data_dir, ignore_errors=True)
-    print(json.dumps(result))
+    measure_on_private_devstack(measure)
 
 
 if __name__ == "__main__":

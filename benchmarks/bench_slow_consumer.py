@@ -21,11 +21,9 @@ import argparse
 import asyncio
 import json
 import secrets
-import shutil
 import socket
 import struct
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -38,6 +36,7 @@ from websockets.asyncio.client import connect
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
+from benchmarks.private_devstack import measure_on_private_devstack  # noqa: E402
 from tests.devstack.realtime_clients import new_booking, user_token  # noqa: E402
 from tests.fixtures import DevstackProcess  # noqa: E402
 
@@ -191,14 +190,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--payload-kb", type=int, default=64)
     args = parser.parse_args()
-    devstack = DevstackProcess(Path(tempfile.mkdtemp(prefix="lia-bench-slow-", dir="/tmp")))
-    devstack.start()
-    try:
-        result = asyncio.run(run(devstack, args.seconds, args.payload_kb))
-    finally:
-        devstack.destroy()
-        shutil.rmtree(devstack.data_dir, ignore_errors=True)
-    print(json.dumps(result))
+    measure_on_private_devstack(
+        lambda devstack: run(devstack, args.seconds, args.payload_kb), prefix="lia-bench-slow-"
+    )
 
 
 if __name__ == "__main__":
