@@ -16,14 +16,14 @@ import os
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import pytest
-from dbus_fast import BusType, Message, MessageType, Variant
+from dbus_fast import BusType, Variant
 from dbus_fast.aio import MessageBus
 from pytestqt.qtbot import QtBot
 
 from tests.app.conftest import Runner
+from tests.desktop.dbus import call
 from tests.ui.test_accessibility import WINDOWS, live_admin
 
 # Qt starts its AT-SPI bridge only when asked to (or when a desktop says a screen reader is
@@ -81,7 +81,7 @@ class ScreenReader:
             async with asyncio.timeout(10):
                 while not await _has_owner(session):  # noqa: ASYNC110 (no event to await)
                     await asyncio.sleep(0.05)
-            [address] = await _call(
+            [address] = await call(
                 session, "org.a11y.Bus", "/org/a11y/bus", "org.a11y.Bus", "GetAddress"
             )
         finally:
@@ -94,7 +94,7 @@ class ScreenReader:
     async def application_of(self, pid: int) -> str:
         """The bus name of the application ``pid`` registered with the AT-SPI registry."""
         for name, _ in await self._children("org.a11y.atspi.Registry", ROOT):
-            [owner_pid] = await _call(
+            [owner_pid] = await call(
                 self._bus,
                 "org.freedesktop.DBus",
                 "/org/freedesktop/DBus",
@@ -109,8 +109,8 @@ class ScreenReader:
 
     async def tree(self, app: str, path: str = ROOT, where: str = "") -> list[Node]:
         """Depth first from ``path``; a combo box's popup list is its own (Qt's) business."""
-        [role] = await _call(self._bus, app, path, ACCESSIBLE, "GetRoleName")
-        [states] = await _call(self._bus, app, path, ACCESSIBLE, "GetState")
+        [role] = await call(self._bus, app, path, ACCESSIBLE, "GetRoleName")
+        [states] = await call(self._bus, app, path, ACCESSIBLE, "GetState")
         here = f"{where} > {role}"
         node = Node(
             here,
@@ -126,46 +126,19 @@ class ScreenReader:
         return nodes
 
     async def _children(self, app: str, path: str) -> list[tuple[str, str]]:
-        [children] = await _call(self._bus, app, path, ACCESSIBLE, "GetChildren")
+        [children] = await call(self._bus, app, path, ACCESSIBLE, "GetChildren")
         return [(str(a), str(p)) for a, p in children]
 
     async def _property(self, app: str, path: str, name: str) -> str:
-        [value] = await _call(
+        [value] = await call(
             self._bus, app, path, "org.freedesktop.DBus.Properties", "Get", "ss", ACCESSIBLE, name
         )
         assert isinstance(value, Variant)
         return str(value.value)
 
 
-async def _call(
-    bus: MessageBus,
-    destination: str,
-    path: str,
-    interface: str,
-    member: str,
-    signature: str = "",
-    *body: Any,
-) -> list[Any]:
-    reply = await bus.call(
-        Message(
-            destination=destination,
-            path=path,
-            interface=interface,
-            member=member,
-            signature=signature,
-            body=list(body),
-        )
-    )
-    assert reply is not None
-    if reply.message_type is MessageType.ERROR:
-        raise RuntimeError(
-            f"{interface}.{member} on {destination}{path}: {reply.error_name} {reply.body}"
-        )
-    return list(reply.body)
-
-
 async def _has_owner(session: MessageBus) -> bool:
-    [owned] = await _call(
+    [owned] = await call(
         session,
         "org.freedesktop.DBus",
         "/org/freedesktop/DBus",

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dbus_fast import Message, MessageType
 from dbus_fast.aio import MessageBus
 
 from lia_desktop.app import NOTIFIER_APP_ID
@@ -28,37 +27,21 @@ from tests.app.conftest import (
     until,
 )
 from tests.app.test_sign_in_and_live import signed_in
+from tests.desktop.dbus import call
 from tests.fixtures import DevstackProcess
 
 pytestmark = pytest.mark.devstack  # desktop + skip elsewhere: tests/desktop/conftest.py
-
-
-async def call(bus: MessageBus, destination: str, path: str, interface: str, member: str,
-               signature: str = "", body: list[Any] | None = None) -> list[Any]:  # fmt: skip
-    reply = await bus.call(
-        Message(
-            destination=destination,
-            path=path,
-            interface=interface,
-            member=member,
-            signature=signature,
-            body=body or [],
-        )
-    )
-    assert reply is not None
-    assert reply.message_type is MessageType.METHOD_RETURN, reply.body
-    return list(reply.body)
 
 
 async def our_status_notifier_item(bus: MessageBus) -> tuple[str, str] | None:
     """(bus name, path) of this process's item: Qt registers it on its own connection, so by PID."""
     (items,) = await call(bus, "org.kde.StatusNotifierWatcher", "/StatusNotifierWatcher",
                           "org.freedesktop.DBus.Properties", "Get", "ss",
-                          ["org.kde.StatusNotifierWatcher", "RegisteredStatusNotifierItems"])  # fmt: skip
+                          "org.kde.StatusNotifierWatcher", "RegisteredStatusNotifierItems")  # fmt: skip
     for item in items.value:
         name, slash, path = item.partition("/")
         (pid,) = await call(bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                            "org.freedesktop.DBus", "GetConnectionUnixProcessID", "s", [name])  # fmt: skip
+                            "org.freedesktop.DBus", "GetConnectionUnixProcessID", "s", name)  # fmt: skip
         if pid == os.getpid():
             return name, slash + path if path else "/StatusNotifierItem"
     return None
@@ -66,7 +49,7 @@ async def our_status_notifier_item(bus: MessageBus) -> tuple[str, str] | None:
 
 async def item_property(bus: MessageBus, item: tuple[str, str], prop: str) -> Any:
     (value,) = await call(bus, item[0], item[1], "org.freedesktop.DBus.Properties", "Get", "ss",
-                          ["org.kde.StatusNotifierItem", prop])  # fmt: skip
+                          "org.kde.StatusNotifierItem", prop)  # fmt: skip
     return value.value
 
 
