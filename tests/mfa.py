@@ -11,7 +11,7 @@ import time
 
 import pyotp
 
-from lia_desktop.services.auth import AuthSession
+from lia_desktop.services.auth import AuthSession, TotpEnrollment
 from tests.fixtures import DevstackProcess, DevstackUser
 
 
@@ -21,12 +21,20 @@ def wrong(totp: pyotp.TOTP) -> str:
     return next(f"{n:06d}" for n in range(1_000_000) if f"{n:06d}" not in valid)
 
 
-async def enrolled(auth: AuthSession, user: DevstackUser) -> pyotp.TOTP:
-    """``user`` signed in at aal2 with a factor enrolled through the app's own flow."""
+async def offered_enrollment(
+    auth: AuthSession, user: DevstackUser
+) -> tuple[TotpEnrollment, pyotp.TOTP]:
+    """The factor ``auth`` enrolls after ``user``'s password (aal2 demanded, no factor yet),
+    not verified yet, and the authenticator app that took its secret."""
     step = await auth.begin_sign_in(user.email, user.password)
     assert step is not None
     assert step.enrollment is not None
-    totp = pyotp.TOTP(step.enrollment.secret)
+    return step.enrollment, pyotp.TOTP(step.enrollment.secret)
+
+
+async def enrolled(auth: AuthSession, user: DevstackUser) -> pyotp.TOTP:
+    """``user`` signed in at aal2 with a factor enrolled through the app's own flow."""
+    _, totp = await offered_enrollment(auth, user)
     await auth.verify_code(totp.now())
     return totp
 

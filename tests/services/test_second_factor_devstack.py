@@ -25,7 +25,7 @@ from lia_desktop.services.errors import (
     translate,
 )
 from tests.fixtures import DevstackProcess, DevstackUser
-from tests.mfa import enrolled, wrong
+from tests.mfa import enrolled, offered_enrollment, wrong
 from tests.services.keyrings import MemoryKeyring
 
 pytestmark = pytest.mark.devstack
@@ -57,16 +57,12 @@ async def test_enrollment_where_aal2_is_demanded_stores_only_the_aal2_session(
 ) -> None:
     tokens: list[str | None] = []
     auth.on_token_changed(tokens.append)
-    step = await auth.begin_sign_in(admin.email, admin.password)
-    assert step is not None
-    enrollment = step.enrollment
-    assert enrollment is not None
+    enrollment, totp = await offered_enrollment(auth, admin)
     assert enrollment.qr_svg.startswith(b"<svg")
     assert pyotp.parse_uri(enrollment.uri).secret == enrollment.secret
     assert auth.identity is None  # not signed in yet
     assert memory_keyring.entries == {}
     assert tokens == []
-    totp = pyotp.TOTP(enrollment.secret)
     with pytest.raises(WrongCode):
         await auth.verify_code(wrong(totp))
     with pytest.raises(WrongCode):
@@ -149,17 +145,14 @@ async def test_an_old_code_is_refused_and_a_replayed_challenge_expired(
     memory_keyring: MemoryKeyring,
     aal2_required: None,
 ) -> None:
-    step = await auth.begin_sign_in(admin.email, admin.password)
-    assert step is not None
-    assert step.enrollment is not None
-    totp = pyotp.TOTP(step.enrollment.secret)
+    enrollment, totp = await offered_enrollment(auth, admin)
     with pytest.raises(WrongCode):  # two minutes old: outside the server's window
         await auth.verify_code(totp.at(time.time() - 120))
     assert memory_keyring.entries == {}
     await auth.verify_code(totp.now())
     # the answered challenge, replayed with its code, is refused as expired
     client = auth._client
-    factor = step.enrollment.factor_id
+    factor = enrollment.factor_id
     challenge = await client.auth.mfa.challenge({"factor_id": factor})
     params = {"factor_id": factor, "challenge_id": challenge.id, "code": totp.now()}
     await client.auth.mfa.verify(params)
@@ -175,10 +168,7 @@ async def test_too_many_wrong_codes_are_rate_limited_and_nothing_is_stored(
     memory_keyring: MemoryKeyring,
     aal2_required: None,
 ) -> None:
-    step = await auth.begin_sign_in(admin.email, admin.password)
-    assert step is not None
-    assert step.enrollment is not None
-    totp = pyotp.TOTP(step.enrollment.secret)
+    _, totp = await offered_enrollment(auth, admin)
     outcomes = []
     for _ in range(16):
         try:
