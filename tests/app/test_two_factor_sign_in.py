@@ -15,6 +15,7 @@ import psycopg
 import pyotp
 import pytest
 
+from lia_desktop.app import DesktopApp
 from lia_desktop.core.i18n import english
 from lia_desktop.core.problems import Problem, explain
 from lia_desktop.services.auth import KEYRING_SERVICE
@@ -32,6 +33,18 @@ pytestmark = pytest.mark.devstack
 def admin(devstack: DevstackProcess) -> DevstackUser:
     """An admin of the test's own: a verified factor ends the admin's other aal1 sessions."""
     return devstack.create_user(admin=True)
+
+
+async def at_the_code_step(
+    make_app: AppFactory, devstack: DevstackProcess, admin: DevstackUser
+) -> tuple[DesktopApp, SignInDialog, pyotp.TOTP]:
+    """A first run of an admin with a factor (enrolled elsewhere), past the password: the
+    dialog asks for a code of the factor, which ``pyotp.TOTP`` gives."""
+    totp = await enroll_elsewhere(devstack, admin)
+    app, dialog = await first_run(make_app)
+    await submit(dialog, devstack.api_url, devstack.anon_key, admin.email, admin.password)
+    assert dialog.awaiting_code
+    return app, dialog, totp
 
 
 def page(dialog: SignInDialog) -> SecondFactorForm:
@@ -112,10 +125,7 @@ def test_an_admin_with_a_factor_is_asked_for_a_code_only(
     memory_keyring: MemoryKeyring,
 ) -> None:
     async def scenario() -> None:
-        totp = await enroll_elsewhere(devstack, admin)
-        app, dialog = await first_run(make_app)
-        await submit(dialog, devstack.api_url, devstack.anon_key, admin.email, admin.password)
-        assert dialog.awaiting_code
+        app, dialog, totp = await at_the_code_step(make_app, devstack, admin)
         assert not page(dialog).qr_code.isVisible()
         assert admin.email in page(dialog).intro.text()
         await enter_code(dialog, totp.now())
@@ -136,10 +146,7 @@ def test_closing_the_dialog_at_the_code_step_signs_nothing_in(
     memory_keyring: MemoryKeyring,
 ) -> None:
     async def scenario() -> None:
-        await enroll_elsewhere(devstack, admin)
-        app, dialog = await first_run(make_app)
-        await submit(dialog, devstack.api_url, devstack.anon_key, admin.email, admin.password)
-        assert dialog.awaiting_code
+        app, dialog, _ = await at_the_code_step(make_app, devstack, admin)
         sessions = session_count(devstack, admin)
         dialog.reject()
         await until(lambda: session_count(devstack, admin) == sessions - 1)  # ended on the server
