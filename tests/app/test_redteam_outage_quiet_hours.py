@@ -48,6 +48,7 @@ def test_an_outage_during_quiet_hours_says_nothing(
         interruptions.append(toast.title)
 
     monkeypatch.setattr(app.ladder, "_show", shown)
+
     async def settle() -> None:  # announced inside the running loop, as the app's timer does
         app.state.outage_announced.emit(
             Outage(since=datetime.now(UTC) - timedelta(minutes=2), announced=True)
