@@ -55,7 +55,7 @@ from lia_desktop.core.problems import ANON_KEY_PROBLEMS, Problem, explain
 from lia_desktop.core.settings import Settings, SettingsError
 from lia_desktop.core.text import admin_link
 from lia_desktop.services import autostart, logs, power
-from lia_desktop.services.auth import AdminIdentity, AuthSession
+from lia_desktop.services.auth import AdminIdentity, AuthSession, SignOutOutcome
 from lia_desktop.services.errors import NotAnAnonKey, ServiceError
 from lia_desktop.services.project import check_project
 from lia_desktop.services.session import LiveSession
@@ -165,7 +165,11 @@ class DemoBackend:
         line = await asyncio.wait_for(self._process.stdout.readline(), DEVSTACK_START_TIMEOUT)
         if not line:
             code = await self._process.wait()
-            raise RuntimeError(f"the demo backend did not start (exit code {code})")
+            raise RuntimeError(
+                QCoreApplication.translate(
+                    "DemoBackend", "The demo backend did not start (exit code {code})."
+                ).format(code=code)
+            )
         status = json.loads(line)
         return DemoProject(status["API_URL"], status["ANON_KEY"], status["DEMO_ADMIN_URL"])
 
@@ -441,8 +445,8 @@ class DesktopApp(QObject):
         live, self.live = self.live, None
         if live is not None:
             outcome = await live.close(sign_out=sign_out)
-            if outcome is not None and outcome.message:
-                self._tell(f"Signed out, but {outcome.message}")
+            if outcome is not None and outcome.message:  # the details went to the log
+                self._tell(_sign_out_problems(outcome))
         self.state.sign_out()
 
     async def sign_out(self) -> None:
@@ -796,6 +800,26 @@ class DesktopApp(QObject):
             self.show_notifications()
 
 
+def _sign_out_problems(outcome: SignOutOutcome) -> str:
+    """What a sign-out could not do, in the admin's language."""
+    words = []
+    if not outcome.server_ended:
+        words.append(
+            QCoreApplication.translate(
+                "DesktopApp",
+                "Signed out on this computer, but the server could not be told: that session "
+                "stays valid there until it expires or is revoked.",
+            )
+        )
+    if not outcome.forgotten:
+        words.append(
+            QCoreApplication.translate(
+                "DesktopApp", "The saved sign-in could not be removed from the system keyring."
+            )
+        )
+    return " ".join(words)
+
+
 def resource(relative: str) -> Path:
     """A file of the repo's ``resources/``: inside the package in a wheel or a frozen bundle
     (setup.py maps it there), read in place from a source checkout or an editable install."""
@@ -871,7 +895,11 @@ def run_gui(*, demo: bool = False) -> int:
             await app.start()
         except Exception as error:  # the demo backend or the first sign-in could not start
             log.exception("start failed")
-            box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME, "LIA Desktop could not start:")
+            box = QMessageBox(
+                QMessageBox.Icon.Critical,
+                APP_NAME,
+                QCoreApplication.translate("DesktopApp", "LIA Desktop could not start:"),
+            )
             box.setTextFormat(Qt.TextFormat.PlainText)
             box.setInformativeText(
                 explain(error.kind, QCoreApplication.translate)

@@ -17,8 +17,13 @@ CATALOG = Path(__file__).resolve().parent.parent / "lia_desktop" / "i18n" / "lia
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
 
+_MARKUP = re.compile(r"<[^>]*>")
+
+
 def _words(text: str) -> set[str]:
-    return {w.lower() for w in _WORD.findall(text.replace("&", ""))}
+    """Lower-case words of three letters or more; a tooltip's markup and a label's "&" (its
+    mnemonic) are not words."""
+    return {w.lower() for w in _WORD.findall(_MARKUP.sub(" ", text).replace("&", ""))}
 
 
 @cache

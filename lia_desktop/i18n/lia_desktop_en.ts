@@ -2,40 +2,35 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
     <context>
-        <name />
-        <message>
-            <source>Toast</source>
-            <comment>View professional</comment>
-            <translation>Toast</translation>
-        </message>
-        <message>
-            <source>Toast</source>
-            <comment>Open notifications</comment>
-            <translation>Toast</translation>
-        </message>
-        <message>
-            <source>Toast</source>
-            <comment>Open</comment>
-            <translation>Toast</translation>
-        </message>
-        <message>
-            <source>Toast</source>
-            <comment>Remind me in 15 min</comment>
-            <translation>Toast</translation>
-        </message>
-        <message>
-            <source>Toast</source>
-            <comment>Mark read</comment>
-            <translation>Toast</translation>
-        </message>
-        <message>
-            <source>Toast</source>
-            <comment>%n unread notification(s)</comment>
-            <translation>Toast</translation>
-        </message>
-    </context>
-    <context>
         <name>ActivityPanel</name>
+        <message>
+            <source>Live activity</source>
+            <translation>Live activity</translation>
+        </message>
+        <message>
+            <source>Online users</source>
+            <translation>Online users</translation>
+        </message>
+        <message>
+            <source>Active sessions</source>
+            <translation>Active sessions</translation>
+        </message>
+        <message>
+            <source>Bookings (24 h)</source>
+            <translation>Bookings (24 h)</translation>
+        </message>
+        <message>
+            <source>On duty now</source>
+            <translation>On duty now</translation>
+        </message>
+        <message>
+            <source>Nobody</source>
+            <translation>Nobody</translation>
+        </message>
+        <message>
+            <source>{label}: {names}</source>
+            <translation>{label}: {names}</translation>
+        </message>
         <message>
             <source>{heading}: {figures}</source>
             <translation>{heading}: {figures}</translation>
@@ -44,8 +39,96 @@
     <context>
         <name>BookingsChart</name>
         <message>
+            <source>Bookings</source>
+            <translation>Bookings</translation>
+        </message>
+        <message>
+            <source>Bookings per hour, last 24 h</source>
+            <translation>Bookings per hour, last 24 h</translation>
+        </message>
+        <message>
             <source>{total} bookings in the last 24 h; the busiest hour {hour}:00 with {most}; {now} in the last hour</source>
             <translation>{total} bookings in the last 24 h; the busiest hour {hour}:00 with {most}; {now} in the last hour</translation>
+        </message>
+    </context>
+    <context>
+        <name>Claims</name>
+        <message>
+            <source>now</source>
+            <translation>now</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n min</source>
+            <translation>
+                <numerusform>%n min</numerusform>
+                <numerusform>%n min</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>You</source>
+            <translation>You</translation>
+        </message>
+        <message>
+            <source>Taken by {name} · {age}</source>
+            <translation>Taken by {name} · {age}</translation>
+        </message>
+        <message>
+            <source>{name} has it · {age}</source>
+            <translation>{name} has it · {age}</translation>
+        </message>
+        <message>
+            <source>{name} claimed {time}</source>
+            <translation>{name} claimed {time}</translation>
+        </message>
+        <message>
+            <source>released {time}</source>
+            <translation>released {time}</translation>
+        </message>
+        <message>
+            <source>{name} released {time}</source>
+            <translation>{name} released {time}</translation>
+        </message>
+        <message>
+            <source>{name} gave it to {to} {time}</source>
+            <translation>{name} gave it to {to} {time}</translation>
+        </message>
+        <message>
+            <source>Former admin</source>
+            <translation>Former admin</translation>
+        </message>
+        <message>
+            <source>Still yours: {title}</source>
+            <translation>Still yours: {title}</translation>
+        </message>
+        <message>
+            <source>You claimed it {age} ago and it is not resolved yet.</source>
+            <translation>You claimed it {age} ago and it is not resolved yet.</translation>
+        </message>
+        <message>
+            <source>Still open: {title}</source>
+            <translation>Still open: {title}</translation>
+        </message>
+        <message>
+            <source>{name} claimed it {age} ago and it is not resolved yet.</source>
+            <translation>{name} claimed it {age} ago and it is not resolved yet.</translation>
+        </message>
+        <message>
+            <source>Nobody has claimed: {title}</source>
+            <translation>Nobody has claimed: {title}</translation>
+        </message>
+        <message numerus="yes">
+            <source>Urgent and unclaimed for %n min.</source>
+            <translation>
+                <numerusform>Urgent and unclaimed for %n min.</numerusform>
+                <numerusform>Urgent and unclaimed for %n min.</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>DemoBackend</name>
+        <message>
+            <source>The demo backend did not start (exit code {code}).</source>
+            <translation>The demo backend did not start (exit code {code}).</translation>
         </message>
     </context>
     <context>
@@ -53,6 +136,37 @@
         <message>
             <source>Your saved settings could not be read, so LIA Desktop starts as on a first run. The old file was kept next to the new one, and the log says what was wrong with it.</source>
             <translation>Your saved settings could not be read, so LIA Desktop starts as on a first run. The old file was kept next to the new one, and the log says what was wrong with it.</translation>
+        </message>
+        <message>
+            <source>Signed out on this computer, but the server could not be told: that session stays valid there until it expires or is revoked.</source>
+            <translation>Signed out on this computer, but the server could not be told: that session stays valid there until it expires or is revoked.</translation>
+        </message>
+        <message>
+            <source>The saved sign-in could not be removed from the system keyring.</source>
+            <translation>The saved sign-in could not be removed from the system keyring.</translation>
+        </message>
+        <message>
+            <source>LIA Desktop could not start:</source>
+            <translation>LIA Desktop could not start:</translation>
+        </message>
+    </context>
+    <context>
+        <name>FallbackWindow</name>
+        <message>
+            <source>No system tray was found on this desktop, so LIA Admin keeps this small window open instead.</source>
+            <translation>No system tray was found on this desktop, so LIA Admin keeps this small window open instead.</translation>
+        </message>
+        <message>
+            <source>Notifications</source>
+            <translation>Notifications</translation>
+        </message>
+        <message>
+            <source>Stats</source>
+            <translation>Stats</translation>
+        </message>
+        <message>
+            <source>More</source>
+            <translation>More</translation>
         </message>
     </context>
     <context>
@@ -203,6 +317,18 @@
             <source>{phase}: {reason}</source>
             <translation>{phase}: {reason}</translation>
         </message>
+        <message>
+            <source>until {time}</source>
+            <translation>until {time}</translation>
+        </message>
+        <message>
+            <source>until tomorrow {time}</source>
+            <translation>until tomorrow {time}</translation>
+        </message>
+        <message>
+            <source>until {date}</source>
+            <translation>until {date}</translation>
+        </message>
         <message numerus="yes">
             <source>LIA Admin — %n unread — {state}</source>
             <translation>
@@ -211,8 +337,8 @@
             </translation>
         </message>
         <message>
-            <source> — Do not disturb until {time}</source>
-            <translation> — Do not disturb until {time}</translation>
+            <source> — Do not disturb {until}</source>
+            <translation> — Do not disturb {until}</translation>
         </message>
     </context>
     <context>
@@ -313,6 +439,42 @@
     <context>
         <name>NotificationCenter</name>
         <message>
+            <source>Bookings</source>
+            <translation>Bookings</translation>
+        </message>
+        <message>
+            <source>Cancellations</source>
+            <translation>Cancellations</translation>
+        </message>
+        <message>
+            <source>Disputes</source>
+            <translation>Disputes</translation>
+        </message>
+        <message>
+            <source>Escalations</source>
+            <translation>Escalations</translation>
+        </message>
+        <message>
+            <source>Applications</source>
+            <translation>Applications</translation>
+        </message>
+        <message>
+            <source>Reviews</source>
+            <translation>Reviews</translation>
+        </message>
+        <message>
+            <source>Sign-ups</source>
+            <translation>Sign-ups</translation>
+        </message>
+        <message>
+            <source>You're all caught up.</source>
+            <translation>You're all caught up.</translation>
+        </message>
+        <message>
+            <source>Signed out. Sign in to see notifications.</source>
+            <translation>Signed out. Sign in to see notifications.</translation>
+        </message>
+        <message>
             <source>LIA Admin — Notifications</source>
             <translation>LIA Admin — Notifications</translation>
         </message>
@@ -333,12 +495,44 @@
             <translation>Show only unread notifications; read ones stay in the history</translation>
         </message>
         <message>
+            <source>Mine</source>
+            <translation>Mine</translation>
+        </message>
+        <message>
+            <source>Show only the items you have claimed</source>
+            <translation>Show only the items you have claimed</translation>
+        </message>
+        <message>
+            <source>Unclaimed</source>
+            <translation>Unclaimed</translation>
+        </message>
+        <message>
+            <source>Show only the items that need an owner</source>
+            <translation>Show only the items that need an owner</translation>
+        </message>
+        <message>
+            <source>Claim</source>
+            <translation>Claim</translation>
+        </message>
+        <message>
             <source>Mark read</source>
             <translation>Mark read</translation>
         </message>
         <message>
             <source>Mark the selected notifications read (Space)</source>
             <translation>Mark the selected notifications read (Space)</translation>
+        </message>
+        <message>
+            <source>Release</source>
+            <translation>Release</translation>
+        </message>
+        <message>
+            <source>Let another admin take this item (C)</source>
+            <translation>Let another admin take this item (C)</translation>
+        </message>
+        <message>
+            <source>Take this item so other admins know (C)</source>
+            <translation>Take this item so other admins know (C)</translation>
         </message>
         <message numerus="yes">
             <source>%n unread of the chosen types</source>
@@ -391,10 +585,29 @@
         </message>
     </context>
     <context>
+        <name>OptionalEdit</name>
+        <message>
+            <source>to</source>
+            <translation>to</translation>
+        </message>
+    </context>
+    <context>
         <name>Outage</name>
         <message>
             <source>Not live since {time}</source>
             <translation>Not live since {time}</translation>
+        </message>
+        <message>
+            <source>Open notifications</source>
+            <translation>Open notifications</translation>
+        </message>
+        <message>
+            <source>LIA Admin is not connected</source>
+            <translation>LIA Admin is not connected</translation>
+        </message>
+        <message>
+            <source>{since}. It keeps retrying; nothing is lost, the notifications that arrive meanwhile show up once it is back.</source>
+            <translation>{since}. It keeps retrying; nothing is lost, the notifications that arrive meanwhile show up once it is back.</translation>
         </message>
     </context>
     <context>
@@ -444,10 +657,6 @@
             <translation>Required.</translation>
         </message>
         <message>
-            <source>That is not a Supabase URL. It starts with https:// and looks like https://your-project.supabase.co (Project Settings → API → Project URL).</source>
-            <translation>That is not a Supabase URL. It starts with https:// and looks like https://your-project.supabase.co (Project Settings → API → Project URL).</translation>
-        </message>
-        <message>
             <source>That is not an anon key. In the Supabase dashboard, open Project Settings → API and copy the 'anon public' key.</source>
             <translation>That is not an anon key. In the Supabase dashboard, open Project Settings → API and copy the 'anon public' key.</translation>
         </message>
@@ -474,6 +683,89 @@
         <message>
             <source>unknown error</source>
             <translation>unknown error</translation>
+        </message>
+        <message>
+            <source>This project asks administrators for a second sign-in step. Sign in again and enter the code from your authenticator app.</source>
+            <translation>This project asks administrators for a second sign-in step. Sign in again and enter the code from your authenticator app.</translation>
+        </message>
+        <message>
+            <source>This project asks administrators for a code from an authenticator app, and this account has none yet. Sign in once in the LIA Desktop app to set one up.</source>
+            <translation>This project asks administrators for a code from an authenticator app, and this account has none yet. Sign in once in the LIA Desktop app to set one up.</translation>
+        </message>
+        <message>
+            <source>That code is not right. Enter the 6-digit code your authenticator app shows now for LIA.</source>
+            <translation>That code is not right. Enter the 6-digit code your authenticator app shows now for LIA.</translation>
+        </message>
+        <message>
+            <source>That code has expired or was already used. Enter the new code your authenticator app shows.</source>
+            <translation>That code has expired or was already used. Enter the new code your authenticator app shows.</translation>
+        </message>
+        <message>
+            <source>Too many tries in a short time. Wait a minute, then try again.</source>
+            <translation>Too many tries in a short time. Wait a minute, then try again.</translation>
+        </message>
+        <message>
+            <source>That is not a Supabase URL. It starts with https:// and looks like https://your-project.supabase.co (Project Settings → API → Project URL).</source>
+            <translation>That is not a Supabase URL. It starts with https:// and looks like https://your-project.supabase.co (Project Settings → API → Project URL).</translation>
+        </message>
+        <message>
+            <source>That address has a line break in it: paste the Project URL alone.</source>
+            <translation>That address has a line break in it: paste the Project URL alone.</translation>
+        </message>
+        <message>
+            <source>That address has a space or an invisible character in it.</source>
+            <translation>That address has a space or an invisible character in it.</translation>
+        </message>
+        <message>
+            <source>That address has no server name after ://.</source>
+            <translation>That address has no server name after ://.</translation>
+        </message>
+        <message>
+            <source>{host} is not a server name: it has characters other than letters, digits, dots and hyphens.</source>
+            <translation>{host} is not a server name: it has characters other than letters, digits, dots and hyphens.</translation>
+        </message>
+        <message>
+            <source>An IPv6 address goes between square brackets, both of them, such as http://[::1]:54321.</source>
+            <translation>An IPv6 address goes between square brackets, both of them, such as http://[::1]:54321.</translation>
+        </message>
+        <message>
+            <source>Port {port} does not exist (1-65535).</source>
+            <translation>Port {port} does not exist (1-65535).</translation>
+        </message>
+        <message>
+            <source>Copy the Project URL from the Supabase dashboard: Project Settings → API.</source>
+            <translation>Copy the Project URL from the Supabase dashboard: Project Settings → API.</translation>
+        </message>
+    </context>
+    <context>
+        <name>SecondFactorForm</name>
+        <message>
+            <source>QR code for your authenticator app</source>
+            <translation>QR code for your authenticator app</translation>
+        </message>
+        <message>
+            <source>Key</source>
+            <translation>Key</translation>
+        </message>
+        <message>
+            <source>Tip: add this key to a second authenticator too (another phone or your password manager), so that losing one phone does not lock you out.</source>
+            <translation>Tip: add this key to a second authenticator too (another phone or your password manager), so that losing one phone does not lock you out.</translation>
+        </message>
+        <message>
+            <source>The 6-digit code your authenticator app shows for LIA Admin.</source>
+            <translation>The 6-digit code your authenticator app shows for LIA Admin.</translation>
+        </message>
+        <message>
+            <source>Code</source>
+            <translation>Code</translation>
+        </message>
+        <message>
+            <source>Two-step sign-in: enter the 6-digit code your authenticator app shows for LIA Admin ({email}).</source>
+            <translation>Two-step sign-in: enter the 6-digit code your authenticator app shows for LIA Admin ({email}).</translation>
+        </message>
+        <message>
+            <source>This project asks administrators for a second sign-in step. Scan the QR code with an authenticator app (such as Google Authenticator, Microsoft Authenticator or 1Password), or type the key into it, then enter the 6-digit code it shows.</source>
+            <translation>This project asks administrators for a second sign-in step. Scan the QR code with an authenticator app (such as Google Authenticator, Microsoft Authenticator or 1Password), or type the key into it, then enter the 6-digit code it shows.</translation>
         </message>
     </context>
     <context>
@@ -522,6 +814,34 @@
     <context>
         <name>SettingsDialog</name>
         <message>
+            <source>Everything</source>
+            <translation>Everything</translation>
+        </message>
+        <message>
+            <source>Medium and above</source>
+            <translation>Medium and above</translation>
+        </message>
+        <message>
+            <source>High and urgent</source>
+            <translation>High and urgent</translation>
+        </message>
+        <message>
+            <source>Urgent only</source>
+            <translation>Urgent only</translation>
+        </message>
+        <message>
+            <source>LIA Admin — Settings</source>
+            <translation>LIA Admin — Settings</translation>
+        </message>
+        <message>
+            <source>From</source>
+            <translation>From</translation>
+        </message>
+        <message>
+            <source>Until</source>
+            <translation>Until</translation>
+        </message>
+        <message>
             <source>Quiet hours</source>
             <translation>Quiet hours</translation>
         </message>
@@ -550,12 +870,40 @@
             <translation>Do not disturb until</translation>
         </message>
         <message>
+            <source>Play a sound with toasts</source>
+            <translation>Play a sound with toasts</translation>
+        </message>
+        <message>
+            <source>Start LIA Admin when I log in</source>
+            <translation>Start LIA Admin when I log in</translation>
+        </message>
+        <message>
             <source>Urgent notifications break through do not disturb</source>
             <translation>Urgent notifications break through do not disturb</translation>
         </message>
         <message>
             <source>Same as the system</source>
             <translation>Same as the system</translation>
+        </message>
+        <message>
+            <source>Supabase URL</source>
+            <translation>Supabase URL</translation>
+        </message>
+        <message>
+            <source>Anon key</source>
+            <translation>Anon key</translation>
+        </message>
+        <message>
+            <source>Web admin URL</source>
+            <translation>Web admin URL</translation>
+        </message>
+        <message>
+            <source>Toasts for</source>
+            <translation>Toasts for</translation>
+        </message>
+        <message>
+            <source>Sounds</source>
+            <translation>Sounds</translation>
         </message>
         <message>
             <source>Urgent</source>
@@ -566,19 +914,103 @@
             <translation>Toasts by type</translation>
         </message>
         <message>
+            <source>Launch at login</source>
+            <translation>Launch at login</translation>
+        </message>
+        <message>
             <source>Language</source>
             <translation>Language</translation>
+        </message>
+        <message>
+            <source>Save</source>
+            <translation>Save</translation>
+        </message>
+        <message>
+            <source>Checking…</source>
+            <translation>Checking…</translation>
         </message>
     </context>
     <context>
         <name>SignInDialog</name>
         <message>
+            <source>Sign in to LIA Admin</source>
+            <translation>Sign in to LIA Admin</translation>
+        </message>
+        <message>
+            <source>https://your-project.supabase.co</source>
+            <translation>https://your-project.supabase.co</translation>
+        </message>
+        <message>
+            <source>public anon key</source>
+            <translation>public anon key</translation>
+        </message>
+        <message>
             <source>The password of your LIA admin account. It is not saved; only the sign-in session is kept.</source>
             <translation>The password of your LIA admin account. It is not saved; only the sign-in session is kept.</translation>
+        </message>
+        <message>
+            <source>Supabase URL</source>
+            <translation>Supabase URL</translation>
+        </message>
+        <message>
+            <source>Anon key</source>
+            <translation>Anon key</translation>
+        </message>
+        <message>
+            <source>Email</source>
+            <translation>Email</translation>
+        </message>
+        <message>
+            <source>Password</source>
+            <translation>Password</translation>
+        </message>
+        <message>
+            <source>Sign in</source>
+            <translation>Sign in</translation>
+        </message>
+        <message>
+            <source>Verifying…</source>
+            <translation>Verifying…</translation>
+        </message>
+        <message>
+            <source>Verify</source>
+            <translation>Verify</translation>
+        </message>
+        <message>
+            <source>Signing in…</source>
+            <translation>Signing in…</translation>
         </message>
     </context>
     <context>
         <name>StatCard</name>
+        <message>
+            <source>Total bookings</source>
+            <translation>Total bookings</translation>
+        </message>
+        <message>
+            <source>Pending bookings</source>
+            <translation>Pending bookings</translation>
+        </message>
+        <message>
+            <source>Users</source>
+            <translation>Users</translation>
+        </message>
+        <message>
+            <source>Revenue (completed)</source>
+            <translation>Revenue (completed)</translation>
+        </message>
+        <message>
+            <source>New professionals (30 d)</source>
+            <translation>New professionals (30 d)</translation>
+        </message>
+        <message>
+            <source>Live</source>
+            <translation>Live</translation>
+        </message>
+        <message>
+            <source>Not live</source>
+            <translation>Not live</translation>
+        </message>
         <message>
             <source>{title}: loading</source>
             <translation>{title}: loading</translation>
@@ -594,6 +1026,38 @@
     </context>
     <context>
         <name>StatsWindow</name>
+        <message>
+            <source>Updated {time}</source>
+            <translation>Updated {time}</translation>
+        </message>
+        <message>
+            <source>Live</source>
+            <translation>Live</translation>
+        </message>
+        <message>
+            <source>Connecting</source>
+            <translation>Connecting</translation>
+        </message>
+        <message>
+            <source>Signed out</source>
+            <translation>Signed out</translation>
+        </message>
+        <message>
+            <source>Sign in again</source>
+            <translation>Sign in again</translation>
+        </message>
+        <message>
+            <source>Disconnected</source>
+            <translation>Disconnected</translation>
+        </message>
+        <message>
+            <source>LIA Admin — Live stats</source>
+            <translation>LIA Admin — Live stats</translation>
+        </message>
+        <message>
+            <source>Live stats</source>
+            <translation>Live stats</translation>
+        </message>
         <message>
             <source>waiting for confirmation</source>
             <translation>waiting for confirmation</translation>
@@ -647,6 +1111,18 @@
     <context>
         <name>Toast</name>
         <message>
+            <source>Open notifications</source>
+            <translation>Open notifications</translation>
+        </message>
+        <message>
+            <source>Open</source>
+            <translation>Open</translation>
+        </message>
+        <message>
+            <source>Claim</source>
+            <translation>Claim</translation>
+        </message>
+        <message>
             <source>View booking</source>
             <translation>View booking</translation>
         </message>
@@ -671,6 +1147,25 @@
             <translation>
                 <numerusform>in the last %n minute</numerusform>
                 <numerusform>in the last %n minutes</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>View professional</source>
+            <translation>View professional</translation>
+        </message>
+        <message>
+            <source>Remind me in 15 min</source>
+            <translation>Remind me in 15 min</translation>
+        </message>
+        <message>
+            <source>Mark read</source>
+            <translation>Mark read</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n unread notification(s)</source>
+            <translation>
+                <numerusform>%n unread notification</numerusform>
+                <numerusform>%n unread notifications</numerusform>
             </translation>
         </message>
     </context>
@@ -717,28 +1212,36 @@
             <translation>Sound</translation>
         </message>
         <message>
-            <source>Automatic (by priority)</source>
-            <translation>Automatic (by priority)</translation>
+            <source>Automatic</source>
+            <translation>Automatic</translation>
         </message>
         <message>
-            <source>Always its own toast</source>
-            <translation>Always its own toast</translation>
+            <source>Own toast</source>
+            <translation>Own toast</translation>
         </message>
         <message>
-            <source>Grouped into summaries</source>
-            <translation>Grouped into summaries</translation>
+            <source>Grouped</source>
+            <translation>Grouped</translation>
         </message>
         <message>
-            <source>List only, no toast</source>
-            <translation>List only, no toast</translation>
+            <source>List only</source>
+            <translation>List only</translation>
         </message>
         <message>
-            <source>Automatic (high and urgent)</source>
-            <translation>Automatic (high and urgent)</translation>
+            <source>On</source>
+            <translation>On</translation>
         </message>
         <message>
-            <source>Silent</source>
-            <translation>Silent</translation>
+            <source>Off</source>
+            <translation>Off</translation>
+        </message>
+        <message>
+            <source>Automatic follows the priority: urgent and high get their own toast, medium ones are grouped into summaries, low ones only go to the list.</source>
+            <translation>Automatic follows the priority: urgent and high get their own toast, medium ones are grouped into summaries, low ones only go to the list.</translation>
+        </message>
+        <message>
+            <source>Automatic: a sound for urgent and high notifications only.</source>
+            <translation>Automatic: a sound for urgent and high notifications only.</translation>
         </message>
         <message>
             <source>Toast for %1</source>
@@ -750,14 +1253,66 @@
         </message>
     </context>
     <context>
-        <name>TrayController</name>
+        <name>TrayMenu</name>
         <message>
-            <source>LIA Admin is not connected</source>
-            <translation>LIA Admin is not connected</translation>
+            <source>Notifications</source>
+            <translation>Notifications</translation>
         </message>
         <message>
-            <source>{since}. It keeps retrying; nothing is lost, the notifications that arrive meanwhile show up once it is back.</source>
-            <translation>{since}. It keeps retrying; nothing is lost, the notifications that arrive meanwhile show up once it is back.</translation>
+            <source>Stats</source>
+            <translation>Stats</translation>
+        </message>
+        <message>
+            <source>Do not disturb for 1 hour</source>
+            <translation>Do not disturb for 1 hour</translation>
+        </message>
+        <message>
+            <source>Do not disturb until tomorrow 8:00</source>
+            <translation>Do not disturb until tomorrow 8:00</translation>
+        </message>
+        <message>
+            <source>Resume notifications</source>
+            <translation>Resume notifications</translation>
+        </message>
+        <message>
+            <source>Quiet hours…</source>
+            <translation>Quiet hours…</translation>
+        </message>
+        <message>
+            <source>Settings…</source>
+            <translation>Settings…</translation>
+        </message>
+        <message>
+            <source>Sign in…</source>
+            <translation>Sign in…</translation>
+        </message>
+        <message>
+            <source>Sign out</source>
+            <translation>Sign out</translation>
+        </message>
+        <message>
+            <source>Quit</source>
+            <translation>Quit</translation>
+        </message>
+        <message>
+            <source>On duty</source>
+            <translation>On duty</translation>
+        </message>
+        <message>
+            <source>Available</source>
+            <translation>Available</translation>
+        </message>
+        <message>
+            <source>Away</source>
+            <translation>Away</translation>
+        </message>
+        <message>
+            <source>Off duty</source>
+            <translation>Off duty</translation>
+        </message>
+        <message>
+            <source>Resume notifications (do not disturb %1)</source>
+            <translation>Resume notifications (do not disturb %1)</translation>
         </message>
     </context>
 </TS>

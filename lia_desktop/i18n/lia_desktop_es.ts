@@ -2,40 +2,35 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="es" sourcelanguage="en">
     <context>
-        <name />
-        <message>
-            <source>Toast</source>
-            <comment>View professional</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Toast</source>
-            <comment>Open notifications</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Toast</source>
-            <comment>Open</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Toast</source>
-            <comment>Remind me in 15 min</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Toast</source>
-            <comment>Mark read</comment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <source>Toast</source>
-            <comment>%n unread notification(s)</comment>
-            <translation type="unfinished" />
-        </message>
-    </context>
-    <context>
         <name>ActivityPanel</name>
+        <message>
+            <source>Live activity</source>
+            <translation>Actividad en vivo</translation>
+        </message>
+        <message>
+            <source>Online users</source>
+            <translation>Usuarios en línea</translation>
+        </message>
+        <message>
+            <source>Active sessions</source>
+            <translation>Sesiones activas</translation>
+        </message>
+        <message>
+            <source>Bookings (24 h)</source>
+            <translation>Reservas (24 h)</translation>
+        </message>
+        <message>
+            <source>On duty now</source>
+            <translation>De turno ahora</translation>
+        </message>
+        <message>
+            <source>Nobody</source>
+            <translation>Nadie</translation>
+        </message>
+        <message>
+            <source>{label}: {names}</source>
+            <translation>{label}: {names}</translation>
+        </message>
         <message>
             <source>{heading}: {figures}</source>
             <translation>{heading}: {figures}</translation>
@@ -44,8 +39,96 @@
     <context>
         <name>BookingsChart</name>
         <message>
+            <source>Bookings</source>
+            <translation>Reservas</translation>
+        </message>
+        <message>
+            <source>Bookings per hour, last 24 h</source>
+            <translation>Reservas por hora, últimas 24 h</translation>
+        </message>
+        <message>
             <source>{total} bookings in the last 24 h; the busiest hour {hour}:00 with {most}; {now} in the last hour</source>
             <translation>{total} reservas en las últimas 24 h; la hora con más, las {hour}:00, con {most}; {now} en la última hora</translation>
+        </message>
+    </context>
+    <context>
+        <name>Claims</name>
+        <message>
+            <source>now</source>
+            <translation>ahora</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n min</source>
+            <translation>
+                <numerusform>%n min</numerusform>
+                <numerusform>%n min</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>You</source>
+            <translation>Usted</translation>
+        </message>
+        <message>
+            <source>Taken by {name} · {age}</source>
+            <translation>Tomada por {name} · {age}</translation>
+        </message>
+        <message>
+            <source>{name} has it · {age}</source>
+            <translation>La tiene {name} · {age}</translation>
+        </message>
+        <message>
+            <source>{name} claimed {time}</source>
+            <translation>{name} la tomó {time}</translation>
+        </message>
+        <message>
+            <source>released {time}</source>
+            <translation>liberada {time}</translation>
+        </message>
+        <message>
+            <source>{name} released {time}</source>
+            <translation>{name} la liberó {time}</translation>
+        </message>
+        <message>
+            <source>{name} gave it to {to} {time}</source>
+            <translation>{name} se la pasó a {to} {time}</translation>
+        </message>
+        <message>
+            <source>Former admin</source>
+            <translation>Antiguo administrador</translation>
+        </message>
+        <message>
+            <source>Still yours: {title}</source>
+            <translation>Sigue a su cargo: {title}</translation>
+        </message>
+        <message>
+            <source>You claimed it {age} ago and it is not resolved yet.</source>
+            <translation>La tomó hace {age} y aún no está resuelta.</translation>
+        </message>
+        <message>
+            <source>Still open: {title}</source>
+            <translation>Sigue abierta: {title}</translation>
+        </message>
+        <message>
+            <source>{name} claimed it {age} ago and it is not resolved yet.</source>
+            <translation>{name} la tomó hace {age} y aún no está resuelta.</translation>
+        </message>
+        <message>
+            <source>Nobody has claimed: {title}</source>
+            <translation>Nadie la ha tomado: {title}</translation>
+        </message>
+        <message numerus="yes">
+            <source>Urgent and unclaimed for %n min.</source>
+            <translation>
+                <numerusform>Urgente y sin responsable desde hace %n min.</numerusform>
+                <numerusform>Urgente y sin responsable desde hace %n min.</numerusform>
+            </translation>
+        </message>
+    </context>
+    <context>
+        <name>DemoBackend</name>
+        <message>
+            <source>The demo backend did not start (exit code {code}).</source>
+            <translation>El servidor de la demostración no arrancó (código de salida {code}).</translation>
         </message>
     </context>
     <context>
@@ -53,6 +136,37 @@
         <message>
             <source>Your saved settings could not be read, so LIA Desktop starts as on a first run. The old file was kept next to the new one, and the log says what was wrong with it.</source>
             <translation>No se pudo leer su configuración guardada, así que LIA Desktop empieza como la primera vez. El archivo anterior se guardó junto al nuevo y el registro dice qué tenía mal.</translation>
+        </message>
+        <message>
+            <source>Signed out on this computer, but the server could not be told: that session stays valid there until it expires or is revoked.</source>
+            <translation>Se cerró la sesión en este computador, pero no se pudo avisar al servidor: allí esa sesión sigue siendo válida hasta que venza o se revoque.</translation>
+        </message>
+        <message>
+            <source>The saved sign-in could not be removed from the system keyring.</source>
+            <translation>No se pudo borrar el inicio de sesión guardado del llavero del sistema.</translation>
+        </message>
+        <message>
+            <source>LIA Desktop could not start:</source>
+            <translation>LIA Desktop no pudo iniciar:</translation>
+        </message>
+    </context>
+    <context>
+        <name>FallbackWindow</name>
+        <message>
+            <source>No system tray was found on this desktop, so LIA Admin keeps this small window open instead.</source>
+            <translation>No se encontró una bandeja del sistema en este escritorio, así que LIA Admin deja abierta esta pequeña ventana en su lugar.</translation>
+        </message>
+        <message>
+            <source>Notifications</source>
+            <translation>Notificaciones</translation>
+        </message>
+        <message>
+            <source>Stats</source>
+            <translation>Estadísticas</translation>
+        </message>
+        <message>
+            <source>More</source>
+            <translation>Más</translation>
         </message>
     </context>
     <context>
@@ -203,6 +317,18 @@
             <source>{phase}: {reason}</source>
             <translation>{phase}: {reason}</translation>
         </message>
+        <message>
+            <source>until {time}</source>
+            <translation>hasta las {time}</translation>
+        </message>
+        <message>
+            <source>until tomorrow {time}</source>
+            <translation>hasta mañana a las {time}</translation>
+        </message>
+        <message>
+            <source>until {date}</source>
+            <translation>hasta el {date}</translation>
+        </message>
         <message numerus="yes">
             <source>LIA Admin — %n unread — {state}</source>
             <translation>
@@ -211,8 +337,8 @@
             </translation>
         </message>
         <message>
-            <source> — Do not disturb until {time}</source>
-            <translation> — No molestar hasta las {time}</translation>
+            <source> — Do not disturb {until}</source>
+            <translation> — No molestar {until}</translation>
         </message>
     </context>
     <context>
@@ -313,6 +439,42 @@
     <context>
         <name>NotificationCenter</name>
         <message>
+            <source>Bookings</source>
+            <translation>Reservas</translation>
+        </message>
+        <message>
+            <source>Cancellations</source>
+            <translation>Cancelaciones</translation>
+        </message>
+        <message>
+            <source>Disputes</source>
+            <translation>Disputas</translation>
+        </message>
+        <message>
+            <source>Escalations</source>
+            <translation>Escaladas</translation>
+        </message>
+        <message>
+            <source>Applications</source>
+            <translation>Solicitudes</translation>
+        </message>
+        <message>
+            <source>Reviews</source>
+            <translation>Reseñas</translation>
+        </message>
+        <message>
+            <source>Sign-ups</source>
+            <translation>Registros</translation>
+        </message>
+        <message>
+            <source>You're all caught up.</source>
+            <translation>Está al día.</translation>
+        </message>
+        <message>
+            <source>Signed out. Sign in to see notifications.</source>
+            <translation>Sesión cerrada. Inicie sesión para ver las notificaciones.</translation>
+        </message>
+        <message>
             <source>LIA Admin — Notifications</source>
             <translation>LIA Admin — Notificaciones</translation>
         </message>
@@ -333,12 +495,44 @@
             <translation>Mostrar solo las notificaciones sin leer; las leídas quedan en el historial</translation>
         </message>
         <message>
+            <source>Mine</source>
+            <translation>Mías</translation>
+        </message>
+        <message>
+            <source>Show only the items you have claimed</source>
+            <translation>Mostrar solo los elementos que usted tomó</translation>
+        </message>
+        <message>
+            <source>Unclaimed</source>
+            <translation>Sin responsable</translation>
+        </message>
+        <message>
+            <source>Show only the items that need an owner</source>
+            <translation>Mostrar solo los elementos que necesitan un responsable</translation>
+        </message>
+        <message>
+            <source>Claim</source>
+            <translation>Tomar</translation>
+        </message>
+        <message>
             <source>Mark read</source>
             <translation>Marcar como leída</translation>
         </message>
         <message>
             <source>Mark the selected notifications read (Space)</source>
             <translation>Marcar como leídas las notificaciones seleccionadas (Espacio)</translation>
+        </message>
+        <message>
+            <source>Release</source>
+            <translation>Liberar</translation>
+        </message>
+        <message>
+            <source>Let another admin take this item (C)</source>
+            <translation>Dejar que otro administrador tome este elemento (C)</translation>
+        </message>
+        <message>
+            <source>Take this item so other admins know (C)</source>
+            <translation>Tomar este elemento para que los demás administradores lo sepan (C)</translation>
         </message>
         <message numerus="yes">
             <source>%n unread of the chosen types</source>
@@ -391,10 +585,29 @@
         </message>
     </context>
     <context>
+        <name>OptionalEdit</name>
+        <message>
+            <source>to</source>
+            <translation>a</translation>
+        </message>
+    </context>
+    <context>
         <name>Outage</name>
         <message>
             <source>Not live since {time}</source>
             <translation>Sin conexión en vivo desde las {time}</translation>
+        </message>
+        <message>
+            <source>Open notifications</source>
+            <translation>Abrir notificaciones</translation>
+        </message>
+        <message>
+            <source>LIA Admin is not connected</source>
+            <translation>LIA Admin no está conectado</translation>
+        </message>
+        <message>
+            <source>{since}. It keeps retrying; nothing is lost, the notifications that arrive meanwhile show up once it is back.</source>
+            <translation>{since}. Sigue intentando; no se pierde nada: las notificaciones que lleguen mientras tanto aparecerán cuando vuelva la conexión.</translation>
         </message>
     </context>
     <context>
@@ -444,10 +657,6 @@
             <translation>Obligatorio.</translation>
         </message>
         <message>
-            <source>That is not a Supabase URL. It starts with https:// and looks like https://your-project.supabase.co (Project Settings → API → Project URL).</source>
-            <translation>Esa no es una URL de Supabase. Empieza por https:// y se ve así: https://su-proyecto.supabase.co (Project Settings → API → Project URL).</translation>
-        </message>
-        <message>
             <source>That is not an anon key. In the Supabase dashboard, open Project Settings → API and copy the 'anon public' key.</source>
             <translation>Esa no es una clave anon. En el panel de Supabase, abra Project Settings → API y copie la clave 'anon public'.</translation>
         </message>
@@ -474,6 +683,89 @@
         <message>
             <source>unknown error</source>
             <translation>error desconocido</translation>
+        </message>
+        <message>
+            <source>This project asks administrators for a second sign-in step. Sign in again and enter the code from your authenticator app.</source>
+            <translation>Este proyecto pide a los administradores un segundo paso para iniciar sesión. Inicie sesión de nuevo y escriba el código de su aplicación de autenticación.</translation>
+        </message>
+        <message>
+            <source>This project asks administrators for a code from an authenticator app, and this account has none yet. Sign in once in the LIA Desktop app to set one up.</source>
+            <translation>Este proyecto pide a los administradores un código de una aplicación de autenticación, y esta cuenta aún no tiene una. Inicie sesión una vez en la aplicación LIA Desktop para configurarla.</translation>
+        </message>
+        <message>
+            <source>That code is not right. Enter the 6-digit code your authenticator app shows now for LIA.</source>
+            <translation>Ese código no es correcto. Escriba el código de 6 dígitos que su aplicación de autenticación muestra ahora para LIA.</translation>
+        </message>
+        <message>
+            <source>That code has expired or was already used. Enter the new code your authenticator app shows.</source>
+            <translation>Ese código venció o ya se usó. Escriba el código nuevo que muestra su aplicación de autenticación.</translation>
+        </message>
+        <message>
+            <source>Too many tries in a short time. Wait a minute, then try again.</source>
+            <translation>Demasiados intentos en poco tiempo. Espere un minuto e intente de nuevo.</translation>
+        </message>
+        <message>
+            <source>That is not a Supabase URL. It starts with https:// and looks like https://your-project.supabase.co (Project Settings → API → Project URL).</source>
+            <translation>Esa no es una URL de Supabase. Empieza por https:// y se ve así: https://su-proyecto.supabase.co (Project Settings → API → Project URL).</translation>
+        </message>
+        <message>
+            <source>That address has a line break in it: paste the Project URL alone.</source>
+            <translation>Esa dirección tiene un salto de línea: pegue solo la Project URL.</translation>
+        </message>
+        <message>
+            <source>That address has a space or an invisible character in it.</source>
+            <translation>Esa dirección tiene un espacio o un carácter invisible.</translation>
+        </message>
+        <message>
+            <source>That address has no server name after ://.</source>
+            <translation>Esa dirección no tiene nombre de servidor después de ://.</translation>
+        </message>
+        <message>
+            <source>{host} is not a server name: it has characters other than letters, digits, dots and hyphens.</source>
+            <translation>{host} no es un nombre de servidor: tiene caracteres distintos de letras, dígitos, puntos y guiones.</translation>
+        </message>
+        <message>
+            <source>An IPv6 address goes between square brackets, both of them, such as http://[::1]:54321.</source>
+            <translation>Una dirección IPv6 va entre corchetes, ambos, por ejemplo http://[::1]:54321.</translation>
+        </message>
+        <message>
+            <source>Port {port} does not exist (1-65535).</source>
+            <translation>El puerto {port} no existe (1-65535).</translation>
+        </message>
+        <message>
+            <source>Copy the Project URL from the Supabase dashboard: Project Settings → API.</source>
+            <translation>Copie la Project URL desde el panel de Supabase: Project Settings → API.</translation>
+        </message>
+    </context>
+    <context>
+        <name>SecondFactorForm</name>
+        <message>
+            <source>QR code for your authenticator app</source>
+            <translation>Código QR para su aplicación de autenticación</translation>
+        </message>
+        <message>
+            <source>Key</source>
+            <translation>Clave</translation>
+        </message>
+        <message>
+            <source>Tip: add this key to a second authenticator too (another phone or your password manager), so that losing one phone does not lock you out.</source>
+            <translation>Consejo: agregue esta clave también a un segundo autenticador (otro celular o su gestor de contraseñas), para que perder un celular no le impida entrar.</translation>
+        </message>
+        <message>
+            <source>The 6-digit code your authenticator app shows for LIA Admin.</source>
+            <translation>El código de 6 dígitos que su aplicación de autenticación muestra para LIA Admin.</translation>
+        </message>
+        <message>
+            <source>Code</source>
+            <translation>Código</translation>
+        </message>
+        <message>
+            <source>Two-step sign-in: enter the 6-digit code your authenticator app shows for LIA Admin ({email}).</source>
+            <translation>Inicio de sesión en dos pasos: escriba el código de 6 dígitos que su aplicación de autenticación muestra para LIA Admin ({email}).</translation>
+        </message>
+        <message>
+            <source>This project asks administrators for a second sign-in step. Scan the QR code with an authenticator app (such as Google Authenticator, Microsoft Authenticator or 1Password), or type the key into it, then enter the 6-digit code it shows.</source>
+            <translation>Este proyecto pide a los administradores un segundo paso para iniciar sesión. Escanee el código QR con una aplicación de autenticación (como Google Authenticator, Microsoft Authenticator o 1Password), o escriba la clave en ella, y luego ingrese el código de 6 dígitos que muestra.</translation>
         </message>
     </context>
     <context>
@@ -522,6 +814,34 @@
     <context>
         <name>SettingsDialog</name>
         <message>
+            <source>Everything</source>
+            <translation>Todas</translation>
+        </message>
+        <message>
+            <source>Medium and above</source>
+            <translation>Media o superior</translation>
+        </message>
+        <message>
+            <source>High and urgent</source>
+            <translation>Alta y urgente</translation>
+        </message>
+        <message>
+            <source>Urgent only</source>
+            <translation>Solo urgentes</translation>
+        </message>
+        <message>
+            <source>LIA Admin — Settings</source>
+            <translation>LIA Admin — Configuración</translation>
+        </message>
+        <message>
+            <source>From</source>
+            <translation>Desde</translation>
+        </message>
+        <message>
+            <source>Until</source>
+            <translation>Hasta</translation>
+        </message>
+        <message>
             <source>Quiet hours</source>
             <translation>Horas de silencio</translation>
         </message>
@@ -550,12 +870,40 @@
             <translation>No molestar hasta</translation>
         </message>
         <message>
+            <source>Play a sound with toasts</source>
+            <translation>Reproducir un sonido con los avisos</translation>
+        </message>
+        <message>
+            <source>Start LIA Admin when I log in</source>
+            <translation>Abrir LIA Admin al iniciar sesión en el computador</translation>
+        </message>
+        <message>
             <source>Urgent notifications break through do not disturb</source>
             <translation>Las notificaciones urgentes llegan aunque esté en No molestar</translation>
         </message>
         <message>
             <source>Same as the system</source>
             <translation>Igual que el sistema</translation>
+        </message>
+        <message>
+            <source>Supabase URL</source>
+            <translation>URL de Supabase</translation>
+        </message>
+        <message>
+            <source>Anon key</source>
+            <translation>Clave anon</translation>
+        </message>
+        <message>
+            <source>Web admin URL</source>
+            <translation>URL del administrador web</translation>
+        </message>
+        <message>
+            <source>Toasts for</source>
+            <translation>Avisos para</translation>
+        </message>
+        <message>
+            <source>Sounds</source>
+            <translation>Sonidos</translation>
         </message>
         <message>
             <source>Urgent</source>
@@ -566,19 +914,103 @@
             <translation>Avisos por tipo</translation>
         </message>
         <message>
+            <source>Launch at login</source>
+            <translation>Abrir al iniciar</translation>
+        </message>
+        <message>
             <source>Language</source>
             <translation>Idioma</translation>
+        </message>
+        <message>
+            <source>Save</source>
+            <translation>Guardar</translation>
+        </message>
+        <message>
+            <source>Checking…</source>
+            <translation>Verificando…</translation>
         </message>
     </context>
     <context>
         <name>SignInDialog</name>
         <message>
+            <source>Sign in to LIA Admin</source>
+            <translation>Iniciar sesión en LIA Admin</translation>
+        </message>
+        <message>
+            <source>https://your-project.supabase.co</source>
+            <translation>https://su-proyecto.supabase.co</translation>
+        </message>
+        <message>
+            <source>public anon key</source>
+            <translation>clave anon pública</translation>
+        </message>
+        <message>
             <source>The password of your LIA admin account. It is not saved; only the sign-in session is kept.</source>
             <translation>La contraseña de su cuenta de administrador de LIA. No se guarda; solo se conserva la sesión.</translation>
+        </message>
+        <message>
+            <source>Supabase URL</source>
+            <translation>URL de Supabase</translation>
+        </message>
+        <message>
+            <source>Anon key</source>
+            <translation>Clave anon</translation>
+        </message>
+        <message>
+            <source>Email</source>
+            <translation>Correo electrónico</translation>
+        </message>
+        <message>
+            <source>Password</source>
+            <translation>Contraseña</translation>
+        </message>
+        <message>
+            <source>Sign in</source>
+            <translation>Iniciar sesión</translation>
+        </message>
+        <message>
+            <source>Verifying…</source>
+            <translation>Verificando…</translation>
+        </message>
+        <message>
+            <source>Verify</source>
+            <translation>Verificar</translation>
+        </message>
+        <message>
+            <source>Signing in…</source>
+            <translation>Iniciando sesión…</translation>
         </message>
     </context>
     <context>
         <name>StatCard</name>
+        <message>
+            <source>Total bookings</source>
+            <translation>Reservas totales</translation>
+        </message>
+        <message>
+            <source>Pending bookings</source>
+            <translation>Reservas pendientes</translation>
+        </message>
+        <message>
+            <source>Users</source>
+            <translation>Usuarios</translation>
+        </message>
+        <message>
+            <source>Revenue (completed)</source>
+            <translation>Ingresos (completadas)</translation>
+        </message>
+        <message>
+            <source>New professionals (30 d)</source>
+            <translation>Profesionales nuevos (30 d)</translation>
+        </message>
+        <message>
+            <source>Live</source>
+            <translation>En vivo</translation>
+        </message>
+        <message>
+            <source>Not live</source>
+            <translation>Sin conexión en vivo</translation>
+        </message>
         <message>
             <source>{title}: loading</source>
             <translation>{title}: cargando</translation>
@@ -594,6 +1026,38 @@
     </context>
     <context>
         <name>StatsWindow</name>
+        <message>
+            <source>Updated {time}</source>
+            <translation>Actualizado a las {time}</translation>
+        </message>
+        <message>
+            <source>Live</source>
+            <translation>En vivo</translation>
+        </message>
+        <message>
+            <source>Connecting</source>
+            <translation>Conectando</translation>
+        </message>
+        <message>
+            <source>Signed out</source>
+            <translation>Sesión cerrada</translation>
+        </message>
+        <message>
+            <source>Sign in again</source>
+            <translation>Inicie sesión de nuevo</translation>
+        </message>
+        <message>
+            <source>Disconnected</source>
+            <translation>Desconectado</translation>
+        </message>
+        <message>
+            <source>LIA Admin — Live stats</source>
+            <translation>LIA Admin — Estadísticas en vivo</translation>
+        </message>
+        <message>
+            <source>Live stats</source>
+            <translation>Estadísticas en vivo</translation>
+        </message>
         <message>
             <source>waiting for confirmation</source>
             <translation>esperando confirmación</translation>
@@ -647,6 +1111,18 @@
     <context>
         <name>Toast</name>
         <message>
+            <source>Open notifications</source>
+            <translation>Abrir notificaciones</translation>
+        </message>
+        <message>
+            <source>Open</source>
+            <translation>Abrir</translation>
+        </message>
+        <message>
+            <source>Claim</source>
+            <translation>Tomar</translation>
+        </message>
+        <message>
             <source>View booking</source>
             <translation>Ver reserva</translation>
         </message>
@@ -671,6 +1147,25 @@
             <translation>
                 <numerusform>en el último minuto</numerusform>
                 <numerusform>en los últimos %n minutos</numerusform>
+            </translation>
+        </message>
+        <message>
+            <source>View professional</source>
+            <translation>Ver profesional</translation>
+        </message>
+        <message>
+            <source>Remind me in 15 min</source>
+            <translation>Recordarme en 15 min</translation>
+        </message>
+        <message>
+            <source>Mark read</source>
+            <translation>Marcar como leída</translation>
+        </message>
+        <message numerus="yes">
+            <source>%n unread notification(s)</source>
+            <translation>
+                <numerusform>%n notificación sin leer</numerusform>
+                <numerusform>%n notificaciones sin leer</numerusform>
             </translation>
         </message>
     </context>
@@ -717,28 +1212,36 @@
             <translation>Sonido</translation>
         </message>
         <message>
-            <source>Automatic (by priority)</source>
-            <translation>Automático (según prioridad)</translation>
+            <source>Automatic</source>
+            <translation>Automático</translation>
         </message>
         <message>
-            <source>Always its own toast</source>
-            <translation>Siempre con aviso propio</translation>
+            <source>Own toast</source>
+            <translation>Aviso propio</translation>
         </message>
         <message>
-            <source>Grouped into summaries</source>
-            <translation>Agrupadas en resúmenes</translation>
+            <source>Grouped</source>
+            <translation>Agrupado</translation>
         </message>
         <message>
-            <source>List only, no toast</source>
-            <translation>Solo en la lista, sin aviso</translation>
+            <source>List only</source>
+            <translation>Solo en la lista</translation>
         </message>
         <message>
-            <source>Automatic (high and urgent)</source>
-            <translation>Automático (alta y urgente)</translation>
+            <source>On</source>
+            <translation>Activado</translation>
         </message>
         <message>
-            <source>Silent</source>
-            <translation>Sin sonido</translation>
+            <source>Off</source>
+            <translation>Desactivado</translation>
+        </message>
+        <message>
+            <source>Automatic follows the priority: urgent and high get their own toast, medium ones are grouped into summaries, low ones only go to the list.</source>
+            <translation>Automático sigue la prioridad: las urgentes y altas tienen su propio aviso, las medias se agrupan en resúmenes y las bajas solo van a la lista.</translation>
+        </message>
+        <message>
+            <source>Automatic: a sound for urgent and high notifications only.</source>
+            <translation>Automático: sonido solo para las notificaciones urgentes y altas.</translation>
         </message>
         <message>
             <source>Toast for %1</source>
@@ -750,14 +1253,66 @@
         </message>
     </context>
     <context>
-        <name>TrayController</name>
+        <name>TrayMenu</name>
         <message>
-            <source>LIA Admin is not connected</source>
-            <translation>LIA Admin no está conectado</translation>
+            <source>Notifications</source>
+            <translation>Notificaciones</translation>
         </message>
         <message>
-            <source>{since}. It keeps retrying; nothing is lost, the notifications that arrive meanwhile show up once it is back.</source>
-            <translation>{since}. Sigue intentando; no se pierde nada: las notificaciones que lleguen mientras tanto aparecerán cuando vuelva la conexión.</translation>
+            <source>Stats</source>
+            <translation>Estadísticas</translation>
+        </message>
+        <message>
+            <source>Do not disturb for 1 hour</source>
+            <translation>No molestar durante 1 hora</translation>
+        </message>
+        <message>
+            <source>Do not disturb until tomorrow 8:00</source>
+            <translation>No molestar hasta mañana a las 8:00</translation>
+        </message>
+        <message>
+            <source>Resume notifications</source>
+            <translation>Reanudar notificaciones</translation>
+        </message>
+        <message>
+            <source>Quiet hours…</source>
+            <translation>Horas de silencio…</translation>
+        </message>
+        <message>
+            <source>Settings…</source>
+            <translation>Configuración…</translation>
+        </message>
+        <message>
+            <source>Sign in…</source>
+            <translation>Iniciar sesión…</translation>
+        </message>
+        <message>
+            <source>Sign out</source>
+            <translation>Cerrar sesión</translation>
+        </message>
+        <message>
+            <source>Quit</source>
+            <translation>Salir</translation>
+        </message>
+        <message>
+            <source>On duty</source>
+            <translation>De turno</translation>
+        </message>
+        <message>
+            <source>Available</source>
+            <translation>Disponible</translation>
+        </message>
+        <message>
+            <source>Away</source>
+            <translation>Ausente</translation>
+        </message>
+        <message>
+            <source>Off duty</source>
+            <translation>Fuera de turno</translation>
+        </message>
+        <message>
+            <source>Resume notifications (do not disturb %1)</source>
+            <translation>Reanudar notificaciones (no molestar %1)</translation>
         </message>
     </context>
 </TS>

@@ -78,19 +78,29 @@ from lia_desktop.core.models import (
     Priority,
 )
 from lia_desktop.ui.app_state import AppState
+from lia_desktop.ui.i18n import QT_TRANSLATE_NOOP
 from lia_desktop.ui.theme import ORANGE, RED, Theme, theme_for
 from lia_desktop.ui.widgets import Label, PaletteWatcher, plain_tooltip
 from lia_desktop.ui.window_fit import FlowLayout
 
 #: Per type: the glyph of the list and the label of its filter chip.
 TYPE_LOOK: dict[NotificationType, tuple[str, str]] = {
-    NotificationType.BOOKING_CREATED: ("▤", "Bookings"),
-    NotificationType.BOOKING_CANCELLED: ("⊘", "Cancellations"),
-    NotificationType.DISPUTE_OPENED: ("⚠", "Disputes"),
-    NotificationType.DISPUTE_ESCALATED: ("⚠", "Escalations"),
-    NotificationType.PROFESSIONAL_APPLIED: ("⚒", "Applications"),
-    NotificationType.REVIEW_CREATED: ("★", "Reviews"),
-    NotificationType.USER_SIGNED_UP: ("☺", "Sign-ups"),
+    NotificationType.BOOKING_CREATED: ("▤", QT_TRANSLATE_NOOP("NotificationCenter", "Bookings")),
+    NotificationType.BOOKING_CANCELLED: (
+        "⊘",
+        QT_TRANSLATE_NOOP("NotificationCenter", "Cancellations"),
+    ),
+    NotificationType.DISPUTE_OPENED: ("⚠", QT_TRANSLATE_NOOP("NotificationCenter", "Disputes")),
+    NotificationType.DISPUTE_ESCALATED: (
+        "⚠",
+        QT_TRANSLATE_NOOP("NotificationCenter", "Escalations"),
+    ),
+    NotificationType.PROFESSIONAL_APPLIED: (
+        "⚒",
+        QT_TRANSLATE_NOOP("NotificationCenter", "Applications"),
+    ),
+    NotificationType.REVIEW_CREATED: ("★", QT_TRANSLATE_NOOP("NotificationCenter", "Reviews")),
+    NotificationType.USER_SIGNED_UP: ("☺", QT_TRANSLATE_NOOP("NotificationCenter", "Sign-ups")),
 }
 
 NOTIFICATION_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -101,8 +111,8 @@ BODY_ROLE = Qt.ItemDataRole.UserRole + 3
 #: Who holds the row's item ("Taken by Ana · 2 min", "You"; "" when nobody or no owner needed).
 CLAIM_ROLE = Qt.ItemDataRole.UserRole + 4
 ModelIndex = QModelIndex | QPersistentModelIndex
-CAUGHT_UP = "You're all caught up."
-SIGNED_OUT = "Signed out. Sign in to see notifications."
+CAUGHT_UP = QT_TRANSLATE_NOOP("NotificationCenter", "You're all caught up.")
+SIGNED_OUT = QT_TRANSLATE_NOOP("NotificationCenter", "Signed out. Sign in to see notifications.")
 #: How often relative times ("2 min ago") are redrawn while the center is visible.
 RELATIVE_TIME_REFRESH_MS = 30_000
 
@@ -444,7 +454,7 @@ class NotificationCenter(QWidget):
         self.chips: dict[NotificationType, QPushButton] = {}
         chips = FlowLayout(spacing=4)  # wraps: the row never makes the window wider than a screen
         for kind, (_, label) in TYPE_LOOK.items():
-            chip = QPushButton(label)
+            chip = QPushButton(self.tr(label))
             chip.setObjectName("chip")
             chip.setCheckable(True)
             chip.setFocusPolicy(Qt.FocusPolicy.TabFocus)
@@ -505,7 +515,7 @@ class NotificationCenter(QWidget):
         actions.addWidget(self.mark_read_button)
         actions.addWidget(self.mark_all_button)
 
-        self.empty = Label(CAUGHT_UP)
+        self.empty = Label(self.tr(CAUGHT_UP))
         self.empty.setObjectName("secondary")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack = QStackedWidget()
@@ -561,7 +571,7 @@ class NotificationCenter(QWidget):
     def show_signed_out(self) -> None:
         """No account: no item of the previous one, and the reason the list is empty."""
         self.model.set_notifications(())
-        self.empty.setText(SIGNED_OUT)
+        self.empty.setText(self.tr(SIGNED_OUT))
         self._refresh_chrome()
 
     def set_notifications(self, notifications: Sequence[Notification]) -> None:
@@ -570,7 +580,7 @@ class NotificationCenter(QWidget):
         The current item stays current, and the row the admin is looking at stays
         where it is on screen: new items arrive above it instead of pushing it down.
         """
-        self.empty.setText(CAUGHT_UP)
+        self.empty.setText(self.tr(CAUGHT_UP))
         anchor = self._row_in_view()
         self.model.set_notifications(notifications)
         if anchor is not None:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from lia_desktop.core.models import Priority
 from lia_desktop.core.problems import where_to_find_project_keys
+from lia_desktop.ui.i18n import QT_TRANSLATE_NOOP
 from lia_desktop.ui.toast_choices import ToastChoices
 from lia_desktop.ui.widgets import FieldForm, GrowsWithText, Label
 from lia_desktop.ui.window_fit import ScrollBody
@@ -35,10 +36,10 @@ Values = Mapping[str, Any]
 Validate = Callable[[Values], Mapping[str, str]]
 
 PRIORITY_LABELS = {
-    Priority.LOW: "Everything",
-    Priority.MEDIUM: "Medium and above",
-    Priority.HIGH: "High and urgent",
-    Priority.URGENT: "Urgent only",
+    Priority.LOW: QT_TRANSLATE_NOOP("SettingsDialog", "Everything"),
+    Priority.MEDIUM: QT_TRANSLATE_NOOP("SettingsDialog", "Medium and above"),
+    Priority.HIGH: QT_TRANSLATE_NOOP("SettingsDialog", "High and urgent"),
+    Priority.URGENT: QT_TRANSLATE_NOOP("SettingsDialog", "Urgent only"),
 }
 
 
@@ -59,7 +60,7 @@ class OptionalEdit(QWidget):
         row.addWidget(self.check)
         for index, editor in enumerate(editors):
             if index:
-                row.addWidget(Label("to"))
+                row.addWidget(Label(self.tr("to")))
             row.addWidget(editor)
         row.addStretch(1)
         self.check.toggled.connect(self._sync)
@@ -83,7 +84,7 @@ class SettingsDialog(QDialog):
 
     def __init__(self, values: Values, validate: Validate, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("LIA Admin — Settings")
+        self.setWindowTitle(self.tr("LIA Admin — Settings"))
         self._validate = validate
         self.supabase_url = QLineEdit()
         self.anon_key = QLineEdit()
@@ -92,10 +93,10 @@ class SettingsDialog(QDialog):
         self.quiet_end = QTimeEdit()
         for editor in (self.quiet_start, self.quiet_end):
             editor.setDisplayFormat("HH:mm")
-        self.quiet_hours = OptionalEdit("From", [self.quiet_start, self.quiet_end])
+        self.quiet_hours = OptionalEdit(self.tr("From"), [self.quiet_start, self.quiet_end])
         self.dnd_until_edit = QDateTimeEdit()
         self.dnd_until_edit.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.dnd = OptionalEdit("Until", [self.dnd_until_edit])
+        self.dnd = OptionalEdit(self.tr("Until"), [self.dnd_until_edit])
         # The row reads "Quiet hours: [x] From 22:00 to 07:00"; each part alone must say it.
         for widget, name, description in (
             (
@@ -112,9 +113,9 @@ class SettingsDialog(QDialog):
             widget.setAccessibleDescription(description)
         self.min_priority = QComboBox()
         for priority, label in PRIORITY_LABELS.items():
-            self.min_priority.addItem(label, priority)
-        self.sounds = QCheckBox("Play a sound with toasts")
-        self.launch_at_login = QCheckBox("Start LIA Admin when I log in")
+            self.min_priority.addItem(self.tr(label), priority)
+        self.sounds = QCheckBox(self.tr("Play a sound with toasts"))
+        self.launch_at_login = QCheckBox(self.tr("Start LIA Admin when I log in"))
         self.urgent_in_dnd = QCheckBox(self.tr("Urgent notifications break through do not disturb"))
         self.toast_types = ToastChoices()
         self.language = QComboBox()
@@ -127,23 +128,23 @@ class SettingsDialog(QDialog):
             self.language.addItem(label, code)
 
         self.form = FieldForm()
-        self.form.add_field("supabase_url", "Supabase URL", self.supabase_url)
-        self.form.add_field("anon_key", "Anon key", self.anon_key)
+        self.form.add_field("supabase_url", self.tr("Supabase URL"), self.supabase_url)
+        self.form.add_field("anon_key", self.tr("Anon key"), self.anon_key)
         self.hint = self.form.add_hint(where_to_find_project_keys(QCoreApplication.translate))
-        self.form.add_field("web_admin_url", "Web admin URL", self.web_admin_url)
-        self.form.add_field("quiet_hours", "Quiet hours", self.quiet_hours)
-        self.form.add_field("dnd_until", "Do not disturb", self.dnd)
-        self.form.add_field("min_priority", "Toasts for", self.min_priority)
-        self.form.add_field("sounds", "Sounds", self.sounds)
+        self.form.add_field("web_admin_url", self.tr("Web admin URL"), self.web_admin_url)
+        self.form.add_field("quiet_hours", self.tr("Quiet hours"), self.quiet_hours)
+        self.form.add_field("dnd_until", self.tr("Do not disturb"), self.dnd)
+        self.form.add_field("min_priority", self.tr("Toasts for"), self.min_priority)
+        self.form.add_field("sounds", self.tr("Sounds"), self.sounds)
         self.form.add_field("urgent_in_dnd", self.tr("Urgent"), self.urgent_in_dnd)
         self.form.add_field("toast_types", self.tr("Toasts by type"), self.toast_types)
-        self.form.add_field("launch_at_login", "Launch at login", self.launch_at_login)
+        self.form.add_field("launch_at_login", self.tr("Launch at login"), self.launch_at_login)
         self.form.add_field("language", self.tr("Language"), self.language)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText("Save")
+        self.save_button.setText(self.tr("Save"))
         buttons.accepted.connect(self._save)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -221,4 +222,4 @@ class SettingsDialog(QDialog):
         for field in self.form.fields.values():
             field.setEnabled(not busy)
         self.save_button.setEnabled(not busy)
-        self.save_button.setText("Checking…" if busy else "Save")
+        self.save_button.setText(self.tr("Checking…") if busy else self.tr("Save"))

@@ -73,11 +73,11 @@ class SignInDialog(QDialog):
         self, url: str = "", anon_key: str = "", email: str = "", parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Sign in to LIA Admin")
+        self.setWindowTitle(self.tr("Sign in to LIA Admin"))
         self.url = QLineEdit(url)
-        self.url.setPlaceholderText("https://your-project.supabase.co")
+        self.url.setPlaceholderText(self.tr("https://your-project.supabase.co"))
         self.anon_key = QLineEdit(anon_key)
-        self.anon_key.setPlaceholderText("public anon key")
+        self.anon_key.setPlaceholderText(self.tr("public anon key"))
         self.email = QLineEdit(email)
         self.email.setPlaceholderText("admin@example.com")
         self.password = QLineEdit()
@@ -89,11 +89,11 @@ class SignInDialog(QDialog):
             )
         )
         self.form = FieldForm()
-        self.form.add_field("url", "Supabase URL", self.url)
-        self.form.add_field("anon_key", "Anon key", self.anon_key)
+        self.form.add_field("url", self.tr("Supabase URL"), self.url)
+        self.form.add_field("anon_key", self.tr("Anon key"), self.anon_key)
         self.hint = self.form.add_hint(where_to_find_project_keys(QCoreApplication.translate))
-        self.form.add_field("email", "Email", self.email)
-        self.form.add_field("password", "Password", self.password)
+        self.form.add_field("email", self.tr("Email"), self.email)
+        self.form.add_field("password", self.tr("Password"), self.password)
         self.general_error = Label()
         self.general_error.setStyleSheet(f"color: {TREND_DOWN};")
         self.general_error.setWordWrap(True)
@@ -102,7 +102,7 @@ class SignInDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         self.sign_in_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.sign_in_button.setText("Sign in")
+        self.sign_in_button.setText(self.tr("Sign in"))
         self.buttons.accepted.connect(self._submit)
         self.buttons.rejected.connect(self.reject)
         #: the second page, made when a code is first asked for
@@ -138,7 +138,7 @@ class SignInDialog(QDialog):
         if self.awaiting_code:
             self.sign_in_button.setText(self.tr("Verifying…") if busy else self.tr("Verify"))
         else:
-            self.sign_in_button.setText("Signing in…" if busy else "Sign in")
+            self.sign_in_button.setText(self.tr("Signing in…") if busy else self.tr("Sign in"))
 
     def ask_code(self, step: SecondFactorStep) -> None:
         """The second step: a code of the admin's authenticator (enrolling one first)."""

@@ -36,6 +36,7 @@ from lia_desktop.core.models import (
 )
 from lia_desktop.core.outage import Outage, not_live_since
 from lia_desktop.ui.app_state import AppState
+from lia_desktop.ui.i18n import QT_TRANSLATE_NOOP
 from lia_desktop.ui.theme import (
     GREEN,
     ORANGE,
@@ -87,7 +88,9 @@ class CoreStatsFormat:
         return core_format.connection_text(QCoreApplication.translate, state, time.monotonic())
 
     def updated(self, at: datetime) -> str:
-        return f"Updated {at.astimezone():%H:%M:%S}"
+        return QCoreApplication.translate("StatsWindow", "Updated {time}").format(
+            time=f"{at.astimezone():%H:%M:%S}"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,25 +104,34 @@ class CardSpec:
 
 
 CARDS = (
-    CardSpec("total_bookings", "Total bookings", "▤"),
-    CardSpec("pending_bookings", "Pending bookings", "◷", monthly_trend=False),
-    CardSpec("total_users", "Users", "☺"),
-    CardSpec("total_revenue_cop", "Revenue (completed)", "$", money=True),
-    CardSpec("new_professionals_30d", "New professionals (30 d)", "⚒"),
+    CardSpec("total_bookings", QT_TRANSLATE_NOOP("StatCard", "Total bookings"), "▤"),
+    CardSpec(
+        "pending_bookings",
+        QT_TRANSLATE_NOOP("StatCard", "Pending bookings"),
+        "◷",
+        monthly_trend=False,
+    ),
+    CardSpec("total_users", QT_TRANSLATE_NOOP("StatCard", "Users"), "☺"),
+    CardSpec(
+        "total_revenue_cop", QT_TRANSLATE_NOOP("StatCard", "Revenue (completed)"), "$", money=True
+    ),
+    CardSpec(
+        "new_professionals_30d", QT_TRANSLATE_NOOP("StatCard", "New professionals (30 d)"), "⚒"
+    ),
 )
 
 
 def connection_label(phase: ConnectionPhase) -> str:
     """The status indicator's words: the plan's three, and the two signed-out states."""
     if phase is ConnectionPhase.LIVE:
-        return "Live"
+        return QCoreApplication.translate("StatsWindow", "Live")
     if phase in (ConnectionPhase.CONNECTING, ConnectionPhase.RECONNECTING):
-        return "Connecting"
+        return QCoreApplication.translate("StatsWindow", "Connecting")
     if phase is ConnectionPhase.SIGNED_OUT:
-        return "Signed out"
+        return QCoreApplication.translate("StatsWindow", "Signed out")
     if phase is ConnectionPhase.AUTH_EXPIRED:
-        return "Sign in again"
-    return "Disconnected"
+        return QCoreApplication.translate("StatsWindow", "Sign in again")
+    return QCoreApplication.translate("StatsWindow", "Disconnected")
 
 
 def trend_color(percent: float | None, theme: Theme) -> str:
@@ -140,7 +152,7 @@ class StatCard(QFrame):
         self.spec = spec
         self.setObjectName("card")
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self.title = Label(spec.title)
+        self.title = Label(self.tr(spec.title))
         self.title.setObjectName("secondary")
         self.title.setWordWrap(True)  # a long title (or translation) wraps, the card stays narrow
         self.glyph = Label(spec.glyph)
@@ -183,7 +195,7 @@ class StatCard(QFrame):
     def set_live(self, live: bool) -> None:
         """The "● Live" marker says the figure follows the server right now, so only then."""
         self.live_dot.setVisible(live)
-        self.live_text.setText("Live" if live else "Not live")
+        self.live_text.setText(self.tr("Live") if live else self.tr("Not live"))
         self.live_dot.pulsing = live
 
     def clear(self) -> None:
@@ -218,7 +230,7 @@ class ActivityPanel(QFrame):
         super().__init__()
         self.setObjectName("card")
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        heading = Label("Live activity")
+        heading = Label(self.tr("Live activity"))
         heading.setObjectName("heading")
         self.online = Label("–")
         self.sessions = Label("–")
@@ -226,9 +238,9 @@ class ActivityPanel(QFrame):
         self.online_dot = PulseDot(pulse, GREEN, 8)
         grid = QGridLayout()
         rows = (
-            ("Online users", self.online, self.online_dot),
-            ("Active sessions", self.sessions, None),
-            ("Bookings (24 h)", self.bookings_24h, None),
+            (self.tr("Online users"), self.online, self.online_dot),
+            (self.tr("Active sessions"), self.sessions, None),
+            (self.tr("Bookings (24 h)"), self.bookings_24h, None),
         )
         self._rows: list[tuple[Label, Label]] = []
         for row, (text, value, dot) in enumerate(rows):
@@ -279,7 +291,7 @@ class BookingsChart(QStackedWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.bars = QBarSet("Bookings")
+        self.bars = QBarSet(self.tr("Bookings"))
         self.bars.setColor(QColor(ORANGE))
         self.bars.setBorderColor(QColor(ORANGE))
         self.bars.append([0.0] * 24)
@@ -289,7 +301,7 @@ class BookingsChart(QStackedWidget):
         self.chart = QChart()
         self.chart.addSeries(series)
         self.chart.legend().hide()
-        self.chart.setTitle("Bookings per hour, last 24 h")
+        self.chart.setTitle(self.tr("Bookings per hour, last 24 h"))
         self.chart.setMargins(QMargins(4, 4, 4, 4))
         self.chart.setBackgroundRoundness(0)
         self.hours = QBarCategoryAxis()
@@ -362,11 +374,11 @@ class StatsWindow(QWidget):
     def __init__(self, fmt: StatsFormat) -> None:
         super().__init__()
         self._fmt = fmt
-        self.setWindowTitle("LIA Admin — Live stats")
+        self.setWindowTitle(self.tr("LIA Admin — Live stats"))
         self.resize(1000, 640)
         self.pulse = Pulse(self)
 
-        title = Label("Live stats")
+        title = Label(self.tr("Live stats"))
         title.setObjectName("title")
         self.connection_dot = PulseDot(self.pulse, PHASE_COLORS[ConnectionPhase.CONNECTING], 10)
         self.connection_text = Label()

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import (
     QCoreApplication,
+    QEvent,
     QLineF,
     QObject,
     QPointF,
@@ -49,6 +50,7 @@ from lia_desktop.core import format as core_format
 from lia_desktop.core.models import ConnectionPhase, Duty
 from lia_desktop.core.outage import Outage, notice
 from lia_desktop.ui.app_state import AppState
+from lia_desktop.ui.i18n import QT_TRANSLATE_NOOP
 from lia_desktop.ui.theme import ORANGE, is_dark, phase_color
 from lia_desktop.ui.widgets import Label
 
@@ -244,18 +246,15 @@ def _dnd_on(until: datetime | None) -> bool:
     return until is not None and until > datetime.now(UTC)
 
 
-def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # the name pyside6-lupdate looks for
-    """Marks ``text`` for the catalog under ``context`` (the class whose ``tr`` shows it)."""
-    del context
-    return text
-
-
 class TrayMenu(QMenu):
     """The right-click menu, shared by the tray and the no-tray fallback window.
 
     ``by_text`` keys each action by its English source text (stable whatever the
     language); the action shows the translation.
     """
+
+    #: the labels were retranslated (Qt's LanguageChange)
+    retranslated = Signal()
 
     def __init__(self, controller: TrayController) -> None:
         super().__init__()
@@ -287,6 +286,8 @@ class TrayMenu(QMenu):
             (QT_TRANSLATE_NOOP("TrayMenu", "Quit"), controller.quit_requested.emit),
         ]
         self.by_text: dict[str, QAction] = {}
+        #: every action with its English source, retranslated when the language changes
+        self._sources: list[tuple[QAction, str]] = []
         for entry in entries:
             if entry is None:
                 self.addSeparator()
@@ -295,6 +296,7 @@ class TrayMenu(QMenu):
             action = self.addAction(self.tr(text))
             action.triggered.connect(slot)
             self.by_text[text] = action
+            self._sources.append((action, text))
         #: this admin's duty (issue 17), a submenu above do not disturb, while signed in
         self.duty_menu = QMenu(self.tr("On duty"), self)
         self.duty_actions: dict[Duty, QAction] = {}
@@ -309,10 +311,22 @@ class TrayMenu(QMenu):
             exclusive.addAction(action)
             action.triggered.connect(lambda _on=False, d=duty: controller.duty_requested.emit(d))
             self.duty_actions[duty] = action
+            self._sources.append((action, text))
         self.insertMenu(self.by_text["Do not disturb for 1 hour"], self.duty_menu)
         self._signed_in = False
         self._dnd_until: str | None = None
         self._refresh()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Another language was installed: every label in it (the tooltip follows through
+        ``retranslated``)."""
+        if event.type() == QEvent.Type.LanguageChange:
+            for action, text in self._sources:
+                action.setText(self.tr(text))
+            self.duty_menu.setTitle(self.tr("On duty"))
+            self._refresh()
+            self.retranslated.emit()
+        super().changeEvent(event)
 
     def set_dnd_until(self, until: str | None) -> None:
         """Do-not-disturb is on ``until`` ("until 14:30", "until tomorrow 08:00"), or off."""
@@ -347,9 +361,10 @@ class TrayMenu(QMenu):
 class FallbackWindow(QWidget):
     """Shown instead of the tray icon on desktops without a system tray."""
 
-    NOTE = (
+    NOTE = QT_TRANSLATE_NOOP(
+        "FallbackWindow",
         "No system tray was found on this desktop, so LIA Admin keeps this small "
-        "window open instead."
+        "window open instead.",
     )
 
     def __init__(self, controller: TrayController, menu: TrayMenu) -> None:
@@ -358,14 +373,14 @@ class FallbackWindow(QWidget):
         self.icon_label = Label()
         self.status_label = Label()
         self.status_label.setWordWrap(True)
-        self.note_label = Label(self.NOTE)
+        self.note_label = Label()
         self.note_label.setWordWrap(True)
-        notifications = QPushButton("Notifications")
+        self.notifications_button = notifications = QPushButton()
         notifications.clicked.connect(controller.notifications_requested.emit)
-        stats = QPushButton("Stats")
+        self.stats_button = stats = QPushButton()
         stats.clicked.connect(controller.stats_requested.emit)
-        more = QToolButton()
-        more.setText("More")
+        self.more_button = more = QToolButton()
+        self._retranslate()
         more.setMenu(menu)
         more.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         top = QHBoxLayout()
@@ -378,6 +393,17 @@ class FallbackWindow(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.note_label)
         layout.addLayout(buttons)
+
+    def _retranslate(self) -> None:
+        self.note_label.setText(self.tr(self.NOTE))
+        self.notifications_button.setText(self.tr("Notifications"))
+        self.stats_button.setText(self.tr("Stats"))
+        self.more_button.setText(self.tr("More"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
 
 
 class TrayController(QObject):
@@ -408,6 +434,7 @@ class TrayController(QObject):
         self._muted = False
         self._tooltip = "LIA Admin"
         self.menu = TrayMenu(self)
+        self.menu.retranslated.connect(self._render_state)
         self.tray = QSystemTrayIcon(self)
         self.tray.setContextMenu(self.menu)
         self.tray.activated.connect(self._on_activated)

@@ -32,6 +32,7 @@ VALUES: dict[str, Any] = {
         NotificationType.USER_SIGNED_UP: TypeChoice(Delivery.OWN_TOAST, None),
         NotificationType.DISPUTE_OPENED: TypeChoice(None, False),
     },
+    "language": "es",
 }
 
 
