@@ -112,7 +112,7 @@ async def capture(app: DesktopApp) -> None:
 
     # One toast alone on screen: close the backlog's, then wait for the next live one.
     await (await asyncio.create_subprocess_exec("dunstctl", "close-all")).wait()
-    async with asyncio.timeout(90):
+    async with asyncio.timeout(300):  # disputes (own toasts) come every half minute or so
         while await dunst_displayed() == 0:  # noqa: ASYNC110
             await asyncio.sleep(0.2)
     await asyncio.sleep(0.5)  # dunst draws after it counts
