@@ -4,7 +4,7 @@ word in the tray tooltip, the tray menu (as the tray host reads it over D-Bus) o
 
 A toast's body can quote what customers wrote (the demo's reasons and comments are in
 English), so only the app's own words are checked there. The toasts' buttons (dunst keeps
-none in its history) are checked in tests/ui/test_spanish.py.
+none in its history) are checked in tests/ui/test_spanish_windows.py.
 """
 
 from __future__ import annotations
