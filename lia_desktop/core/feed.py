@@ -491,16 +491,14 @@ class NotificationFeed:
     def _group_toast(self, ids: Sequence[int], now: datetime, body: str | None = None) -> Toast:
         """One grouped toast, counted in the window: the item itself, or a summary whose
         ``body`` says when (by default since its oldest item was created)."""
-        self._shown([], now)
-        self._recent.append(now)
         if len(ids) == 1:
-            return self._single(self._items[ids[0]])
+            return self._shown([self._single(self._items[ids[0]])], now)[0]
         self._last_summary = now
         if body is None:
             oldest = min(self._items[i].created_at for i in ids)
             minutes = max(1, round((now - oldest).total_seconds() / 60))
             body = self.translate("Toast", "in the last %n minute(s)", None, minutes)
-        return self._summary(ids, body)
+        return self._shown([self._summary(ids, body)], now)[0]
 
     def _single(self, n: Notification) -> Toast:
         translate = self.translate
