@@ -1172,34 +1172,6 @@
     <context>
         <name>ToastChoices</name>
         <message>
-            <source>New bookings</source>
-            <translation>New bookings</translation>
-        </message>
-        <message>
-            <source>Cancellations</source>
-            <translation>Cancellations</translation>
-        </message>
-        <message>
-            <source>New disputes</source>
-            <translation>New disputes</translation>
-        </message>
-        <message>
-            <source>Escalated disputes</source>
-            <translation>Escalated disputes</translation>
-        </message>
-        <message>
-            <source>Professional applications</source>
-            <translation>Professional applications</translation>
-        </message>
-        <message>
-            <source>Reviews</source>
-            <translation>Reviews</translation>
-        </message>
-        <message>
-            <source>Sign-ups</source>
-            <translation>Sign-ups</translation>
-        </message>
-        <message>
             <source>Notification</source>
             <translation>Notification</translation>
         </message>

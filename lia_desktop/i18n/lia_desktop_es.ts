@@ -1172,34 +1172,6 @@
     <context>
         <name>ToastChoices</name>
         <message>
-            <source>New bookings</source>
-            <translation>Reservas nuevas</translation>
-        </message>
-        <message>
-            <source>Cancellations</source>
-            <translation>Cancelaciones</translation>
-        </message>
-        <message>
-            <source>New disputes</source>
-            <translation>Disputas nuevas</translation>
-        </message>
-        <message>
-            <source>Escalated disputes</source>
-            <translation>Disputas escaladas</translation>
-        </message>
-        <message>
-            <source>Professional applications</source>
-            <translation>Solicitudes de profesionales</translation>
-        </message>
-        <message>
-            <source>Reviews</source>
-            <translation>Reseñas</translation>
-        </message>
-        <message>
-            <source>Sign-ups</source>
-            <translation>Registros</translation>
-        </message>
-        <message>
             <source>Notification</source>
             <translation>Notificación</translation>
         </message>

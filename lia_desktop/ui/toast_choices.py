@@ -14,28 +14,10 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QWidget
 
 from lia_desktop.core.attention import Delivery, TypeChoice
 from lia_desktop.core.models import NotificationType
+from lia_desktop.ui.notification_center import TYPE_LOOK
 from lia_desktop.ui.widgets import Label
 
-_T = NotificationType
 _SOUND_ON, _SOUND_OFF = "on", "off"
-
-
-def type_label(kind: NotificationType) -> str:
-    match kind:
-        case _T.BOOKING_CREATED:
-            return QCoreApplication.translate("ToastChoices", "New bookings")
-        case _T.BOOKING_CANCELLED:
-            return QCoreApplication.translate("ToastChoices", "Cancellations")
-        case _T.DISPUTE_OPENED:
-            return QCoreApplication.translate("ToastChoices", "New disputes")
-        case _T.DISPUTE_ESCALATED:
-            return QCoreApplication.translate("ToastChoices", "Escalated disputes")
-        case _T.PROFESSIONAL_APPLIED:
-            return QCoreApplication.translate("ToastChoices", "Professional applications")
-        case _T.REVIEW_CREATED:
-            return QCoreApplication.translate("ToastChoices", "Reviews")
-        case _T.USER_SIGNED_UP:
-            return QCoreApplication.translate("ToastChoices", "Sign-ups")
 
 
 class ToastChoices(QWidget):
@@ -70,7 +52,7 @@ class ToastChoices(QWidget):
         self.delivery: dict[NotificationType, QComboBox] = {}
         self.sound: dict[NotificationType, QComboBox] = {}
         for row, kind in enumerate(NotificationType, start=1):
-            name = type_label(kind)
+            name = QCoreApplication.translate("NotificationCenter", TYPE_LOOK[kind][1])
             grid.addWidget(Label(name), row, 0)
             delivery, sound = QComboBox(), QComboBox()
             for text, value in deliveries:

@@ -77,7 +77,9 @@ def test_toasts_by_type_are_chosen_per_row_and_automatic_rows_are_left_out(
         NotificationType.DISPUTE_OPENED: TypeChoice(None, False),
         NotificationType.BOOKING_CREATED: TypeChoice(None, True),
     }
-    assert sound.accessibleName() == "Sound for New bookings"
+    assert (
+        sound.accessibleName() == "Sound for Bookings"
+    )  # the type named as the center's filter chip
 
 
 def test_unset_optionals_come_back_as_none(qtbot: QtBot) -> None:
