@@ -8,7 +8,7 @@ pending afterwards, because a forgotten timer keeps firing into dead widgets.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +16,14 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QTimer
 from PySide6.QtWidgets import QApplication
 
-from lia_desktop.core.models import ConnectionState
+from lia_desktop.core.models import (
+    ConnectionPhase,
+    ConnectionState,
+    DashboardStats,
+    Notification,
+    PresenceActivity,
+)
+from lia_desktop.ui.app_state import AppState
 
 #: The offscreen platform plugin says this whenever a window is shown; it is not our bug.
 OFFSCREEN_NOISE = r"This plugin does not support propagateSizeHints\(\)"
@@ -113,3 +120,14 @@ class PlainStatsFormat:
 @pytest.fixture
 def stats_format() -> PlainStatsFormat:
     return PlainStatsFormat()
+
+
+def live_state(feed: Sequence[Notification], unread: int, stats: DashboardStats) -> AppState:
+    """An admin signed in and live: ``feed`` with ``unread`` of it unread, figures, presence."""
+    app_state = AppState()
+    app_state.signed_in_as("admin@lia.co")
+    app_state.publish_connection(ConnectionState(ConnectionPhase.LIVE))
+    app_state.publish_feed(feed, unread=unread)
+    app_state.publish_stats(stats)
+    app_state.publish_presence(PresenceActivity(online_users=12, active_sessions=15))
+    return app_state

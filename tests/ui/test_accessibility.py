@@ -22,12 +22,9 @@ from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from lia_desktop.core.models import (
-    ConnectionPhase,
-    ConnectionState,
     DashboardStats,
     Notification,
     NotificationType,
-    PresenceActivity,
     Priority,
 )
 from lia_desktop.core.settings import Settings, form_values
@@ -37,7 +34,7 @@ from lia_desktop.ui.settings_dialog import SettingsDialog
 from lia_desktop.ui.sign_in import SignInDialog
 from lia_desktop.ui.stats_window import StatsFormat, StatsWindow
 from lia_desktop.ui.tray_icon import TrayController
-from tests.ui.conftest import PlainStatsFormat
+from tests.ui.conftest import PlainStatsFormat, live_state
 
 Role = QAccessible.Role
 #: What a user acts on; a focusable element of any other role counts too.
@@ -122,13 +119,7 @@ def state() -> AppState:
 
 def live_admin() -> AppState:
     """An admin signed in and live: a feed, figures, presence."""
-    app_state = AppState()
-    app_state.signed_in_as("admin@lia.co")
-    app_state.publish_connection(ConnectionState(ConnectionPhase.LIVE))
-    app_state.publish_feed(FEED, unread=2)
-    app_state.publish_stats(STATS)
-    app_state.publish_presence(PresenceActivity(online_users=12, active_sessions=15))
-    return app_state
+    return live_state(FEED, 2, STATS)
 
 
 @dataclass

@@ -31,12 +31,9 @@ from pytestqt.qtbot import QtBot
 from lia_desktop.core import format as core_format
 from lia_desktop.core.feed import NotificationFeed
 from lia_desktop.core.models import (
-    ConnectionPhase,
-    ConnectionState,
     DashboardStats,
     Notification,
     NotificationType,
-    PresenceActivity,
     Priority,
 )
 from lia_desktop.core.settings import Settings, form_errors, form_values
@@ -48,6 +45,7 @@ from lia_desktop.ui.sign_in import SignInDialog
 from lia_desktop.ui.stats_window import CoreStatsFormat, StatsWindow
 from lia_desktop.ui.tray_icon import TrayController
 from tests.english import english_words
+from tests.ui.conftest import live_state
 
 NOW = datetime.now(UTC)
 T = NotificationType
@@ -136,13 +134,7 @@ def spanish(qapp: QApplication) -> Iterator[None]:
 
 @pytest.fixture
 def state() -> AppState:
-    app_state = AppState()
-    app_state.signed_in_as("admin@lia.co")
-    app_state.publish_connection(ConnectionState(ConnectionPhase.LIVE))
-    app_state.publish_feed(FEED, unread=4)
-    app_state.publish_stats(STATS)
-    app_state.publish_presence(PresenceActivity(online_users=12, active_sessions=15))
-    return app_state
+    return live_state(FEED, 4, STATS)
 
 
 def widget_texts(window: QWidget) -> Iterator[tuple[str, str]]:
