@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from lia_desktop.core import text
+from lia_desktop.core import text, wire
 from lia_desktop.core.compose import body, professional_status, service_name, title
 from lia_desktop.core.i18n import english
 from lia_desktop.core.models import Notification, NotificationType, Priority
@@ -222,3 +222,59 @@ def test_every_service_of_the_catalog_is_translatable(service: str) -> None:
 def test_every_professional_status_is_translatable(status: str) -> None:
     assert professional_status(english, status) == status
     assert professional_status(lambda *args, **kw: "x", status) == "x"
+
+
+class _Recorded(dict[str, Any]):
+    """Metadata that notes every key read from it."""
+
+    read: set[str]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.read.add(key)
+        return super().get(key, default)
+
+
+@pytest.mark.parametrize("kind", list(T))
+def test_every_metadata_key_a_sentence_reads_is_kept_on_arrival(kind: NotificationType) -> None:
+    """wire keeps only METADATA_KEYS of a row's metadata (the backlog is held whole): a
+    sentence reading a key outside it would fall back to the server's English body."""
+    counts, times = {"booking_id", "rating", "total_price_cop"}, {"created_at", "scheduled_at"}
+    recorded = _Recorded(
+        {
+            key: 4 if key in counts else "2026-11-30T10:00:00+00:00" if key in times else "Ana"
+            for key in wire.METADATA_KEYS
+        }
+    )
+    recorded.read = set()
+    for priority in Priority:
+        body(english, notification(kind, recorded, priority))
+    assert recorded.read, "compose reads no metadata for this type"
+    assert recorded.read <= wire.METADATA_KEYS
+
+
+def test_a_backlog_row_keeps_what_its_sentence_needs_and_drops_the_ids() -> None:
+    row = {
+        "id": 7,
+        "type": "booking_created",
+        "priority": "medium",
+        "title": "New booking",
+        "body": "Ana booked Plumbing · $120.000",
+        "entity_table": "bookings",
+        "entity_id": "7",
+        "action_path": "/admin/bookings/7",
+        "created_at": "2026-11-30T10:00:00+00:00",
+        "read": False,
+        "metadata": {
+            "customer_id": "6f1c1c40-0000-4000-8000-000000000001",
+            "customer_name": "Ana",
+            "service": "Plumbing",
+            "total_price_cop": 120000,
+            "status": "pending",
+        },
+    }
+    parsed = wire.parse_notification(row)
+    assert "customer_id" not in parsed.metadata
+    assert body(spanish, parsed) == "Ana reservó Plomería · $ 120.000"
+    other = wire.parse_notification({**row, "id": 8})
+    assert other.metadata["service"] is parsed.metadata["service"]  # one shared string
+    assert wire.parse_notification({**row, "metadata": {"customer_id": "x"}}).metadata == {}

@@ -792,6 +792,9 @@ def test_pages_before_an_id_walk_the_unread_backlog_and_the_history_newest_first
         newest = rpc(conn, "admin_notifications_before(null, 3)")
         top = newest[0]["id"]
         assert [r["id"] for r in newest] == [top, top - 1, top - 2]
+        # the facts a body is composed from in the admin's language (issue 14's leftover)
+        assert newest[0]["metadata"]["service"] == "Gardening"
+        assert newest[0]["metadata"]["total_price_cop"] == 7
         rpc(conn, "admin_mark_read(%s)", [top - 1, top - 3])
 
         unread: list[int] = []
