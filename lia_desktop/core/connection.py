@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 
 from lia_desktop.core.backoff import BackoffPolicy, noise
 from lia_desktop.core.models import ConnectionPhase, ConnectionState
+from lia_desktop.core.problems import Problem
 
 # ---------------------------------------------------------------- policy
 
@@ -120,9 +121,11 @@ class RefreshFailed:
 
 @dataclass(frozen=True, slots=True)
 class Failed:
-    """A problem retrying cannot fix (not an admin, invalid anon key): stop until the next sign-in."""
+    """A problem retrying cannot fix (not an admin, invalid anon key): stop until the next sign-in.
+    ``problem`` is what the admin is told; ``reason`` goes to the log."""
 
     reason: str
+    problem: Problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,8 +260,8 @@ def step(sup: Supervisor, event: Event, now: float) -> Step:
             return _connect(fresh, now, attempts=0)
         case SignedOut():
             return Supervisor(policy=sup.policy, seed=sup.seed), (CloseSocket("signed out"),)
-        case Failed(reason=reason):
-            return _park(sup, ConnectionPhase.ERROR, reason)
+        case Failed(reason=reason, problem=problem):
+            return _park(sup, ConnectionPhase.ERROR, reason, problem)
         case NetworkDown() | NetworkUp() if phase in _PARKED:
             return replace(sup, network_up=isinstance(event, NetworkUp)), ()
     if phase in _PARKED:
@@ -299,7 +302,7 @@ def step(sup: Supervisor, event: Event, now: float) -> Step:
                 return _connect(refreshed, now, attempts=sup.attempts)
             return refreshed, ((PushAccessToken(),) if sup.socket_open else ())
         case RefreshFailed(reason=reason, retryable=False):
-            return _park(sup, ConnectionPhase.AUTH_EXPIRED, reason)
+            return _park(sup, ConnectionPhase.AUTH_EXPIRED, reason, Problem.SESSION_ENDED)
         case RefreshFailed(reason=reason):
             failures = sup.refresh_failures + 1
             retry_at = now + sup.policy.backoff.delay(failures, noise(sup.seed, -failures))
@@ -406,11 +409,11 @@ def _lose(sup: Supervisor, now: float, reason: str) -> Step:
     return lost, (CloseSocket(reason),)
 
 
-def _park(sup: Supervisor, phase: ConnectionPhase, reason: str) -> Step:
+def _park(sup: Supervisor, phase: ConnectionPhase, reason: str, problem: Problem) -> Step:
     parked = Supervisor(
         policy=sup.policy,
         seed=sup.seed,
         network_up=sup.network_up,
-        state=ConnectionState(phase, reason=reason),
+        state=ConnectionState(phase, reason=reason, problem=problem),
     )
     return parked, (CloseSocket(reason),)

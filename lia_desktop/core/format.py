@@ -13,9 +13,9 @@ import math
 from datetime import datetime, timedelta, timezone
 from typing import Literal
 
-from lia_desktop.core import text
 from lia_desktop.core.i18n import Translate
 from lia_desktop.core.models import ConnectionPhase, ConnectionState
+from lia_desktop.core.problems import explain
 
 #: The marketplace's clock (Colombia: UTC-5 all year, no daylight saving since 1993). A
 #: booking's appointment is shown at the time the customer and professional agreed on,
@@ -119,7 +119,9 @@ def phase_words(translate: Translate, phase: ConnectionPhase) -> str:
 
 
 def connection_text(translate: Translate, state: ConnectionState, now: float) -> str:
-    """``Live`` / ``Reconnecting (attempt 4, next in 8 s)`` / ``Error: <reason>``; ``now`` monotonic."""
+    """``Live`` / ``Reconnecting (attempt 4, next in 8 s)`` / ``Error: <what to do>``; ``now``
+    monotonic. A parked connection says its problem in the admin's words; the technical
+    ``reason`` (an exception's English text) stays in the log."""
     words = phase_words(translate, state.phase)
     if state.next_retry_at is not None and state.phase in (
         ConnectionPhase.RECONNECTING,
@@ -129,9 +131,9 @@ def connection_text(translate: Translate, state: ConnectionState, now: float) ->
         return translate("Format", "{phase} (attempt {attempt}, next in {seconds} s)").format(
             phase=words, attempt=state.attempt, seconds=wait
         )
-    if state.reason and state.phase in (ConnectionPhase.ERROR, ConnectionPhase.AUTH_EXPIRED):
-        return translate("Format", "{phase}: {reason}").format(
-            phase=words, reason=text.plain(state.reason, 200, one_line=True)
+    if state.problem is not None:
+        return translate("Format", "{phase}: {problem}").format(
+            phase=words, problem=explain(state.problem, translate)
         )
     return words
 

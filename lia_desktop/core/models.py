@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from lia_desktop.core.problems import Problem
+
 
 class Priority(enum.IntEnum):
     """Ordered so that rules can compare (``p >= Priority.HIGH``)."""
@@ -90,7 +92,10 @@ class ConnectionState:
     phase: ConnectionPhase
     attempt: int = 0
     next_retry_at: float | None = None  # monotonic seconds, for "next in 8 s"
+    #: the technical detail, for the log (often an exception's English text)
     reason: str = ""
+    #: what the admin can act on while parked (not an admin, session ended), in their words
+    problem: Problem | None = None
 
 
 @dataclass(frozen=True, slots=True)

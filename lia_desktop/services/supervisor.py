@@ -52,6 +52,7 @@ from realtime.types import (
 from lia_desktop.core import connection as conn
 from lia_desktop.core import wire
 from lia_desktop.core.models import ConnectionPhase, ConnectionState
+from lia_desktop.core.problems import Problem
 from lia_desktop.services.errors import (
     NetworkUnreachable,
     NotAdmin,
@@ -402,7 +403,7 @@ class RealtimeSupervisor:
             try:
                 await self._listener.on_subscribed()
             except NotAdmin as exc:
-                self._feed_from(generation, conn.Failed(str(exc)))
+                self._feed_from(generation, conn.Failed(str(exc), Problem.NOT_ADMIN))
             except SessionExpired as exc:
                 self._feed_from(generation, conn.TokenExpired(str(exc)))
             except ServiceError as exc:

@@ -34,6 +34,7 @@ from lia_desktop.core.connection import (
     step,
 )
 from lia_desktop.core.models import ConnectionPhase as P
+from lia_desktop.core.problems import Problem
 
 POLICY = SupervisorPolicy(
     backoff=BackoffPolicy(initial=1, factor=2, cap=8, jitter=0, reset_after_healthy=30),
@@ -227,7 +228,11 @@ def test_an_expired_token_refreshes_then_rejoins_and_a_failed_refresh_retries() 
 def test_a_dead_refresh_token_parks_in_auth_expired_until_sign_in() -> None:
     sup, _ = step(live(), TokenExpired(), 5)
     sup, cmds = step(sup, RefreshFailed("Invalid Refresh Token", retryable=False), 6)
-    assert (sup.state.phase, sup.state.reason) == (P.AUTH_EXPIRED, "Invalid Refresh Token")
+    assert (sup.state.phase, sup.state.reason, sup.state.problem) == (
+        P.AUTH_EXPIRED,
+        "Invalid Refresh Token",
+        Problem.SESSION_ENDED,
+    )
     assert cmds == (CloseSocket("Invalid Refresh Token"),)
     assert sup.wakeup_at is None
     for event in (Tick(), SocketLost("x"), NetworkDown(), NetworkUp(), WokeFromSleep()):
@@ -245,10 +250,11 @@ def test_network_state_is_remembered_while_parked() -> None:
 
 
 def test_failure_parks_in_error_with_the_reason() -> None:
-    sup, cmds = step(live(), Failed("not an admin"), 1)
-    assert (sup.state.phase, sup.state.reason, cmds) == (
+    sup, cmds = step(live(), Failed("not an admin", Problem.NOT_ADMIN), 1)
+    assert (sup.state.phase, sup.state.reason, sup.state.problem, cmds) == (
         P.ERROR,
         "not an admin",
+        Problem.NOT_ADMIN,
         (CloseSocket("not an admin"),),
     )
 
@@ -285,7 +291,7 @@ EVENTS = st.sampled_from(
         TokenRefreshed(HOUR),
         RefreshFailed("x", retryable=True),
         RefreshFailed("x", retryable=False),
-        Failed("x"),
+        Failed("x", Problem.NOT_ADMIN),
         Tick(),
     ]
 )

@@ -26,6 +26,7 @@ from lia_desktop.core.format import until as format_until
 from lia_desktop.core.i18n import english
 from lia_desktop.core.models import ConnectionPhase as P
 from lia_desktop.core.models import ConnectionState
+from lia_desktop.core.problems import Problem
 
 SPANISH = {
     ".": ",",
@@ -130,8 +131,10 @@ def test_tooltips_say_the_state_in_words() -> None:
         == "LIA Admin — 0 unread — Reconnecting (attempt 4, next in 8 s)"
     )
     assert tooltip(english, 0, waiting, 200).endswith("next in 0 s)")
-    assert tooltip(english, 1, ConnectionState(P.ERROR, reason="not an admin"), 0).endswith(
-        "Error: not an admin"
+    not_admin = ConnectionState(P.ERROR, reason="NotAdmin: 403", problem=Problem.NOT_ADMIN)
+    assert tooltip(english, 1, not_admin, 0).endswith(
+        "Error: This account is not a LIA administrator. Sign in with an admin account, or ask"
+        " an administrator to give this one the admin role."
     )
     assert tooltip(english, 1, ConnectionState(P.SIGNED_OUT), 0).endswith("Signed out")
 
@@ -165,9 +168,20 @@ def test_every_phase_has_its_words(phase: P, words: str) -> None:
     assert connection_text(english, ConnectionState(phase), 0) == words
 
 
-def test_a_reason_is_plain_text_on_one_line() -> None:
-    state = ConnectionState(P.AUTH_EXPIRED, reason="token\nexpired \u202e{x}")
-    assert connection_text(english, state, 0) == "Session expired: token expired {x}"
+def test_a_parked_connection_says_its_problem_and_keeps_the_technical_reason_for_the_log() -> None:
+    state = ConnectionState(
+        P.AUTH_EXPIRED, reason="refresh_token_not_found", problem=Problem.SESSION_ENDED
+    )
+    assert connection_text(english, state, 0) == (
+        "Session expired: Your session has ended. Please sign in again."
+    )
+    spanish = {
+        "Session expired": "Sesión vencida",
+        "Your session has ended. Please sign in again.": "Tu sesión terminó. Vuelve a iniciar sesión.",
+    }
+    words = connection_text(lambda _c, s, _d=None, _n=-1: spanish.get(s, s), state, 0)
+    assert words == "Sesión vencida: Tu sesión terminó. Vuelve a iniciar sesión."
+    assert "refresh_token" not in words
 
 
 @pytest.mark.parametrize(("n", "text"), [(0, ""), (1, "1"), (9, "9"), (10, "9+"), (250, "9+")])
