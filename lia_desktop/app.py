@@ -36,7 +36,13 @@ from lia_desktop import __version__
 from lia_desktop.core import format as core_format
 from lia_desktop.core import settings as settings_schema
 from lia_desktop.core.attention import tomorrow_morning
-from lia_desktop.core.claims import claim_key, duty_allows, taken_message
+from lia_desktop.core.claims import (
+    ReassignRefusal,
+    claim_key,
+    duty_allows,
+    reassign_refused,
+    taken_message,
+)
 from lia_desktop.core.feed import FeedUpdate, NotificationFeed
 from lia_desktop.core.models import (
     Claim,
@@ -45,6 +51,7 @@ from lia_desktop.core.models import (
     ConnectionState,
     DashboardStats,
     Duty,
+    DutyEntry,
     Notification,
     PresenceActivity,
     Toast,
@@ -56,7 +63,14 @@ from lia_desktop.core.settings import Settings, SettingsError
 from lia_desktop.core.text import admin_link
 from lia_desktop.services import autostart, logs, power
 from lia_desktop.services.auth import AdminIdentity, AuthSession, SignOutOutcome
-from lia_desktop.services.errors import NotAnAnonKey, ServiceError
+from lia_desktop.services.errors import (
+    NoSuchItem,
+    NotAdmin,
+    NotAnAnonKey,
+    RefusedValue,
+    SecondFactorRequired,
+    ServiceError,
+)
 from lia_desktop.services.project import check_project
 from lia_desktop.services.session import LiveSession
 from lia_desktop.services.settings_store import SettingsModel, SettingsStore
@@ -438,6 +452,7 @@ class DesktopApp(QObject):
             clocks=self._clocks,
             translate=QCoreApplication.translate,
             on_claims=self.state.publish_claims,
+            follow_up=settings.follow_up(),
         )
 
     async def _end_live(self, *, sign_out: bool) -> None:
@@ -537,7 +552,7 @@ class DesktopApp(QObject):
         if old is not None and new.launch_at_login != old.launch_at_login:
             _set_autostart(new.launch_at_login)
         if self.live is not None:
-            self.live.apply(new.toast_rules(), new.web_admin_url)
+            self.live.apply(new.toast_rules(), new.web_admin_url, new.follow_up())
         moved = old is not None and (old.supabase_url, old.anon_key) != (
             new.supabase_url,
             new.anon_key,
@@ -647,6 +662,7 @@ class DesktopApp(QObject):
             self.center.mark_all_read_requested.connect(self._mark_all_read)
             self.center.claim_requested.connect(self._claim)
             self.center.release_requested.connect(self._release)
+            self.center.reassign_requested.connect(self._reassign)
             self.center.history_requested.connect(self._show_history)
             self.center.bind(self.state)
             place_window(self.center, "notifications", self._windows)
@@ -769,6 +785,24 @@ class DesktopApp(QObject):
         if self.live is not None:
             self._tasks.spawn(self._ask_claim(self.live.release(key)), "release")
 
+    def _reassign(self, key: ClaimKey, to: DutyEntry) -> None:
+        """ "Give to…" in the center: the item is ``to``'s, and the status line says so."""
+        if self.live is not None:
+            self._tasks.spawn(self._ask_reassign(self.live, key, to), "reassign")
+
+    async def _ask_reassign(self, live: LiveSession, key: ClaimKey, to: DutyEntry) -> None:
+        """The server's answer in the center's status line ("Luis has it · now"), a refusal
+        worded for the admin there too: no error dialog, the list stays usable."""
+        translate = QCoreApplication.translate
+        try:
+            claim = await live.reassign(key, to.admin)
+        except ServiceError as exc:
+            log.warning("reassigning %s to %s refused: %s", key, to.admin, exc)
+            notice = reassign_refused(translate, _reassign_refusal(exc), to.name)
+        else:
+            notice = taken_message(translate, claim, datetime.now().astimezone())
+        self.state.set_claim_notice(notice)
+
     def _show_history(self, key: ClaimKey) -> None:
         if self.live is not None:
             self._tasks.spawn(self._fetch_history(self.live, key), "item history")
@@ -798,6 +832,19 @@ class DesktopApp(QObject):
             self.show_sign_in()
         else:
             self.show_notifications()
+
+
+def _reassign_refusal(error: ServiceError) -> ReassignRefusal:
+    """Why ``admin_reassign`` refused, as the admin is told it."""
+    if isinstance(error, NoSuchItem):
+        return ReassignRefusal.ITEM_GONE
+    if isinstance(error, RefusedValue):
+        return ReassignRefusal.NOT_AN_ADMIN
+    if isinstance(error, SecondFactorRequired):
+        return ReassignRefusal.SECOND_FACTOR
+    if isinstance(error, NotAdmin):
+        return ReassignRefusal.NOT_ALLOWED
+    return ReassignRefusal.FAILED
 
 
 def _sign_out_problems(outcome: SignOutOutcome) -> str:

@@ -8,9 +8,12 @@ them, newest change per item winning, and worded for rows and status lines.
 
 from __future__ import annotations
 
+import enum
 import uuid
 from collections.abc import Iterable, Set
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import assert_never
 
 from lia_desktop.core import compose
 from lia_desktop.core.i18n import Translate
@@ -37,6 +40,17 @@ _T = NotificationType
 REMIND_AFTER = timedelta(minutes=30)
 #: an urgent item nobody claimed within this long toasts again, once, to every admin on duty
 ESCALATE_AFTER = timedelta(minutes=10)
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    """How long "nothing falls through" waits (the admin's settings): a claim unresolved
+    for ``remind_after`` is brought back to its holder; an urgent item unclaimed for
+    ``escalate_after`` toasts again to the team."""
+
+    remind_after: timedelta = REMIND_AFTER
+    escalate_after: timedelta = ESCALATE_AFTER
+
 
 #: the notification types whose item needs one owner (low ratings: reviews of high priority)
 _OWNED = {
@@ -305,3 +319,65 @@ def escalation_toast(
         buttons=(click, ToastButton(translate("Toast", "Claim"), ToastAction.CLAIM)),
         sound=True,
     )
+
+
+# --- handing an item on ------------------------------------------------------------------
+
+#: the order "Give to…" lists admins in: who can take the item now first
+_DUTY_ORDER = {Duty.AVAILABLE: 0, Duty.AWAY: 1, Duty.OFF_DUTY: 2}
+
+
+def give_to_choices(board: ClaimBoard, key: ClaimKey) -> list[DutyEntry]:
+    """The admins the item ``key`` can be given to: everyone on the duty roster but this
+    admin and its holder, those available first, then away, then off duty, by name."""
+    holder = board.held.get(key)
+    skip = {board.me, None if holder is None else holder.holder}
+    others = [entry for entry in board.duty.values() if entry.admin not in skip]
+    return sorted(others, key=lambda entry: (_DUTY_ORDER[entry.duty], entry.name.casefold()))
+
+
+def give_to_label(translate: Translate, entry: DutyEntry) -> str:
+    """A "Give to…" menu entry: the admin's name, and their duty when they are not on it
+    ("Ana Ríos · away")."""
+    if entry.duty is Duty.AWAY:
+        return translate("Claims", "{name} · away").format(name=entry.name)
+    if entry.duty is Duty.OFF_DUTY:
+        return translate("Claims", "{name} · off duty").format(name=entry.name)
+    return entry.name
+
+
+class ReassignRefusal(enum.Enum):
+    """Why the server refused to hand an item on (``admin_reassign``)."""
+
+    ITEM_GONE = "item_gone"  # the item no longer exists
+    NOT_AN_ADMIN = "not_an_admin"  # the chosen admin is not an admin any more
+    SECOND_FACTOR = "second_factor"  # the project demands aal2 and this session is aal1
+    NOT_ALLOWED = "not_allowed"  # this account is not an admin any more
+    FAILED = "failed"  # unreachable, or a failure the admin cannot fix
+
+
+def reassign_refused(translate: Translate, refusal: ReassignRefusal, to_name: str) -> str:
+    """The status line's answer to a refused "Give to…" (never an error dialog)."""
+    match refusal:
+        case ReassignRefusal.ITEM_GONE:
+            return translate("Claims", "Not given: this item no longer exists.")
+        case ReassignRefusal.NOT_AN_ADMIN:
+            return translate("Claims", "Not given: {name} is no longer an admin.").format(
+                name=to_name
+            )
+        case ReassignRefusal.SECOND_FACTOR:
+            return translate(
+                "Claims",
+                "Not given: this project asks for your authenticator code. "
+                "Sign in again with it, then try again.",
+            )
+        case ReassignRefusal.NOT_ALLOWED:
+            return translate("Claims", "Not given: this account is no longer an admin.")
+        case ReassignRefusal.FAILED:
+            return translate(
+                "Claims",
+                "Not given to {name}: the server could not be reached or failed. "
+                "Try again in a moment.",
+            ).format(name=to_name)
+        case _:  # pragma: no cover - mypy proves every refusal is matched above
+            assert_never(refusal)

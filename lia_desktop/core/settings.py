@@ -14,11 +14,12 @@ import contextlib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from lia_desktop.core.attention import Delivery, ToastRules, TypeChoice
+from lia_desktop.core.claims import ESCALATE_AFTER, REMIND_AFTER, FollowUp
 from lia_desktop.core.i18n import Translate
 from lia_desktop.core.models import NotificationType, Priority
 from lia_desktop.core.problems import Problem, explain
@@ -28,6 +29,13 @@ from lia_desktop.core.text import web_admin_base
 SCHEMA_VERSION = 2
 #: ``language``: follow the OS locale (any Spanish is Spanish, else English), or the admin's pick
 LANGUAGES = ("system", "es", "en")
+#: "Remind me of items I claimed after [30] min": whole minutes, from the first to the second
+REMIND_MINUTES = (5, 480)
+#: "Escalate urgent unclaimed items after [10] min": whole minutes, likewise
+ESCALATE_MINUTES = (1, 120)
+_MINUTE = timedelta(minutes=1)
+DEFAULT_REMIND_MINUTES = REMIND_AFTER // _MINUTE
+DEFAULT_ESCALATE_MINUTES = ESCALATE_AFTER // _MINUTE
 _JWT = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
 
 
@@ -57,6 +65,10 @@ class Settings:
     toast_types: Mapping[NotificationType, TypeChoice] = field(default_factory=dict)
     #: one of LANGUAGES
     language: str = "system"
+    #: a claim of this admin's left unresolved this long is brought back (REMIND_MINUTES)
+    remind_after_minutes: int = DEFAULT_REMIND_MINUTES
+    #: an urgent item nobody claimed this long toasts again (ESCALATE_MINUTES)
+    escalate_after_minutes: int = DEFAULT_ESCALATE_MINUTES
     schema_version: int = SCHEMA_VERSION
 
     def toast_rules(self) -> ToastRules:
@@ -69,6 +81,13 @@ class Settings:
             self.sounds,
             urgent_in_dnd=self.urgent_in_dnd,
             types=self.toast_types,
+        )
+
+    def follow_up(self) -> FollowUp:
+        """The reminder and escalation delays, as the live session applies them."""
+        return FollowUp(
+            remind_after=self.remind_after_minutes * _MINUTE,
+            escalate_after=self.escalate_after_minutes * _MINUTE,
         )
 
 
@@ -155,6 +174,15 @@ def _bool(data: Mapping[str, Any], field: str, default: bool) -> bool:
     value = data.get(field, default)
     if not isinstance(value, bool):
         raise SettingsError(field, f"expected true or false, got {value!r}")
+    return value
+
+
+def _minutes(data: Mapping[str, Any], field: str, default: int, bounds: tuple[int, int]) -> int:
+    """Whole minutes within ``bounds`` (absent: ``default``)."""
+    value = data.get(field, default)
+    low, high = bounds
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise SettingsError(field, f"expected whole minutes from {low} to {high}, got {value!r}")
     return value
 
 
@@ -248,6 +276,12 @@ def load(data: Mapping[str, Any]) -> Settings:
         urgent_in_dnd=_bool(current, "urgent_in_dnd", False),
         toast_types=_toast_types(current),
         language=_language(current),
+        remind_after_minutes=_minutes(
+            current, "remind_after_minutes", DEFAULT_REMIND_MINUTES, REMIND_MINUTES
+        ),
+        escalate_after_minutes=_minutes(
+            current, "escalate_after_minutes", DEFAULT_ESCALATE_MINUTES, ESCALATE_MINUTES
+        ),
     )
 
 
@@ -275,6 +309,8 @@ def dump(settings: Settings) -> dict[str, Any]:
         "urgent_in_dnd": settings.urgent_in_dnd,
         "toast_types": _dump_toast_types(settings.toast_types),
         "language": settings.language,
+        "remind_after_minutes": settings.remind_after_minutes,
+        "escalate_after_minutes": settings.escalate_after_minutes,
     }
 
 
@@ -315,6 +351,8 @@ def form_values(settings: Settings) -> dict[str, Any]:
         "urgent_in_dnd": settings.urgent_in_dnd,
         "toast_types": dict(settings.toast_types),
         "language": settings.language,
+        "remind_after_minutes": settings.remind_after_minutes,
+        "escalate_after_minutes": settings.escalate_after_minutes,
     }
 
 
@@ -344,6 +382,8 @@ def from_form(values: Mapping[str, Any]) -> Settings:
         "urgent_in_dnd": values.get("urgent_in_dnd", False),
         "toast_types": _dump_toast_types(values.get("toast_types", {})),
         "language": values.get("language", "system"),
+        "remind_after_minutes": values.get("remind_after_minutes", DEFAULT_REMIND_MINUTES),
+        "escalate_after_minutes": values.get("escalate_after_minutes", DEFAULT_ESCALATE_MINUTES),
     }
     try:
         return load(data)

@@ -86,6 +86,11 @@ class AdminApi:
             "admin_release", await self._call("admin_release", _item(item_type, item_id))
         )
 
+    async def reassign(self, item_type: str, item_id: int, to_admin: str) -> JsonObject:
+        """Hand an item to the admin ``to_admin`` (a user id); the answer is its claim now."""
+        params = _item(item_type, item_id) | {"to_admin": to_admin}
+        return _object("admin_reassign", await self._call("admin_reassign", params))
+
     async def claims_held(self) -> list[JsonObject]:
         """Every item held now, by whom and since when."""
         return _rows("admin_claims_held", await self._call("admin_claims_held"))

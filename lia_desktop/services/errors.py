@@ -126,6 +126,16 @@ class ServerError(ServiceError):
     """The server answered with an error the app cannot fix by itself."""
 
 
+class NoSuchItem(ServerError):
+    """The request names an item the server does not have (SQLSTATE P0002, no_data_found):
+    deleted meanwhile, or never one that needs an owner."""
+
+
+class RefusedValue(ServerError):
+    """The server refused a value of the request (SQLSTATE 22023, invalid_parameter_value),
+    e.g. an item handed to someone who is not an admin (any more)."""
+
+
 class NotLiaProject(ServerError):
     """A Supabase project that answers admin requests from anyone: not set up for LIA."""
 
@@ -236,4 +246,8 @@ def _translate_rest(exc: APIError) -> ServiceError:
         return BadApiKey(f"the anon key was rejected ({exc.message})")
     if code in {*map(str, _NO_SUCH_API), "PGRST202"}:  # a status: not PostgREST's JSON
         return BadUrl(f"server does not provide this API ({exc.message})")
+    if code == "P0002":
+        return NoSuchItem(f"no such item: {exc.message}")
+    if code == "22023":
+        return RefusedValue(f"value refused: {exc.message}")
     return ServerError(f"server error {code}: {exc.message}")

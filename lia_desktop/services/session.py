@@ -10,12 +10,14 @@ changes as they come (toast rules, the web admin URL) and ends with
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from lia_desktop import __version__
 from lia_desktop.core.attention import ToastRules
+from lia_desktop.core.claims import FollowUp
 from lia_desktop.core.connection import SupervisorPolicy
 from lia_desktop.core.i18n import Translate, english
 from lia_desktop.core.liveness import ProbePolicy
@@ -54,6 +56,7 @@ class LiveSession:
         probe: ProbePolicy | None = None,
         translate: Translate = english,
         on_claims: Callable[[ClaimBoard], None] | None = None,
+        follow_up: FollowUp | None = None,
     ) -> LiveSession:
         """Go live for ``auth``'s admin; the supervisor restarts after a crash (reported),
         and a clock jump (a sleep the OS did not announce, an NTP step) rebuilds the socket."""
@@ -70,6 +73,7 @@ class LiveSession:
             rules=rules,
             translate=translate,
             on_claims=on_claims,
+            follow_up=follow_up,
         )
         supervisor = RealtimeSupervisor(auth.url, anon_key, auth, sync, policy=policy)
         reporter = logs.CrashReporter(logs.log_dir(), __version__)
@@ -117,6 +121,9 @@ class LiveSession:
     async def release(self, key: ClaimKey) -> Claim:
         return await self.sync.release(key)
 
+    async def reassign(self, key: ClaimKey, to_admin: uuid.UUID) -> Claim:
+        return await self.sync.reassign(key, to_admin)
+
     async def item_history(self, key: ClaimKey) -> tuple[ClaimEvent, ...]:
         return await self.sync.item_history(key)
 
@@ -126,9 +133,11 @@ class LiveSession:
     def snooze(self, ids: list[int]) -> None:
         self.sync.snooze(ids)
 
-    def apply(self, rules: ToastRules, web_admin_url: str) -> None:
-        """New settings: the next toast follows them."""
+    def apply(self, rules: ToastRules, web_admin_url: str, follow_up: FollowUp) -> None:
+        """New settings: the next toast follows them, and reminders and escalations are
+        due by the new delays at once."""
         self.sync.apply_settings(rules, web_admin_url)
+        self.sync.apply_follow_up(follow_up)
 
     async def close(self, *, sign_out: bool = False) -> SignOutOutcome | None:
         """Stop the supervisor and the sync (the cursor is saved), then sign out if asked."""

@@ -31,7 +31,7 @@ import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol, TypeVar, assert_never
 
@@ -40,9 +40,8 @@ import platformdirs
 from lia_desktop.core import wire
 from lia_desktop.core.attention import ToastRules
 from lia_desktop.core.claims import (
-    ESCALATE_AFTER,
-    REMIND_AFTER,
     Claims,
+    FollowUp,
     Reminded,
     claim_key,
     escalation_due,
@@ -203,13 +202,13 @@ class Sync:
         rules: ToastRules | None = None,
         translate: Translate = english,
         on_claims: Callable[[ClaimBoard], None] | None = None,
-        remind_after: timedelta = REMIND_AFTER,
-        escalate_after: timedelta = ESCALATE_AFTER,
+        follow_up: FollowUp | None = None,
     ) -> None:
         """``on_claims`` hears who holds which item and who is on duty (issue 17); without
         it they are not fetched (``lia-desktop watch`` has no use for them). An item this
-        admin claimed and has not resolved within ``remind_after`` toasts again, once; an
-        urgent one nobody claimed within ``escalate_after`` too."""
+        admin claimed and has not resolved within ``follow_up.remind_after`` toasts again,
+        once; an urgent one nobody claimed within ``follow_up.escalate_after`` too (None:
+        the delays of ``core.claims``)."""
         self._api = api
         self._admin_id = uuid.UUID(admin_id)
         self._store = store
@@ -225,10 +224,9 @@ class Sync:
         self.stats: DashboardStats | None = None
         self.claims = Claims(self._admin_id)
         self._on_claims = on_claims
-        self._remind_after = remind_after
+        self._follow_up = follow_up or FollowUp()
         self._reminded: set[Reminded] = set()
         self._reminder: asyncio.TimerHandle | None = None
-        self._escalate_after = escalate_after
         #: urgent items that need an owner, watched until claimed or escalated
         self._unclaimed_urgent: dict[int, Notification] = {}
         self._escalation: asyncio.TimerHandle | None = None
@@ -614,6 +612,14 @@ class Sync:
         self._claim_changed(claim)
         return claim
 
+    async def reassign(self, key: ClaimKey, to_admin: uuid.UUID) -> Claim:
+        """Hand an item to another admin (``admin_reassign``, audited); the answer is its
+        claim now, shown at once without waiting for its Realtime echo."""
+        answer = await self._api.reassign(key.item_type, key.item_id, str(to_admin))
+        claim = wire.parse_claim(answer)
+        self._claim_changed(claim)
+        return claim
+
     async def item_history(self, key: ClaimKey) -> tuple[ClaimEvent, ...]:
         """Who claimed, released or handed on the item, and when (oldest first)."""
         return wire.parse_history(await self._api.item_history(key.item_type, key.item_id))
@@ -623,6 +629,14 @@ class Sync:
         entry = wire.parse_duty(await self._api.set_duty(duty.value))
         if self.claims.apply_duty(entry):
             self._tell_claims()
+
+    def apply_follow_up(self, follow_up: FollowUp) -> None:
+        """New delays (the admin's settings): the next reminder and escalation are due by
+        them at once, not at the next sign-in."""
+        self._follow_up = follow_up
+        if self._on_claims is not None:
+            self._schedule_reminder()
+            self._check_escalations()
 
     def _tell_claims(self) -> None:
         if self._on_claims is not None:
@@ -639,9 +653,9 @@ class Sync:
         now, board = _now(), self.claims.board()
         toasts, wake = [], None
         for notification_id, item in list(self._unclaimed_urgent.items()):
-            due = escalation_due(item, board, now, self._escalate_after)
+            due = escalation_due(item, board, now, self._follow_up.escalate_after)
             if due is None:
-                at = item.created_at + self._escalate_after
+                at = item.created_at + self._follow_up.escalate_after
                 wake = at if wake is None else min(wake, at)
                 continue
             del self._unclaimed_urgent[notification_id]
@@ -660,7 +674,7 @@ class Sync:
         if self._reminder is not None:
             self._reminder.cancel()
             self._reminder = None
-        at = next_reminder_at(self.claims.board(), self._reminded, self._remind_after)
+        at = next_reminder_at(self.claims.board(), self._reminded, self._follow_up.remind_after)
         if self._on_claims is not None and at is not None:
             self._reminder = asyncio.get_running_loop().call_later(
                 max(0.0, (at - _now()).total_seconds()),
@@ -683,13 +697,12 @@ class Sync:
             except wire.WireError as exc:
                 log.warning("skipping a malformed claim: %s", exc)
         now, board = _now(), self.claims.board()
-        remind, done = reminders_due(board, held, self._reminded, now, self._remind_after)
+        after = self._follow_up.remind_after
+        remind, done = reminders_due(board, held, self._reminded, now, after)
         self._reminded.update(done)
         # what this app holds as due but the server no longer does was released meanwhile
         self._reminded.update(
-            (c.key, c.since)
-            for c in board.held.values()
-            if reminder_due_at(board, c, self._remind_after) <= now
+            (c.key, c.since) for c in board.held.values() if reminder_due_at(board, c, after) <= now
         )
         toasts = []
         for claim in remind:

@@ -15,9 +15,12 @@ row's read state, title, time and body.
 
 Items that need one owner (issue 17) say who has them ("Taken by Ana · 2 min",
 "You"); the Mine / Unclaimed chips show only those, and the Claim button (or C)
-claims the current item or releases it when it is this admin's. A claim of an
-item someone else holds is answered in the status line under the list, and the
-current item's history shows under it ("Ana claimed 10:02 · released 10:15").
+claims the current item or releases it when it is this admin's. Give to… (or G)
+opens a menu of the other admins on the duty roster (available first, away and off
+duty marked) and hands the current item to the one chosen. A claim of an item
+someone else holds, and the answer to a Give to…, show in the status line under
+the list, and the current item's history under it ("Ana claimed 10:02 · released
+10:15 · Ana gave it to Luis 10:16").
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QListView,
+    QMenu,
     QPushButton,
     QStackedWidget,
     QStyle,
@@ -382,10 +386,11 @@ class NotificationDelegate(QStyledItemDelegate):
 class NotificationList(QListView):
     """Arrows, Home/End, Page Up/Down and Ctrl+A are QListView's; Enter opens (activated);
     Space (without modifiers: Ctrl+Space still toggles the selection) toggles read; C
-    claims the current item or releases it."""
+    claims the current item or releases it; G offers it to another admin."""
 
     toggle_read = Signal()
     toggle_claim = Signal()
+    give_to = Signal()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         plain = event.modifiers() == Qt.KeyboardModifier.NoModifier
@@ -394,6 +399,9 @@ class NotificationList(QListView):
             return
         if event.key() == Qt.Key.Key_C and plain and self.currentIndex().isValid():
             self.toggle_claim.emit()
+            return
+        if event.key() == Qt.Key.Key_G and plain and self.currentIndex().isValid():
+            self.give_to.emit()
             return
         super().keyPressEvent(event)
 
@@ -420,6 +428,7 @@ class NotificationCenter(QWidget):
     mark_all_read_requested = Signal(int)  # newest id shown: read up to it
     claim_requested = Signal(object)  # ClaimKey
     release_requested = Signal(object)  # ClaimKey
+    reassign_requested = Signal(object, object)  # ClaimKey, DutyEntry: hand it to them
     history_requested = Signal(object)  # ClaimKey: the current item's trail is wanted
 
     def __init__(
@@ -445,6 +454,7 @@ class NotificationCenter(QWidget):
         self.list.activated.connect(self._open)
         self.list.toggle_read.connect(self._toggle_read)
         self.list.toggle_claim.connect(self._toggle_claim)
+        self.list.give_to.connect(self._offer_give_to)
         self.list.selectionModel().currentChanged.connect(self._refresh_claim_button)
         self.keys_hint = Label()
         self.keys_hint.setObjectName("secondary")
@@ -488,6 +498,15 @@ class NotificationCenter(QWidget):
             chip.toggled.connect(self._ownership_chosen)
         self.claim_button = QPushButton(self.tr("Claim"))
         self.claim_button.clicked.connect(self._toggle_claim)
+        self.give_button = QPushButton(self.tr("Give to…"))
+        _explain(self.give_button, self.tr("Hand this item to another admin (G)"))
+        self.give_button.clicked.connect(self._offer_give_to)
+        #: the other admins, built when it opens (the roster changes live)
+        self.give_menu = QMenu(self)
+        self.give_menu.setAccessibleName(self.tr("Give to"))
+        self.give_menu.setAccessibleDescription(
+            self.tr("Admins on duty first; away and off-duty admins are marked")
+        )
         #: the answer to the last claim ("Ana has it · 2 min"): never an error dialog
         self.claim_status = Label()
         self.claim_status.setObjectName("secondary")
@@ -497,6 +516,7 @@ class NotificationCenter(QWidget):
         ownership.addWidget(self.unclaimed_button)
         ownership.addWidget(self.claim_status, 1)
         ownership.addWidget(self.claim_button)
+        ownership.addWidget(self.give_button)
         #: the current item's trail ("Ana claimed 10:02 · released 10:15")
         self.history_label = Label()
         self.history_label.setObjectName("secondary")
@@ -533,7 +553,7 @@ class NotificationCenter(QWidget):
         layout.addWidget(self.keys_hint)
         # Tab follows the layout (chips, list, buttons); the list takes the focus on open.
         order = [*self.chips.values(), self.hide_read_button, self.list]
-        order += [self.mine_button, self.unclaimed_button, self.claim_button]
+        order += [self.mine_button, self.unclaimed_button, self.claim_button, self.give_button]
         order += [self.mark_read_button, self.mark_all_button]
         for before, after in pairwise(order):
             QWidget.setTabOrder(before, after)
@@ -704,11 +724,33 @@ class NotificationCenter(QWidget):
             _explain(self.claim_button, self.tr("Take this item so other admins know (C)"))
         key = None if item is None else core_claims.claim_key(item)
         self.claim_button.setEnabled(key is not None)
+        self.give_button.setEnabled(key is not None)
         if (key, claim) != self._history_of:  # another item, or its holder changed
             self._history_of = (key, claim)
             self.history_label.setText("")
             if key is not None:
                 self.history_requested.emit(key)
+
+    def _offer_give_to(self) -> None:
+        """G or Give to…: the other admins of the duty roster in a menu under the button
+        (keyboard: arrows and Enter, Esc closes); the one chosen gets the current item."""
+        item = self._current()
+        key = None if item is None else core_claims.claim_key(item)
+        if key is None:
+            return
+        self.give_menu.clear()
+        choices = core_claims.give_to_choices(self.model.claims, key)
+        for entry in choices:
+            label = core_claims.give_to_label(QCoreApplication.translate, entry)
+            action = self.give_menu.addAction(label)
+            action.triggered.connect(
+                lambda _checked=False, to=entry: self.reassign_requested.emit(key, to)
+            )
+        if not choices:
+            nobody = self.give_menu.addAction(self.tr("No other admin has set their duty yet"))
+            nobody.setEnabled(False)
+        self.give_menu.setActiveAction(self.give_menu.actions()[0])
+        self.give_menu.popup(self.give_button.mapToGlobal(QPoint(0, self.give_button.height())))
 
     def show_history(self, key: ClaimKey, events: Sequence[ClaimEvent]) -> None:
         """The trail of ``key``, if it is still the current item's (times in local time)."""

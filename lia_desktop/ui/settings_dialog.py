@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QLineEdit,
+    QSpinBox,
     QTimeEdit,
     QVBoxLayout,
     QWidget,
@@ -27,6 +28,12 @@ from PySide6.QtWidgets import (
 
 from lia_desktop.core.models import Priority
 from lia_desktop.core.problems import where_to_find_project_keys
+from lia_desktop.core.settings import (
+    DEFAULT_ESCALATE_MINUTES,
+    DEFAULT_REMIND_MINUTES,
+    ESCALATE_MINUTES,
+    REMIND_MINUTES,
+)
 from lia_desktop.ui.i18n import QT_TRANSLATE_NOOP
 from lia_desktop.ui.toast_choices import ToastChoices
 from lia_desktop.ui.widgets import FieldForm, GrowsWithText, Label
@@ -41,6 +48,17 @@ PRIORITY_LABELS = {
     Priority.HIGH: QT_TRANSLATE_NOOP("SettingsDialog", "High and urgent"),
     Priority.URGENT: QT_TRANSLATE_NOOP("SettingsDialog", "Urgent only"),
 }
+
+
+def _minutes_box(bounds: tuple[int, int]) -> QSpinBox:
+    """Whole minutes within ``bounds`` (the schema's): a value outside cannot be typed."""
+    box = QSpinBox()
+    box.setRange(*bounds)
+    box.setSuffix(QCoreApplication.translate("SettingsDialog", " min"))
+    description = QCoreApplication.translate("SettingsDialog", "From {low} to {high} minutes")
+    box.setAccessibleDescription(description.format(low=bounds[0], high=bounds[1]))
+    box.setToolTip(box.accessibleDescription())
+    return box
 
 
 def _time(editor: QTimeEdit) -> time:
@@ -118,6 +136,8 @@ class SettingsDialog(QDialog):
         self.launch_at_login = QCheckBox(self.tr("Start LIA Admin when I log in"))
         self.urgent_in_dnd = QCheckBox(self.tr("Urgent notifications break through do not disturb"))
         self.toast_types = ToastChoices()
+        self.remind_after = _minutes_box(REMIND_MINUTES)
+        self.escalate_after = _minutes_box(ESCALATE_MINUTES)
         self.language = QComboBox()
         # each language named in itself, so an admin who cannot read the current one finds theirs
         for code, label in (
@@ -138,6 +158,16 @@ class SettingsDialog(QDialog):
         self.form.add_field("sounds", self.tr("Sounds"), self.sounds)
         self.form.add_field("urgent_in_dnd", self.tr("Urgent"), self.urgent_in_dnd)
         self.form.add_field("toast_types", self.tr("Toasts by type"), self.toast_types)
+        self.form.add_field(
+            "remind_after_minutes",
+            self.tr("Remind me of items I claimed after"),
+            self.remind_after,
+        )
+        self.form.add_field(
+            "escalate_after_minutes",
+            self.tr("Escalate urgent unclaimed items after"),
+            self.escalate_after,
+        )
         self.form.add_field("launch_at_login", self.tr("Launch at login"), self.launch_at_login)
         self.form.add_field("language", self.tr("Language"), self.language)
         buttons = QDialogButtonBox(
@@ -175,6 +205,8 @@ class SettingsDialog(QDialog):
         self.sounds.setChecked(bool(values.get("sounds", True)))
         self.urgent_in_dnd.setChecked(bool(values.get("urgent_in_dnd", False)))
         self.toast_types.set_choices(values.get("toast_types", {}))
+        self.remind_after.setValue(values.get("remind_after_minutes", DEFAULT_REMIND_MINUTES))
+        self.escalate_after.setValue(values.get("escalate_after_minutes", DEFAULT_ESCALATE_MINUTES))
         self.launch_at_login.setChecked(bool(values.get("launch_at_login", False)))
         self.language.setCurrentIndex(max(0, self.language.findData(values.get("language"))))
 
@@ -197,6 +229,8 @@ class SettingsDialog(QDialog):
             "sounds": self.sounds.isChecked(),
             "urgent_in_dnd": self.urgent_in_dnd.isChecked(),
             "toast_types": self.toast_types.choices(),
+            "remind_after_minutes": self.remind_after.value(),
+            "escalate_after_minutes": self.escalate_after.value(),
             "launch_at_login": self.launch_at_login.isChecked(),
             "language": self.language.currentData(),
         }

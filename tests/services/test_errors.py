@@ -19,11 +19,13 @@ from lia_desktop.services.errors import (
     BadUrl,
     CodeExpired,
     NetworkUnreachable,
+    NoSuchItem,
     NotAdmin,
     NotAnAnonKey,
     NotAProjectUrl,
     NotLiaProject,
     NotTheAnonRole,
+    RefusedValue,
     SecondFactorRequired,
     ServerError,
     ServiceError,
@@ -61,6 +63,8 @@ from supabase import SupabaseException
         (APIError({"code": "PGRST303", "message": "JWT expired"}), SessionExpired),
         (APIError({"code": "PGRST202", "message": "no function"}), BadUrl),
         (APIError({"code": "XX000", "message": "internal"}), ServerError),
+        (APIError({"code": "P0002", "message": "no disputes item 9"}), NoSuchItem),
+        (APIError({"code": "22023", "message": "x is not an admin"}), RefusedValue),
         (APIError({"message": "Invalid API key"}), BadApiKey),  # the gateway's 401 body
         # a web server that is not Supabase: non-JSON error pages, JSON of another API
         (APIError({"message": "Unsupported method", "code": "501"}), BadUrl),

@@ -287,7 +287,13 @@ def test_quiet_hours_and_do_not_disturb_parts_are_named_on_their_own(
 ) -> None:
     window = opened(qtbot, settings, state)
     spin_boxes = [e.name for e in tree(window) if e.interface.role() is Role.SpinBox]
-    assert spin_boxes == ["Quiet hours start", "Quiet hours end", "Do not disturb until"]
+    assert spin_boxes == [
+        "Quiet hours start",
+        "Quiet hours end",
+        "Do not disturb until",
+        "Remind me of items I claimed after",
+        "Escalate urgent unclaimed items after",
+    ]
     assert named(window, "Quiet hours").interface.role() is Role.CheckBox
     assert named(window, "Do not disturb").interface.role() is Role.CheckBox
 

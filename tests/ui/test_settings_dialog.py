@@ -33,6 +33,8 @@ VALUES: dict[str, Any] = {
         NotificationType.DISPUTE_OPENED: TypeChoice(None, False),
     },
     "language": "es",
+    "remind_after_minutes": 45,
+    "escalate_after_minutes": 5,
 }
 
 
