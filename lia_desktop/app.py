@@ -61,7 +61,7 @@ from lia_desktop.core.models import (
 from lia_desktop.core.problems import ANON_KEY_PROBLEMS, Problem, explain
 from lia_desktop.core.settings import Settings, SettingsError
 from lia_desktop.core.text import admin_link
-from lia_desktop.services import autostart, logs, power
+from lia_desktop.services import autostart, away, logs, power
 from lia_desktop.services.auth import AdminIdentity, AuthSession, SignOutOutcome
 from lia_desktop.services.errors import (
     NoSuchItem,
@@ -320,9 +320,18 @@ class DesktopApp(QObject):
         self.live: LiveSession | None = None
         self._tasks = BackgroundTasks("app", expected=(ServiceError,))
         self._clocks = clocks
-        # Nothing to do before sleeping: the socket dies during the sleep whatever we do.
+        # Away while the screen is locked or the computer sleeps (issue 17, the admin's setting)
+        self._away = away.AwayKeeper(
+            self._set_my_duty,
+            lambda: self.state.claims,
+            lambda: self.settings is not None and self.settings.away_when_locked,
+            self.state.publish_toast,
+            QCoreApplication.translate,
+        )
+        self._screen_lock = away.ScreenLockWatcher(self._away.screen_lock_changed)
+        # Before sleeping only the duty: the socket dies during the sleep whatever we do.
         self._sleep_watcher = power.SleepWatcher(
-            lambda: None, self._on_wake, os.environ.get(LOGIND_BUS_ENV)
+            self._away.sleeping, self._on_wake, os.environ.get(LOGIND_BUS_ENV)
         )
         self.network = NetworkMonitor(self)
         self.quit_requested = asyncio.Event()
@@ -366,6 +375,7 @@ class DesktopApp(QObject):
     async def start(self) -> None:
         self.tray.show()
         self._tasks.spawn(self._sleep_watcher.start(), "sleep watcher")
+        self._tasks.spawn(self._screen_lock.start(), "screen lock watcher")
         if self._demo is not None:
             await self._start_demo(self._demo)
             return
@@ -469,6 +479,8 @@ class DesktopApp(QObject):
         self.show_sign_in()
 
     async def stop(self) -> None:
+        await self._screen_lock.stop()
+        await self._away.close()  # before the live session its calls go through
         if self.live is not None:
             await self.live.close()
             self.live = None
@@ -492,6 +504,7 @@ class DesktopApp(QObject):
     # --- platform signals ---------------------------------------------------
 
     def _on_wake(self) -> None:
+        self._away.woke()
         if self.live is not None:
             self.live.wake()
 
@@ -816,6 +829,12 @@ class DesktopApp(QObject):
         """Available / Away / Off duty from the tray menu: on the server, for the whole team."""
         if self.live is not None:
             self._tasks.spawn(self.live.set_duty(duty), "set duty")
+
+    async def _set_my_duty(self, duty: Duty) -> DutyEntry | None:
+        """The duty the app sets for the admin (Away while the screen is locked); the
+        server's row, or None when nobody is signed in."""
+        live = self.live
+        return None if live is None else await live.set_duty(duty)
 
     async def _ask_claim(self, answer: Awaitable[Claim]) -> None:
         """The server's answer: an item someone else holds says who has it, in the

@@ -69,6 +69,8 @@ class Settings:
     remind_after_minutes: int = DEFAULT_REMIND_MINUTES
     #: an urgent item nobody claimed this long toasts again (ESCALATE_MINUTES)
     escalate_after_minutes: int = DEFAULT_ESCALATE_MINUTES
+    #: the app sets an Available admin Away while the screen is locked or the computer sleeps
+    away_when_locked: bool = True
     schema_version: int = SCHEMA_VERSION
 
     def toast_rules(self) -> ToastRules:
@@ -282,6 +284,7 @@ def load(data: Mapping[str, Any]) -> Settings:
         escalate_after_minutes=_minutes(
             current, "escalate_after_minutes", DEFAULT_ESCALATE_MINUTES, ESCALATE_MINUTES
         ),
+        away_when_locked=_bool(current, "away_when_locked", True),
     )
 
 
@@ -311,6 +314,7 @@ def dump(settings: Settings) -> dict[str, Any]:
         "language": settings.language,
         "remind_after_minutes": settings.remind_after_minutes,
         "escalate_after_minutes": settings.escalate_after_minutes,
+        "away_when_locked": settings.away_when_locked,
     }
 
 
@@ -353,6 +357,7 @@ def form_values(settings: Settings) -> dict[str, Any]:
         "language": settings.language,
         "remind_after_minutes": settings.remind_after_minutes,
         "escalate_after_minutes": settings.escalate_after_minutes,
+        "away_when_locked": settings.away_when_locked,
     }
 
 
@@ -384,6 +389,7 @@ def from_form(values: Mapping[str, Any]) -> Settings:
         "language": values.get("language", "system"),
         "remind_after_minutes": values.get("remind_after_minutes", DEFAULT_REMIND_MINUTES),
         "escalate_after_minutes": values.get("escalate_after_minutes", DEFAULT_ESCALATE_MINUTES),
+        "away_when_locked": values.get("away_when_locked", True),
     }
     try:
         return load(data)

@@ -21,7 +21,7 @@ from lia_desktop.core.claims import FollowUp
 from lia_desktop.core.connection import SupervisorPolicy
 from lia_desktop.core.i18n import Translate, english
 from lia_desktop.core.liveness import ProbePolicy
-from lia_desktop.core.models import Claim, ClaimBoard, ClaimEvent, ClaimKey, Duty
+from lia_desktop.core.models import Claim, ClaimBoard, ClaimEvent, ClaimKey, Duty, DutyEntry
 from lia_desktop.services import logs, power
 from lia_desktop.services.auth import AuthSession, SignOutOutcome
 from lia_desktop.services.liveness import probe_data_path
@@ -127,8 +127,8 @@ class LiveSession:
     async def item_history(self, key: ClaimKey) -> tuple[ClaimEvent, ...]:
         return await self.sync.item_history(key)
 
-    async def set_duty(self, duty: Duty) -> None:
-        await self.sync.set_duty(duty)
+    async def set_duty(self, duty: Duty) -> DutyEntry:
+        return await self.sync.set_duty(duty)
 
     def snooze(self, ids: list[int]) -> None:
         self.sync.snooze(ids)

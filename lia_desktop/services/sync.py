@@ -62,6 +62,7 @@ from lia_desktop.core.models import (
     ConnectionState,
     DashboardStats,
     Duty,
+    DutyEntry,
     Notification,
     PresenceActivity,
 )
@@ -624,11 +625,13 @@ class Sync:
         """Who claimed, released or handed on the item, and when (oldest first)."""
         return wire.parse_history(await self._api.item_history(key.item_type, key.item_id))
 
-    async def set_duty(self, duty: Duty) -> None:
-        """This admin is now ``duty``: on the server (which tells the other admins), then here."""
+    async def set_duty(self, duty: Duty) -> DutyEntry:
+        """This admin is now ``duty``: on the server (which tells the other admins), then here.
+        The server's row is returned: an Away the app set is undone only while it stands."""
         entry = wire.parse_duty(await self._api.set_duty(duty.value))
         if self.claims.apply_duty(entry):
             self._tell_claims()
+        return entry
 
     def apply_follow_up(self, follow_up: FollowUp) -> None:
         """New delays (the admin's settings): the next reminder and escalation are due by

@@ -138,6 +138,9 @@ class SettingsDialog(QDialog):
         self.toast_types = ToastChoices()
         self.remind_after = _minutes_box(REMIND_MINUTES)
         self.escalate_after = _minutes_box(ESCALATE_MINUTES)
+        self.away_when_locked = QCheckBox(
+            self.tr("Set me Away while my screen is locked or asleep")
+        )
         self.language = QComboBox()
         # each language named in itself, so an admin who cannot read the current one finds theirs
         for code, label in (
@@ -168,6 +171,7 @@ class SettingsDialog(QDialog):
             self.tr("Escalate urgent unclaimed items after"),
             self.escalate_after,
         )
+        self.form.add_field("away_when_locked", self.tr("Away"), self.away_when_locked)
         self.form.add_field("launch_at_login", self.tr("Launch at login"), self.launch_at_login)
         self.form.add_field("language", self.tr("Language"), self.language)
         buttons = QDialogButtonBox(
@@ -207,6 +211,7 @@ class SettingsDialog(QDialog):
         self.toast_types.set_choices(values.get("toast_types", {}))
         self.remind_after.setValue(values.get("remind_after_minutes", DEFAULT_REMIND_MINUTES))
         self.escalate_after.setValue(values.get("escalate_after_minutes", DEFAULT_ESCALATE_MINUTES))
+        self.away_when_locked.setChecked(bool(values.get("away_when_locked", True)))
         self.launch_at_login.setChecked(bool(values.get("launch_at_login", False)))
         self.language.setCurrentIndex(max(0, self.language.findData(values.get("language"))))
 
@@ -231,6 +236,7 @@ class SettingsDialog(QDialog):
             "toast_types": self.toast_types.choices(),
             "remind_after_minutes": self.remind_after.value(),
             "escalate_after_minutes": self.escalate_after.value(),
+            "away_when_locked": self.away_when_locked.isChecked(),
             "launch_at_login": self.launch_at_login.isChecked(),
             "language": self.language.currentData(),
         }

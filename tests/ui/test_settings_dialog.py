@@ -35,6 +35,7 @@ VALUES: dict[str, Any] = {
     "language": "es",
     "remind_after_minutes": 45,
     "escalate_after_minutes": 5,
+    "away_when_locked": False,
 }
 
 

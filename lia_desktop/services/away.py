@@ -1,0 +1,196 @@
+"""Away while the screen is locked or the computer sleeps (issue 17): the signals and the calls.
+
+The screen lockers of the Linux desktops announce themselves on the session bus with
+``ActiveChanged(b)``: ``org.freedesktop.ScreenSaver`` (KDE, light-locker, many others),
+``org.gnome.ScreenSaver`` (GNOME), and the MATE, Cinnamon and Xfce lockers under their own
+names. :class:`ScreenLockWatcher` listens to all of them; sleep and wake come from logind's
+``PrepareForSleep`` (``services.power.SleepWatcher``). logind's own session ``Lock`` and
+``Unlock`` signals are not used: they ask the locker to lock, they do not say it did.
+
+Windows and macOS are not there yet: Qt has no screen-lock signal, and the platforms' own
+(``WTSRegisterSessionNotification``, ``com.apple.screenIsLocked``) need native event hooks
+this app does not have; there the watcher says so in the log and the admin sets Away from
+the tray menu. :class:`AwayKeeper` applies ``core.away``'s decisions to the server, one at
+a time, so an unlock never overtakes the Away it undoes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from dbus_fast import BusType, Message, MessageType
+from dbus_fast.aio import MessageBus
+
+from lia_desktop.core.away import Absence, AwayWhileAbsent, back_toast
+from lia_desktop.core.i18n import Translate
+from lia_desktop.core.models import ClaimBoard, Duty, DutyEntry, Toast
+from lia_desktop.services.errors import ServiceError
+from lia_desktop.services.tasks import BackgroundTasks
+
+log = logging.getLogger(__name__)
+
+ACTIVE_CHANGED = "ActiveChanged"
+#: the screen lockers' bus names; each announces on an interface of the same name
+LOCKERS = (
+    "org.freedesktop.ScreenSaver",
+    "org.gnome.ScreenSaver",
+    "org.mate.ScreenSaver",
+    "org.cinnamon.ScreenSaver",
+    "org.xfce.ScreenSaver",
+)
+
+
+def match_rule(locker: str) -> str:
+    """Signals from whoever owns ``locker`` (the bus keeps everybody else's out)."""
+    return f"type='signal',sender='{locker}',interface='{locker}',member='{ACTIVE_CHANGED}'"
+
+
+def lock_signal(message: Message) -> bool | None:
+    """True: the screen locked; False: unlocked; None: not a locker's ``ActiveChanged(b)``."""
+    if (
+        message.message_type is MessageType.SIGNAL
+        and message.interface in LOCKERS
+        and message.member == ACTIVE_CHANGED
+        and message.signature == "b"
+    ):
+        return bool(message.body[0])
+    return None
+
+
+class ScreenLockWatcher:
+    """Calls ``on_lock_changed(locked)`` when a screen locker on the session bus says so.
+
+    ``bus_address`` None means the session bus of ``DBUS_SESSION_BUS_ADDRESS``.
+    """
+
+    def __init__(
+        self, on_lock_changed: Callable[[bool], None], bus_address: str | None = None
+    ) -> None:
+        self._on_lock_changed = on_lock_changed
+        self._address = bus_address
+        self._bus: MessageBus | None = None
+
+    async def start(self) -> bool:
+        """Subscribe; False (logged once, not raised) without a session bus, where no locker
+        can be listened to, and on Windows and macOS (not there yet)."""
+        if self._address is None and not sys.platform.startswith("linux"):
+            log.info("screen lock is not watched on %s: Away only from the tray menu", sys.platform)
+            return False
+        try:
+            bus = await MessageBus(bus_address=self._address, bus_type=BusType.SESSION).connect()
+        except (OSError, ValueError, EOFError) as exc:  # no socket / no bus address / auth refused
+            log.info("no session bus (%s): screen lock is not watched", exc)
+            return False
+        bus.add_message_handler(self._handle)
+        watched = [locker for locker in LOCKERS if await _add_match(bus, match_rule(locker))]
+        if not watched:
+            log.info("no screen locker could be subscribed to: screen lock is not watched")
+            bus.disconnect()
+            return False
+        self._bus = bus
+        return True
+
+    def _handle(self, message: Message) -> None:
+        locked = lock_signal(message)
+        if locked is None:
+            return
+        log.info("screen %s (%s)", "locked" if locked else "unlocked", message.interface)
+        try:
+            self._on_lock_changed(locked)
+        except Exception:  # a bad callback must not kill the bus reader
+            log.exception("screen lock callback failed")
+
+    async def stop(self) -> None:
+        if self._bus is not None:
+            self._bus.disconnect()
+            await self._bus.wait_for_disconnect()  # type: ignore[no-untyped-call]  # untyped upstream
+            self._bus = None
+
+
+async def _add_match(bus: MessageBus, rule: str) -> bool:
+    reply = await bus.call(
+        Message(
+            destination="org.freedesktop.DBus",
+            path="/org/freedesktop/DBus",
+            interface="org.freedesktop.DBus",
+            member="AddMatch",
+            signature="s",
+            body=[rule],
+        )
+    )
+    if reply is None or reply.message_type is MessageType.ERROR:
+        log.warning("could not subscribe to %s: %s", rule, reply and reply.body)
+        return False
+    return True
+
+
+class AwayKeeper:
+    """Sets the admin Away while absent and back when present, as ``core.away`` decides.
+
+    ``set_duty`` sets this admin's duty on the server and returns the roster row it got
+    back (None: not signed in); ``board`` is the roster the app holds now; ``enabled`` the
+    admin's setting; ``tell`` shows the toast on return. Each signal is handled after the
+    one before it has its answer.
+    """
+
+    def __init__(
+        self,
+        set_duty: Callable[[Duty], Awaitable[DutyEntry | None]],
+        board: Callable[[], ClaimBoard],
+        enabled: Callable[[], bool],
+        tell: Callable[[Toast], None],
+        translate: Translate,
+        now: Callable[[], datetime] = lambda: datetime.now().astimezone(),
+    ) -> None:
+        self._set_duty = set_duty
+        self._board = board
+        self._enabled = enabled
+        self._tell = tell
+        self._translate = translate
+        self._now = now
+        self._decisions = AwayWhileAbsent()
+        self._turn = asyncio.Lock()
+        self._tasks = BackgroundTasks("away", expected=(ServiceError,))
+
+    def screen_lock_changed(self, locked: bool) -> None:
+        self._changed(Absence.LOCKED, locked)
+
+    def sleeping(self) -> None:
+        self._changed(Absence.ASLEEP, True)
+
+    def woke(self) -> None:
+        self._changed(Absence.ASLEEP, False)
+
+    def _changed(self, absence: Absence, absent: bool) -> None:
+        if absent:
+            self._tasks.spawn(self._absent(absence), f"away: {absence.value}")
+        else:
+            self._tasks.spawn(self._present(absence), f"back: {absence.value}")
+
+    async def _absent(self, absence: Absence) -> None:
+        async with self._turn:
+            duty = self._board().my_duty
+            if not self._decisions.absent(absence, duty, self._enabled(), self._now()):
+                return
+            entry = None
+            try:
+                entry = await self._set_duty(Duty.AWAY)
+            finally:
+                self._decisions.went_away(entry)
+
+    async def _present(self, absence: Absence) -> None:
+        async with self._turn:
+            board = self._board()
+            mine = None if board.me is None else board.duty.get(board.me)
+            auto = self._decisions.present(absence, mine)
+            if auto is None:
+                return
+            if await self._set_duty(Duty.AVAILABLE) is not None:
+                self._tell(back_toast(self._translate, auto, self._now()))
+
+    async def close(self) -> None:
+        await self._tasks.close()
