@@ -3,11 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
-import signal
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,33 +19,6 @@ from lia_desktop.services.power import (
     sleep_signal,
     watch_clock,
 )
-
-BUS_CONF = Path(__file__).resolve().parent.parent / "desktop" / "session-bus.conf"
-
-
-@pytest.fixture
-def private_bus() -> Iterator[str]:
-    """A dbus-daemon of our own (no service activation), stopped by its PID."""
-    if shutil.which("dbus-daemon") is None:
-        pytest.skip("dbus-daemon is not installed")
-    out = subprocess.run(
-        [
-            "dbus-daemon",
-            f"--config-file={BUS_CONF}",
-            "--fork",
-            "--nopidfile",
-            "--print-address=1",
-            "--print-pid=1",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    address, pid = out[0], int(out[1])
-    try:
-        yield address
-    finally:
-        os.kill(pid, signal.SIGTERM)
 
 
 async def emit_prepare_for_sleep(bus: MessageBus, sleeping: bool) -> None:
