@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import uuid
 from collections.abc import Iterable, Set
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import assert_never
 
@@ -169,6 +169,32 @@ def taken_message(translate: Translate, claim: Claim, now: datetime) -> str:
     """What a claim of an item someone else holds says (no error: the item has its owner)."""
     return translate("Claims", "{name} has it · {age}").format(
         name=claim.holder_name, age=held_for(translate, claim, now)
+    )
+
+
+def toast_with_claim(
+    translate: Translate, board: ClaimBoard, toast: Toast, notification: Notification
+) -> Toast:
+    """``toast`` (as it was first shown, about ``notification``) as the item's claim stands
+    now, for the daemon to show in its place: while someone holds the item, no Claim
+    button, the item's own title, and a body that says who ("Taken by Ana", "You have it")
+    above the item's line; while nobody does, ``toast`` itself, Claim and all. A toast
+    without a Claim button (a summary, a reminder) has nothing to update."""
+    if all(button.action is not ToastAction.CLAIM for button in toast.buttons):
+        return toast
+    claim = holder_of(board, notification)
+    if claim is None:
+        return toast
+    if claim.holder == board.me:
+        taken = translate("Claims", "You have it")
+    else:
+        taken = translate("Claims", "Taken by {name}").format(name=claim.holder_name)
+    return replace(
+        toast,
+        # an escalation's "Nobody has claimed: …" and "unclaimed for 12 min" are no longer true
+        title=compose.title(translate, notification),
+        body=f"{taken}\n{compose.body(translate, notification)}",
+        buttons=tuple(b for b in toast.buttons if b.action is not ToastAction.CLAIM),
     )
 
 
