@@ -112,6 +112,12 @@ class AdminProcess:
         """Move the window so that it covers no other app's (no window manager places them)."""
         await xdotool("windowmove", "--sync", str(await self.window(title)), str(x), str(y))
 
+    async def geometry(self, title: str) -> tuple[int, int, int, int]:
+        """x, y, width, height of the window on screen, as the X server has it."""
+        shell = await xdotool("getwindowgeometry", "--shell", str(await self.window(title)))
+        values = dict(line.split("=", 1) for line in shell.split())
+        return int(values["X"]), int(values["Y"]), int(values["WIDTH"]), int(values["HEIGHT"])
+
     async def focus(self, title: str) -> int:
         """Bring the window on top and give it the keyboard, as clicking its title would."""
         wid = await self.window(title)

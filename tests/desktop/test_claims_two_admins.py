@@ -103,10 +103,17 @@ class Desk:
         self.tree = await reader.application(self.process.pid)
         for label, text in fields.items():
             field = await reader.find(self.tree, "text", exactly(label))
-            await self.process.click(*await reader.centre(self.tree, field))
+            await self.process.click(*await wait_for(lambda f=field: self._inside(reader, f)))
             await self.process.type(text)
         await self.process.keys("Return")
         await wait_for(self._live, 60)
+
+    async def _inside(self, reader: AppReader, field: str) -> tuple[int, int] | None:
+        """The field's centre, once the app knows where its moved dialog is (its AT-SPI
+        place lies inside the window's X geometry): a click there reaches the field."""
+        x, y, width, height = await self.process.geometry(SIGN_IN)
+        cx, cy = await reader.centre(self.tree, field)
+        return (cx, cy) if x <= cx < x + width and y <= cy < y + height else None
 
     async def _live(self) -> bool:
         return (await self.process.tooltip()).endswith("— Live")
