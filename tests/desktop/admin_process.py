@@ -3,11 +3,16 @@
 windows through the X server (xdotool clicks, typing and keys into the focused window), its
 tray item through the StatusNotifier host, and what its windows say through AT-SPI.
 
-Each process gets a profile of its own, as a second admin sharing the computer and the OS
-account would set it up: private XDG config, data, cache and state folders (settings, cursor,
-window places, logs) and a private TMPDIR, where Qt puts the single-instance socket, so neither
-takes the other for a second launch of itself. The OS keyring is the session's one: refresh
-tokens are keyed by project and email, so each admin keeps their own.
+Each process gets a profile of its own, what two OS accounts give two admins sharing one
+computer: private XDG config, data, cache and state folders (settings, cursor, window places,
+logs) and a private TMPDIR, where Qt puts the single-instance socket, so neither takes the
+other for a second launch of itself. The one thing they share here is the session's keyring, where two accounts would have one
+each: refresh tokens are keyed by project and email, so each admin keeps their own, but the
+"last email" entry is keyed by project only, so a profile started after another admin signed
+in to the same project starts signed in as that admin (seen: a new profile with only the
+project in its settings came up live, no dialog). The app has no profiles within one OS account
+(no ``--profile``; only ``--demo`` has its own), so tests here start every profile before any
+of them signs in, and restart none.
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ from tests.desktop.test_screen_reader import accessibility_bus  # noqa: F401 (fi
 from tests.desktop.test_tray_and_toasts import displayed, dunstctl, wait_for
 from tests.fixtures import DevstackProcess, DevstackUser
 
-pytestmark = [pytest.mark.devstack, pytest.mark.slow]
+pytestmark = pytest.mark.devstack  # desktop + skip elsewhere: tests/desktop/conftest.py
 
 #: the issue's bound: another admin's row says who has the item within a second
 LIVE_WITHIN_S = 1.0
@@ -136,10 +136,11 @@ class Desk:
 
 
 @pytest.fixture
-def desks(devstack: DevstackProcess) -> Iterator[list[Desk]]:
-    """Two admins, each with the app started on a profile of their own: the first on a first
-    run, the second with the project's URL and anon key in its settings file. Both are
-    stopped after the test by PID (SIGTERM, then wait) and must leave no process behind."""
+def desks(devstack: DevstackProcess, accessibility_bus: None) -> Iterator[list[Desk]]:  # noqa: F811
+    """Two admins, each with the app started on a profile of their own once the accessibility
+    bus is up: the first on a first run, the second with the project's URL and anon key in its
+    settings file. Both are stopped after the test by PID (SIGTERM, then wait) and must leave
+    no process behind."""
     admins = [devstack.create_user(admin=True), devstack.create_user(admin=True)]
     project = Settings(
         devstack.api_url, devstack.anon_key, DEFAULT_WEB_ADMIN_URL, launch_at_login=False
@@ -156,7 +157,6 @@ def desks(devstack: DevstackProcess) -> Iterator[list[Desk]]:
     assert not orphans, f"left running: {orphans}"
 
 
-@pytest.mark.usefixtures("accessibility_bus")
 def test_two_admin_processes_claim_one_dispute_from_the_toast_and_see_each_other_live(
     desks: list[Desk], devstack: DevstackProcess
 ) -> None:
