@@ -42,10 +42,12 @@ from lia_desktop.core.claims import (
     duty_allows,
     reassign_refused,
     taken_message,
+    toast_with_claim,
 )
 from lia_desktop.core.feed import FeedUpdate, NotificationFeed
 from lia_desktop.core.models import (
     Claim,
+    ClaimBoard,
     ClaimKey,
     ConnectionPhase,
     ConnectionState,
@@ -358,6 +360,7 @@ class DesktopApp(QObject):
         self.state.toast_requested.connect(
             lambda toast: self._tasks.spawn(self.ladder.show(toast), "show a toast")
         )
+        self.state.claims_changed.connect(self._restate_toasts)
         t = self.tray
         t.notifications_requested.connect(self.show_notifications)
         t.stats_requested.connect(self.show_stats)
@@ -523,6 +526,21 @@ class DesktopApp(QObject):
             and duty_allows(self.state.claims.my_duty, toast.priority)
             and settings.toast_rules().may_interrupt(toast.priority, now)
         )
+
+    def _restate_toasts(self, board: ClaimBoard) -> None:
+        """An item was claimed or released: its toast still open says so, in place."""
+        if board.me is not None:  # signed out: the toasts keep what they said
+            self._tasks.spawn(self.ladder.restate(self._toast_as_claimed), "update toasts")
+
+    def _toast_as_claimed(self, toast: Toast) -> Toast:
+        """``toast`` as its item's claim stands when the ladder gets to it (core decides)."""
+        notification = None
+        if self.live is not None and len(toast.notification_ids) == 1:
+            notification = self.live.sync.feed.get(toast.notification_ids[0])
+        if notification is None:
+            return toast
+        translate = QCoreApplication.translate
+        return toast_with_claim(translate, self.state.claims, toast, notification)
 
     def _on_toast_action(self, toast: Toast, button: ToastButton) -> None:
         match button.action:
