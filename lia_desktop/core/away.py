@@ -73,23 +73,37 @@ class AwayWhileAbsent:
             self.auto = None if entry is None else replace(self.auto, entry=entry)
 
     def present(self, absence: Absence, mine: DutyEntry | None) -> AutoAway | None:
-        """The screen unlocked or the computer woke: the Away to undo, or None. Nothing is
-        undone while the other absence lasts, nor when the admin's row on the roster
-        (``mine``) is no longer the one the app's Away produced: they picked a duty since."""
+        """The screen unlocked or the computer woke: the Away to undo now, or None."""
         self._absent.discard(absence)
+        return self.to_undo(mine)
+
+    def to_undo(self, mine: DutyEntry | None) -> AutoAway | None:
+        """The app's Away, to undo now: None while locked or asleep, or when the admin's row
+        on the roster (``mine``) is no longer the one that Away produced (they picked a
+        duty since: that Away is forgotten). Asked again before another try when the last
+        one failed (a computer that just woke has no network yet); until :meth:`undone`, a
+        new lock sets no second Away (the server still has the first)."""
         auto = self.auto
         if self._absent or auto is None:
             return None
-        self.auto = None
-        if auto.entry is None or mine is None or _picked(mine) != _picked(auto.entry):
+        if not _stands(auto, mine):
+            self.auto = None
             return None
         return auto
 
+    def undone(self) -> None:
+        """The admin is Available again, or the app gave up: its Away is forgotten."""
+        self.auto = None
 
-def _picked(entry: DutyEntry) -> tuple[Duty, datetime]:
-    """What identifies an admin's choice of duty: the server stamps each one with ``since``
-    (the name beside it may be re-read, and is no choice)."""
-    return entry.duty, entry.since
+
+def _stands(auto: AutoAway, mine: DutyEntry | None) -> bool:
+    """The admin's row is still the one the app's Away produced. The server stamps each
+    choice of duty with ``since``; the name beside it may be re-read, and is no choice."""
+    return (
+        auto.entry is not None
+        and mine is not None
+        and (mine.duty, mine.since) == (auto.entry.duty, auto.entry.since)
+    )
 
 
 def back_toast(translate: Translate, auto: AutoAway, now: datetime) -> Toast:

@@ -128,6 +128,11 @@ async def _add_match(bus: MessageBus, rule: str) -> bool:
     return True
 
 
+#: seconds between tries at setting Available again: a computer that woke reaches the
+#: network within seconds, or a minute on a slow Wi-Fi
+BACK_RETRY_DELAYS = (2.0, 5.0, 10.0, 30.0, 60.0)
+
+
 class AwayKeeper:
     """Sets the admin Away while absent and back when present, as ``core.away`` decides.
 
@@ -145,6 +150,7 @@ class AwayKeeper:
         tell: Callable[[Toast], None],
         translate: Translate,
         now: Callable[[], datetime] = lambda: datetime.now().astimezone(),
+        retry_delays: tuple[float, ...] = BACK_RETRY_DELAYS,
     ) -> None:
         self._set_duty = set_duty
         self._board = board
@@ -152,6 +158,7 @@ class AwayKeeper:
         self._tell = tell
         self._translate = translate
         self._now = now
+        self._retry_delays = retry_delays
         self._decisions = AwayWhileAbsent()
         self._turn = asyncio.Lock()
         self._tasks = BackgroundTasks("away", expected=(ServiceError,))
@@ -182,15 +189,34 @@ class AwayKeeper:
             finally:
                 self._decisions.went_away(entry)
 
+    def _mine(self) -> DutyEntry | None:
+        board = self._board()
+        return None if board.me is None else board.duty.get(board.me)
+
     async def _present(self, absence: Absence) -> None:
+        """Undo the app's Away, trying again while the network comes back after a wake
+        (the last failure is logged by the tasks); a signal meanwhile is handled in between."""
         async with self._turn:
-            board = self._board()
-            mine = None if board.me is None else board.duty.get(board.me)
-            auto = self._decisions.present(absence, mine)
-            if auto is None:
+            if self._decisions.present(absence, self._mine()) is None:
                 return
-            if await self._set_duty(Duty.AVAILABLE) is not None:
-                self._tell(back_toast(self._translate, auto, self._now()))
+        for delay in (*self._retry_delays, None):
+            async with self._turn:
+                auto = self._decisions.to_undo(self._mine())
+                if auto is None:
+                    return
+                try:
+                    entry = await self._set_duty(Duty.AVAILABLE)
+                except ServiceError as exc:
+                    if delay is None:
+                        self._decisions.undone()
+                        raise
+                    log.info("could not set Available again (%s); next try in %s s", exc, delay)
+                else:
+                    self._decisions.undone()
+                    if entry is not None:
+                        self._tell(back_toast(self._translate, auto, self._now()))
+                    return
+            await asyncio.sleep(delay)
 
     async def close(self) -> None:
         await self._tasks.close()

@@ -92,8 +92,30 @@ def test_an_answer_with_nothing_pending_is_ignored() -> None:
 def test_unlocking_undoes_the_apps_away() -> None:
     away = locked_away()
     assert away.present(Absence.LOCKED, AWAY_ROW) == AutoAway(Absence.LOCKED, T0, AWAY_ROW)
+    away.undone()
     assert away.auto is None
     assert away.present(Absence.LOCKED, AWAY_ROW) is None  # once
+
+
+def test_an_undo_that_failed_is_tried_again_while_the_away_stands() -> None:
+    away = locked_away()
+    assert away.present(Absence.LOCKED, AWAY_ROW) is not None  # that try fails: no network
+    assert away.to_undo(AWAY_ROW) == AutoAway(Absence.LOCKED, T0, AWAY_ROW)
+
+
+def test_a_lock_before_the_retry_sets_no_second_away_and_the_unlock_undoes_the_first() -> None:
+    away = locked_away()
+    assert away.present(Absence.LOCKED, AWAY_ROW) is not None  # that try fails
+    assert not away.absent(Absence.LOCKED, Duty.AWAY, True, T0 + timedelta(minutes=9))
+    assert away.to_undo(AWAY_ROW) is None  # no retry while locked
+    assert away.present(Absence.LOCKED, AWAY_ROW) == AutoAway(Absence.LOCKED, T0, AWAY_ROW)
+
+
+def test_a_duty_picked_before_the_retry_ends_the_retries() -> None:
+    away = locked_away()
+    assert away.present(Absence.LOCKED, AWAY_ROW) is not None  # that try fails
+    assert away.to_undo(row(Duty.OFF_DUTY, AWAY_ROW.since + timedelta(minutes=1))) is None
+    assert away.auto is None
 
 
 def test_the_name_beside_the_row_is_no_choice_of_the_admin() -> None:
@@ -115,6 +137,7 @@ def test_a_duty_the_admin_picked_meanwhile_stays(mine: DutyEntry | None) -> None
     away = locked_away()
     assert away.present(Absence.LOCKED, mine) is None
     assert away.auto is None  # and nothing is undone later either
+    assert away.to_undo(AWAY_ROW) is None
 
 
 def test_waking_with_the_screen_still_locked_keeps_the_admin_away() -> None:

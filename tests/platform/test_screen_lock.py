@@ -143,11 +143,14 @@ def test_only_an_active_changed_boolean_of_a_locker_counts() -> None:
 
 ME = uuid.UUID("00000000-0000-4000-a000-0000000000aa")
 T0 = datetime(2026, 11, 30, 10, 2, tzinfo=UTC)
+#: the keeper's tries at setting Available again, fast
+RETRY_DELAYS = (0.01, 0.01)
 
 
 class Server:
     """``admin_set_duty`` and the roster the app holds, as Sync keeps them: each call stamps
-    a new ``since``; ``hold`` keeps the answers back until set; signed out, nothing is set
+    a new ``since``; ``failures`` calls fail first (no network); ``hold`` keeps the answers
+    back until set; signed out, nothing is set
     (the app's ``_set_my_duty`` answers None)."""
 
     def __init__(self, duty: Duty | None) -> None:
@@ -155,7 +158,7 @@ class Server:
         self.clock = T0
         self.roster: dict[uuid.UUID, DutyEntry] = {}
         self.hold: asyncio.Event | None = None
-        self.fail = False
+        self.failures = 0
         self.signed_in = True
         if duty is not None:
             self.pick(duty)
@@ -171,7 +174,8 @@ class Server:
         self.calls.append(duty)
         if self.hold is not None:
             await self.hold.wait()
-        if self.fail:
+        if self.failures:
+            self.failures -= 1
             raise NetworkUnreachable("cut")
         return self.pick(duty) if self.signed_in else None
 
@@ -187,16 +191,15 @@ def keeper_for(server: Server, toasts: list[Toast], *, enabled: bool = True) -> 
         toasts.append,
         english,
         now=lambda: server.clock,
+        retry_delays=RETRY_DELAYS,
     )
 
 
 async def settle(keeper: AwayKeeper) -> None:
-    """Until every signal handed to ``keeper`` has been handled."""
-    for _ in range(100):
-        await asyncio.sleep(0)
-        if not len(keeper._tasks):
-            return
-    raise AssertionError("the keeper did not settle")
+    """Until every signal handed to ``keeper`` has been handled (retries included)."""
+    async with asyncio.timeout(5):
+        while len(keeper._tasks):  # noqa: ASYNC110
+            await asyncio.sleep(0.001)
 
 
 async def test_lock_sets_away_and_unlock_sets_available_with_a_toast() -> None:
@@ -273,11 +276,10 @@ async def test_an_away_that_did_not_reach_the_server_is_not_undone(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     server, toasts = Server(Duty.AVAILABLE), list[Toast]()
-    server.fail = True
+    server.failures = 1
     keeper = keeper_for(server, toasts)
     keeper.screen_lock_changed(True)
     await settle(keeper)
-    server.fail = False
     keeper.screen_lock_changed(False)
     await settle(keeper)
     assert server.calls == [Duty.AWAY]
@@ -296,4 +298,56 @@ async def test_signed_out_while_locked_nothing_is_told() -> None:
     await settle(keeper)
     assert server.calls == [Duty.AWAY, Duty.AVAILABLE]
     assert toasts == []
+    await keeper.close()
+
+
+async def test_setting_available_is_tried_again_until_the_network_is_back() -> None:
+    server, toasts = Server(Duty.AVAILABLE), list[Toast]()
+    keeper = keeper_for(server, toasts)
+    keeper.sleeping()
+    await settle(keeper)
+    server.failures = 2  # just woke: no network for two tries
+    keeper.woke()
+    await settle(keeper)
+    assert server.calls == [Duty.AWAY, Duty.AVAILABLE, Duty.AVAILABLE, Duty.AVAILABLE]
+    assert server.board().my_duty is Duty.AVAILABLE
+    assert len(toasts) == 1
+    await keeper.close()
+
+
+async def test_after_the_last_try_the_away_stays_and_the_log_says_so(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    server, toasts = Server(Duty.AVAILABLE), list[Toast]()
+    keeper = keeper_for(server, toasts)
+    keeper.screen_lock_changed(True)
+    await settle(keeper)
+    server.failures = 1 + len(RETRY_DELAYS)
+    keeper.screen_lock_changed(False)
+    await settle(keeper)
+    assert server.board().my_duty is Duty.AWAY
+    assert toasts == []
+    assert any("back: locked failed: cut" in r.getMessage() for r in caplog.records)
+    keeper.screen_lock_changed(True)  # forgotten: the next lock and unlock change nothing
+    keeper.screen_lock_changed(False)
+    await settle(keeper)
+    assert server.calls.count(Duty.AVAILABLE) == 1 + len(RETRY_DELAYS)
+    await keeper.close()
+
+
+async def test_a_lock_between_tries_waits_for_the_unlock() -> None:
+    server, toasts = Server(Duty.AVAILABLE), list[Toast]()
+    keeper = keeper_for(server, toasts)
+    keeper.screen_lock_changed(True)
+    await settle(keeper)
+    server.failures = 1
+    keeper.screen_lock_changed(False)
+    keeper.screen_lock_changed(True)  # handled between the failed try and the next one
+    await settle(keeper)
+    assert server.calls == [Duty.AWAY, Duty.AVAILABLE]  # no second Away, no try while locked
+    keeper.screen_lock_changed(False)
+    await settle(keeper)
+    assert server.calls == [Duty.AWAY, Duty.AVAILABLE, Duty.AVAILABLE]
+    assert server.board().my_duty is Duty.AVAILABLE
+    assert len(toasts) == 1
     await keeper.close()
