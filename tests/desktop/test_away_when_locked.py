@@ -161,3 +161,32 @@ def test_off_duty_picked_on_another_device_while_locked_is_not_flipped_back(
         await make_app.stop(app)
 
     run(scenario(), timeout=120)
+
+
+def test_with_the_setting_unticked_a_lock_changes_nothing(
+    run: Runner, make_app: AppFactory, devstack: DevstackProcess
+) -> None:
+    admin = devstack.create_user(admin=True)
+
+    async def scenario() -> None:
+        app = await signed_in(make_app, devstack, admin)
+        await until(lambda: app._screen_lock._bus is not None)
+        await available(app, devstack, admin)
+        app.show_settings()
+        dialog = app.settings_dialog
+        assert dialog is not None
+        assert dialog.away_when_locked.isChecked()  # on unless the admin turns it off
+        dialog.away_when_locked.setChecked(False)
+        dialog.save_button.click()
+        await until(lambda: app.settings_dialog is None)
+        assert app.settings is not None
+        assert not app.settings.away_when_locked
+        async with screen_locker() as locker:
+            await locker.active_changed(True)
+            await asyncio.sleep(SETTLE_S)
+            assert await asyncio.to_thread(duty_row, devstack, admin) == "available"
+            assert ticked(app) is Duty.AVAILABLE
+            await locker.active_changed(False)
+        await make_app.stop(app)
+
+    run(scenario(), timeout=120)
