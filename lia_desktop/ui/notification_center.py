@@ -813,6 +813,7 @@ class NotificationCenter(QWidget):
             _explain(self.mark_all_button, self.tr("Mark every notification read"))
         hint = self.tr(
             "↑ ↓ Home End: move · Enter: open in the web admin · Space: read/unread · "
+            "C: claim or release · G: give to… · "
             "Ctrl+A: select all · {hide}: hide read · {mark_all}: mark all read · Esc: close"
         ).format(hide=_shortcut(self.hide_read_button), mark_all=_shortcut(self.mark_all_button))
         self.keys_hint.setText(hint)
