@@ -331,9 +331,13 @@ class DesktopApp(QObject):
             QCoreApplication.translate,
         )
         self._screen_lock = away.ScreenLockWatcher(self._away.screen_lock_changed)
-        # Before sleeping only the duty: the socket dies during the sleep whatever we do.
+        # Before sleeping only the duty (logind waits for it): the socket dies during the
+        # sleep whatever we do.
         self._sleep_watcher = power.SleepWatcher(
-            self._away.sleeping, self._on_wake, os.environ.get(LOGIND_BUS_ENV)
+            self._away.sleeping,
+            self._on_wake,
+            os.environ.get(LOGIND_BUS_ENV),
+            before_sleep=self._away.idle,
         )
         self.network = NetworkMonitor(self)
         self.quit_requested = asyncio.Event()

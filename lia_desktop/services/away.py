@@ -162,6 +162,7 @@ class AwayKeeper:
         self._decisions = AwayWhileAbsent()
         self._turn = asyncio.Lock()
         self._tasks = BackgroundTasks("away", expected=(ServiceError,))
+        self._last: asyncio.Task[None] | None = None
 
     def screen_lock_changed(self, locked: bool) -> None:
         self._changed(Absence.LOCKED, locked)
@@ -174,9 +175,16 @@ class AwayKeeper:
 
     def _changed(self, absence: Absence, absent: bool) -> None:
         if absent:
-            self._tasks.spawn(self._absent(absence), f"away: {absence.value}")
+            task = self._tasks.spawn(self._absent(absence), f"away: {absence.value}")
         else:
-            self._tasks.spawn(self._present(absence), f"back: {absence.value}")
+            task = self._tasks.spawn(self._present(absence), f"back: {absence.value}")
+        self._last = task
+
+    async def idle(self) -> None:
+        """Until the signals handed so far have been handled (one at a time, so the last
+        one's end): the computer's sleep waits for this, so the Away reaches the server."""
+        if self._last is not None:
+            await asyncio.wait({self._last})
 
     async def _absent(self, absence: Absence) -> None:
         async with self._turn:

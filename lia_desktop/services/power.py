@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import os
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -21,12 +22,16 @@ from dataclasses import dataclass
 from dbus_fast import BusType, Message, MessageType
 from dbus_fast.aio import MessageBus
 
+from lia_desktop.services.tasks import BackgroundTasks
+
 log = logging.getLogger(__name__)
 
 LOGIN1 = "org.freedesktop.login1"
 LOGIN1_PATH = "/org/freedesktop/login1"
 LOGIN1_MANAGER = "org.freedesktop.login1.Manager"
 PREPARE_FOR_SLEEP = "PrepareForSleep"
+#: how long the computer's sleep waits for ``before_sleep`` at most (under logind's 5 s)
+SLEEP_DELAY_MAX = 4.0
 MATCH_RULE = (
     f"type='signal',sender='{LOGIN1}',path='{LOGIN1_PATH}',"
     f"interface='{LOGIN1_MANAGER}',member='{PREPARE_FOR_SLEEP}'"
@@ -57,6 +62,9 @@ class SleepWatcher:
     """Listens for logind's ``PrepareForSleep(b)`` and calls ``on_sleep`` / ``on_wake``.
 
     ``bus_address`` None means the system bus; tests pass a private bus's address.
+    ``before_sleep``: what must reach the server before the computer sleeps (the admin's
+    Away): the watcher holds a logind *delay* lock, so logind waits until it is done (at
+    most ``SLEEP_DELAY_MAX``; logind's own limit, InhibitDelayMaxSec, is 5 s by default).
     """
 
     def __init__(
@@ -64,18 +72,26 @@ class SleepWatcher:
         on_sleep: Callable[[], None],
         on_wake: Callable[[], None],
         bus_address: str | None = None,
+        before_sleep: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self._on_sleep = on_sleep
         self._on_wake = on_wake
         self._address = bus_address
+        self._before_sleep = before_sleep
         self._bus: MessageBus | None = None
+        self._delay_lock: int | None = None  # the fd logind's Inhibit gave
+        self._tasks = BackgroundTasks("sleep watcher")
 
     async def start(self) -> bool:
         """Subscribe; False (logged, not raised) where there is no logind (macOS, Windows, containers)."""
         if self._address is None and not sys.platform.startswith("linux"):
             return False
         try:
-            bus = await MessageBus(bus_address=self._address, bus_type=BusType.SYSTEM).connect()
+            bus = await MessageBus(
+                bus_address=self._address,
+                bus_type=BusType.SYSTEM,
+                negotiate_unix_fd=self._before_sleep is not None,
+            ).connect()
         except (OSError, ValueError, EOFError) as exc:  # no socket / no bus address / auth refused
             log.info("no system bus (%s): sleep/wake falls back to clock-jump detection", exc)
             return False
@@ -95,18 +111,59 @@ class SleepWatcher:
             bus.disconnect()
             return False
         self._bus = bus
+        if self._before_sleep is not None:
+            await self._take_delay_lock()
         return True
+
+    async def _take_delay_lock(self) -> None:
+        """Ask logind to wait for us before each sleep; without it (no logind, refused) the
+        Away is only as fast as the sleep."""
+        assert self._bus is not None
+        reply = await self._bus.call(
+            Message(
+                destination=LOGIN1,
+                path=LOGIN1_PATH,
+                interface=LOGIN1_MANAGER,
+                member="Inhibit",
+                signature="ssss",
+                body=["sleep", "LIA Desktop", "Telling the team the admin is away", "delay"],
+            )
+        )
+        if reply is None or reply.message_type is MessageType.ERROR or not reply.unix_fds:
+            log.info("no sleep delay lock: %s", reply and reply.body)
+            return
+        self._release_delay_lock()  # a lock still held from before is one too many
+        self._delay_lock = reply.unix_fds[reply.body[0]]  # 'h': an index into unix_fds
+
+    def _release_delay_lock(self) -> None:
+        fd, self._delay_lock = self._delay_lock, None
+        if fd is not None:
+            os.close(fd)
+
+    async def _delay_sleep(self, before_sleep: Callable[[], Awaitable[None]]) -> None:
+        try:
+            await asyncio.wait_for(before_sleep(), SLEEP_DELAY_MAX)
+        except TimeoutError:
+            log.warning("sleeping before it was done (%s s)", SLEEP_DELAY_MAX)
+        finally:
+            self._release_delay_lock()  # logind may sleep now
 
     def _handle(self, message: Message) -> None:
         going_to_sleep = sleep_signal(message)
         if going_to_sleep is True:
             log.info("system is going to sleep")
             _call_safely(self._on_sleep, "sleep")
+            if self._before_sleep is not None and self._delay_lock is not None:
+                self._tasks.spawn(self._delay_sleep(self._before_sleep), "delay sleep")
         elif going_to_sleep is False:
             log.info("system woke up")
             _call_safely(self._on_wake, "wake")
+            if self._before_sleep is not None:
+                self._tasks.spawn(self._take_delay_lock(), "sleep delay lock")
 
     async def stop(self) -> None:
+        await self._tasks.close()
+        self._release_delay_lock()
         if self._bus is not None:
             self._bus.disconnect()
             await self._bus.wait_for_disconnect()  # type: ignore[no-untyped-call]  # untyped upstream

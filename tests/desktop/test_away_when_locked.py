@@ -5,7 +5,10 @@ and says ``ActiveChanged(true)``: within a second the admin's row in ``public.ad
 'away' and the tray menu ticks Away; ``ActiveChanged(false)`` makes the row 'available' again
 and a quiet toast in dunst says when the admin was away. An admin who picks Off duty while
 locked (from another device: a second session of theirs calls ``admin_set_duty``) stays off
-duty after the unlock, with no toast. The SQL row is the truth each step is checked against.
+duty after the unlock, with no toast. Sleep likewise, from logind's ``PrepareForSleep`` (a
+stand-in logind on a private bus): the Away is in the database before the app lets the
+computer sleep (it holds logind's delay lock until then). The SQL row is the truth each step
+is checked against.
 """
 
 from __future__ import annotations
@@ -28,8 +31,10 @@ from lia_desktop.services.auth import AuthSession
 from tests.app.conftest import AppFactory, Runner, until
 from tests.app.test_sign_in_and_live import signed_in
 from tests.desktop.demo import dunst_history, dunstctl, new_toasts
+from tests.desktop.test_sleep_and_clock import logind_bus  # noqa: F401 (fixture)
 from tests.desktop.test_tray_and_toasts import wait_for
 from tests.fixtures import DevstackProcess, DevstackUser
+from tests.platform.test_sleep_delay import logind_on, prepare_for_sleep
 
 pytestmark = pytest.mark.devstack  # desktop + skip elsewhere: tests/desktop/conftest.py
 
@@ -188,5 +193,39 @@ def test_with_the_setting_unticked_a_lock_changes_nothing(
             assert ticked(app) is Duty.AVAILABLE
             await locker.active_changed(False)
         await make_app.stop(app)
+
+    run(scenario(), timeout=120)
+
+
+def test_the_away_is_on_the_server_before_the_computer_sleeps_and_waking_undoes_it(
+    run: Runner,
+    make_app: AppFactory,
+    devstack: DevstackProcess,
+    logind_bus: str,  # noqa: F811
+) -> None:
+    admin = devstack.create_user(admin=True)
+
+    async def scenario() -> None:
+        bus, logind = await logind_on(logind_bus)
+        try:
+            app = await signed_in(make_app, devstack, admin)
+            await until(lambda: app._sleep_watcher._delay_lock is not None)
+            logind.close_sent()
+            await available(app, devstack, admin)
+            await asyncio.to_thread(dunstctl, "close-all")
+            before = {e["id"]["data"] for e in await asyncio.to_thread(dunst_history)}
+            await prepare_for_sleep(bus, True)
+            await until(lambda: logind.released(logind.locks[0]))  # logind may sleep now...
+            assert await asyncio.to_thread(duty_row, devstack, admin) == "away"  # ...told
+            await prepare_for_sleep(bus, False)
+            await row_becomes(devstack, admin, "available")
+            toasts = await wait_for(lambda: toasts_titled(BACK_TITLE, before))
+            body = str(toasts[0]["body"]["data"])
+            assert body.startswith("You were Away while your computer was asleep, ")
+            await until(lambda: len(logind.locks) == 2)  # a new lock for the next sleep
+            await make_app.stop(app)
+        finally:
+            bus.disconnect()
+            logind.close()
 
     run(scenario(), timeout=120)
