@@ -5,7 +5,8 @@ a heartbeat timeout after waking. logind's ``PrepareForSleep`` signal (Linux,
 system bus) says so at once; the clock-jump detector is the fallback on every
 OS (and catches NTP steps and a process that was frozen). Both only call
 callbacks: the composition root points them at the supervisor's ``wake()`` /
-``clock_jumped()``. Network reachability is Qt's and lives in ``ui/network.py``.
+``clock_jumped()``, and at the admin's Away, which the sleep waits for (a logind delay
+lock). Network reachability is Qt's and lives in ``ui/network.py``.
 """
 
 from __future__ import annotations
