@@ -533,7 +533,8 @@ class DesktopApp(QObject):
 
     def _restate_toasts(self, board: ClaimBoard) -> None:
         """An item was claimed or released: its toast still open says so, in place."""
-        if board.me is not None:  # signed out: the toasts keep what they said
+        # signed out, the toasts keep what they said; before the first toast, none is open
+        if board.me is not None and self.ladder.active is not None:
             self._tasks.spawn(self.ladder.restate(self._toast_as_claimed), "update toasts")
 
     def _toast_as_claimed(self, toast: Toast) -> Toast:
