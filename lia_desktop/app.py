@@ -326,6 +326,7 @@ class DesktopApp(QObject):
         self._away = away.AwayKeeper(
             self._set_my_duty,
             lambda: self.state.claims,
+            self._reload_duty,
             lambda: self.settings is not None and self.settings.away_when_locked,
             self.state.publish_toast,
             QCoreApplication.translate,
@@ -858,6 +859,12 @@ class DesktopApp(QObject):
         server's row, or None when nobody is signed in."""
         live = self.live
         return None if live is None else await live.set_duty(duty)
+
+    async def _reload_duty(self) -> None:
+        """The team's duty from the server, before the app undoes an Away it set."""
+        live = self.live
+        if live is not None:
+            await live.reload_duty()
 
     async def _ask_claim(self, answer: Awaitable[Claim]) -> None:
         """The server's answer: an item someone else holds says who has it, in the

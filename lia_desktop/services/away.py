@@ -137,15 +137,18 @@ class AwayKeeper:
     """Sets the admin Away while absent and back when present, as ``core.away`` decides.
 
     ``set_duty`` sets this admin's duty on the server and returns the roster row it got
-    back (None: not signed in); ``board`` is the roster the app holds now; ``enabled`` the
-    admin's setting; ``tell`` shows the toast on return. Each signal is handled after the
-    one before it has its answer.
+    back (None: not signed in); ``board`` is the roster the app holds now and ``reload``
+    fetches it again from the server (after a sleep it can be stale: a duty picked on
+    another device meanwhile must win over the app's undo); ``enabled`` the admin's
+    setting; ``tell`` shows the toast on return. Each signal is handled after the one
+    before it has its answer.
     """
 
     def __init__(
         self,
         set_duty: Callable[[Duty], Awaitable[DutyEntry | None]],
         board: Callable[[], ClaimBoard],
+        reload: Callable[[], Awaitable[None]],
         enabled: Callable[[], bool],
         tell: Callable[[Toast], None],
         translate: Translate,
@@ -154,6 +157,7 @@ class AwayKeeper:
     ) -> None:
         self._set_duty = set_duty
         self._board = board
+        self._reload = reload
         self._enabled = enabled
         self._tell = tell
         self._translate = translate
@@ -209,10 +213,11 @@ class AwayKeeper:
                 return
         for delay in (*self._retry_delays, None):
             async with self._turn:
-                auto = self._decisions.to_undo(self._mine())
-                if auto is None:
-                    return
                 try:
+                    await self._reload()
+                    auto = self._decisions.to_undo(self._mine())
+                    if auto is None:
+                        return
                     entry = await self._set_duty(Duty.AVAILABLE)
                 except ServiceError as exc:
                     if delay is None:

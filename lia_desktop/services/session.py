@@ -130,6 +130,9 @@ class LiveSession:
     async def set_duty(self, duty: Duty) -> DutyEntry:
         return await self.sync.set_duty(duty)
 
+    async def reload_duty(self) -> None:
+        await self.sync.reload_duty()
+
     def snooze(self, ids: list[int]) -> None:
         self.sync.snooze(ids)
 

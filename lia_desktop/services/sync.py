@@ -625,6 +625,14 @@ class Sync:
         """Who claimed, released or handed on the item, and when (oldest first)."""
         return wire.parse_history(await self._api.item_history(key.item_type, key.item_id))
 
+    async def reload_duty(self) -> None:
+        """The team's duty as the server has it now: the roster held here can be stale after
+        a sleep (Realtime was down), and the app's own undo of an Away must not overwrite a
+        duty the admin picked on another device meanwhile."""
+        roster = self._parsed(await self._api.duty_roster(), wire.parse_duty)
+        if self.claims.replace_duty(roster):
+            self._tell_claims()
+
     async def set_duty(self, duty: Duty) -> DutyEntry:
         """This admin is now ``duty``: on the server (which tells the other admins), then here.
         The server's row is returned: an Away the app set is undone only while it stands."""

@@ -157,6 +157,10 @@ class Server:
         self.calls: list[Duty] = []
         self.clock = T0
         self.roster: dict[uuid.UUID, DutyEntry] = {}
+        #: the roster the app holds: the server's, unless a pick elsewhere has not reached it
+        self.held: dict[uuid.UUID, DutyEntry] = {}
+        self.reloads = 0
+        self.reload_failures = 0
         self.hold: asyncio.Event | None = None
         self.failures = 0
         self.signed_in = True
@@ -167,8 +171,22 @@ class Server:
         """The admin (here or on another device) or the app sets ``duty``."""
         self.clock += timedelta(minutes=1)
         entry = DutyEntry(ME, "Ana", duty, self.clock)
-        self.roster[ME] = entry
+        self.roster[ME] = self.held[ME] = entry
         return entry
+
+    def pick_unheard(self, duty: Duty) -> None:
+        """The admin picks ``duty`` on another device while this one sleeps: the server has
+        it, the roster this app holds does not (Realtime was down)."""
+        held = dict(self.held)
+        self.pick(duty)
+        self.held = held
+
+    async def reload(self) -> None:
+        if self.reload_failures:
+            self.reload_failures -= 1
+            raise NetworkUnreachable("cut")
+        self.reloads += 1
+        self.held = dict(self.roster)
 
     async def set_duty(self, duty: Duty) -> DutyEntry | None:
         self.calls.append(duty)
@@ -180,13 +198,14 @@ class Server:
         return self.pick(duty) if self.signed_in else None
 
     def board(self) -> ClaimBoard:
-        return ClaimBoard(ME, {}, dict(self.roster))
+        return ClaimBoard(ME, {}, dict(self.held))
 
 
 def keeper_for(server: Server, toasts: list[Toast], *, enabled: bool = True) -> AwayKeeper:
     return AwayKeeper(
         server.set_duty,
         server.board,
+        server.reload,
         lambda: enabled,
         toasts.append,
         english,
@@ -245,6 +264,22 @@ async def test_off_duty_picked_while_locked_is_not_flipped_back() -> None:
     await settle(keeper)
     assert server.calls == [Duty.AWAY]
     assert server.board().my_duty is Duty.OFF_DUTY
+    assert toasts == []
+    await keeper.close()
+
+
+async def test_a_duty_picked_elsewhere_during_the_sleep_wins_over_the_stale_roster() -> None:
+    server, toasts = Server(Duty.AVAILABLE), list[Toast]()
+    keeper = keeper_for(server, toasts)
+    keeper.sleeping()
+    await settle(keeper)
+    server.pick_unheard(Duty.OFF_DUTY)  # on the phone, while the laptop slept
+    assert server.board().my_duty is Duty.AWAY  # what the app still holds
+    server.reload_failures = 1  # the fetch meets no network at first, as the undo would
+    keeper.woke()
+    await settle(keeper)
+    assert server.calls == [Duty.AWAY]
+    assert (server.reloads, server.board().my_duty) == (1, Duty.OFF_DUTY)
     assert toasts == []
     await keeper.close()
 
