@@ -37,6 +37,25 @@
         </message>
     </context>
     <context>
+        <name>Away</name>
+        <message>
+            <source>You were Away while your screen was locked, {span}.</source>
+            <translation>You were Away while your screen was locked, {span}.</translation>
+        </message>
+        <message>
+            <source>You were Away while your computer was asleep, {span}.</source>
+            <translation>You were Away while your computer was asleep, {span}.</translation>
+        </message>
+        <message>
+            <source>Pick another duty from the tray menu's On duty.</source>
+            <translation>Pick another duty from the tray menu's On duty.</translation>
+        </message>
+        <message>
+            <source>You are Available again</source>
+            <translation>You are Available again</translation>
+        </message>
+    </context>
+    <context>
         <name>BookingsChart</name>
         <message>
             <source>Bookings</source>
@@ -75,6 +94,14 @@
         <message>
             <source>{name} has it · {age}</source>
             <translation>{name} has it · {age}</translation>
+        </message>
+        <message>
+            <source>You have it</source>
+            <translation>You have it</translation>
+        </message>
+        <message>
+            <source>Taken by {name}</source>
+            <translation>Taken by {name}</translation>
         </message>
         <message>
             <source>{name} claimed {time}</source>
@@ -122,6 +149,34 @@
                 <numerusform>Urgent and unclaimed for %n min.</numerusform>
                 <numerusform>Urgent and unclaimed for %n min.</numerusform>
             </translation>
+        </message>
+        <message>
+            <source>{name} · away</source>
+            <translation>{name} · away</translation>
+        </message>
+        <message>
+            <source>{name} · off duty</source>
+            <translation>{name} · off duty</translation>
+        </message>
+        <message>
+            <source>Not given: this item no longer exists.</source>
+            <translation>Not given: this item no longer exists.</translation>
+        </message>
+        <message>
+            <source>Not given: {name} is no longer an admin.</source>
+            <translation>Not given: {name} is no longer an admin.</translation>
+        </message>
+        <message>
+            <source>Not given: this project asks for your authenticator code. Sign in again with it, then try again.</source>
+            <translation>Not given: this project asks for your authenticator code. Sign in again with it, then try again.</translation>
+        </message>
+        <message>
+            <source>Not given: this account is no longer an admin.</source>
+            <translation>Not given: this account is no longer an admin.</translation>
+        </message>
+        <message>
+            <source>Not given to {name}: the server could not be reached or failed. Try again in a moment.</source>
+            <translation>Not given to {name}: the server could not be reached or failed. Try again in a moment.</translation>
         </message>
     </context>
     <context>
@@ -314,8 +369,8 @@
             <translation>{phase} (attempt {attempt}, next in {seconds} s)</translation>
         </message>
         <message>
-            <source>{phase}: {reason}</source>
-            <translation>{phase}: {reason}</translation>
+            <source>{phase}: {problem}</source>
+            <translation>{phase}: {problem}</translation>
         </message>
         <message>
             <source>until {time}</source>
@@ -515,6 +570,22 @@
             <translation>Claim</translation>
         </message>
         <message>
+            <source>Give to…</source>
+            <translation>Give to…</translation>
+        </message>
+        <message>
+            <source>Hand this item to another admin (G)</source>
+            <translation>Hand this item to another admin (G)</translation>
+        </message>
+        <message>
+            <source>Give to</source>
+            <translation>Give to</translation>
+        </message>
+        <message>
+            <source>Admins on duty first; away and off-duty admins are marked</source>
+            <translation>Admins on duty first; away and off-duty admins are marked</translation>
+        </message>
+        <message>
             <source>Mark read</source>
             <translation>Mark read</translation>
         </message>
@@ -533,6 +604,10 @@
         <message>
             <source>Take this item so other admins know (C)</source>
             <translation>Take this item so other admins know (C)</translation>
+        </message>
+        <message>
+            <source>No other admin has set their duty yet</source>
+            <translation>No other admin has set their duty yet</translation>
         </message>
         <message numerus="yes">
             <source>%n unread of the chosen types</source>
@@ -565,8 +640,8 @@
             <translation>Mark every notification read</translation>
         </message>
         <message>
-            <source>↑ ↓ Home End: move · Enter: open in the web admin · Space: read/unread · Ctrl+A: select all · {hide}: hide read · {mark_all}: mark all read · Esc: close</source>
-            <translation>↑ ↓ Home End: move · Enter: open in the web admin · Space: read/unread · Ctrl+A: select all · {hide}: hide read · {mark_all}: mark all read · Esc: close</translation>
+            <source>↑ ↓ Home End: move · Enter: open in the web admin · Space: read/unread · C: claim or release · G: give to… · Ctrl+A: select all · {hide}: hide read · {mark_all}: mark all read · Esc: close</source>
+            <translation>↑ ↓ Home End: move · Enter: open in the web admin · Space: read/unread · C: claim or release · G: give to… · Ctrl+A: select all · {hide}: hide read · {mark_all}: mark all read · Esc: close</translation>
         </message>
     </context>
     <context>
@@ -830,6 +905,14 @@
             <translation>Urgent only</translation>
         </message>
         <message>
+            <source> min</source>
+            <translation> min</translation>
+        </message>
+        <message>
+            <source>From {low} to {high} minutes</source>
+            <translation>From {low} to {high} minutes</translation>
+        </message>
+        <message>
             <source>LIA Admin — Settings</source>
             <translation>LIA Admin — Settings</translation>
         </message>
@@ -882,6 +965,10 @@
             <translation>Urgent notifications break through do not disturb</translation>
         </message>
         <message>
+            <source>Set me Away while my screen is locked or asleep</source>
+            <translation>Set me Away while my screen is locked or asleep</translation>
+        </message>
+        <message>
             <source>Same as the system</source>
             <translation>Same as the system</translation>
         </message>
@@ -912,6 +999,18 @@
         <message>
             <source>Toasts by type</source>
             <translation>Toasts by type</translation>
+        </message>
+        <message>
+            <source>Remind me of items I claimed after</source>
+            <translation>Remind me of items I claimed after</translation>
+        </message>
+        <message>
+            <source>Escalate urgent unclaimed items after</source>
+            <translation>Escalate urgent unclaimed items after</translation>
+        </message>
+        <message>
+            <source>Away</source>
+            <translation>Away</translation>
         </message>
         <message>
             <source>Launch at login</source>

@@ -37,6 +37,25 @@
         </message>
     </context>
     <context>
+        <name>Away</name>
+        <message>
+            <source>You were Away while your screen was locked, {span}.</source>
+            <translation>Estuvo Ausente mientras su pantalla estaba bloqueada, {span}.</translation>
+        </message>
+        <message>
+            <source>You were Away while your computer was asleep, {span}.</source>
+            <translation>Estuvo Ausente mientras su computador estaba suspendido, {span}.</translation>
+        </message>
+        <message>
+            <source>Pick another duty from the tray menu's On duty.</source>
+            <translation>Elija otro estado en «De turno» del menú de la bandeja.</translation>
+        </message>
+        <message>
+            <source>You are Available again</source>
+            <translation>Está Disponible de nuevo</translation>
+        </message>
+    </context>
+    <context>
         <name>BookingsChart</name>
         <message>
             <source>Bookings</source>
@@ -75,6 +94,14 @@
         <message>
             <source>{name} has it · {age}</source>
             <translation>La tiene {name} · {age}</translation>
+        </message>
+        <message>
+            <source>You have it</source>
+            <translation>La tiene usted</translation>
+        </message>
+        <message>
+            <source>Taken by {name}</source>
+            <translation>Tomada por {name}</translation>
         </message>
         <message>
             <source>{name} claimed {time}</source>
@@ -122,6 +149,34 @@
                 <numerusform>Urgente y sin responsable desde hace %n min.</numerusform>
                 <numerusform>Urgente y sin responsable desde hace %n min.</numerusform>
             </translation>
+        </message>
+        <message>
+            <source>{name} · away</source>
+            <translation>{name} · ausente</translation>
+        </message>
+        <message>
+            <source>{name} · off duty</source>
+            <translation>{name} · fuera de turno</translation>
+        </message>
+        <message>
+            <source>Not given: this item no longer exists.</source>
+            <translation>No se entregó: este elemento ya no existe.</translation>
+        </message>
+        <message>
+            <source>Not given: {name} is no longer an admin.</source>
+            <translation>No se entregó: {name} ya no es administrador.</translation>
+        </message>
+        <message>
+            <source>Not given: this project asks for your authenticator code. Sign in again with it, then try again.</source>
+            <translation>No se entregó: este proyecto pide el código de su aplicación de autenticación. Inicie sesión de nuevo con él e intente otra vez.</translation>
+        </message>
+        <message>
+            <source>Not given: this account is no longer an admin.</source>
+            <translation>No se entregó: esta cuenta ya no es de administrador.</translation>
+        </message>
+        <message>
+            <source>Not given to {name}: the server could not be reached or failed. Try again in a moment.</source>
+            <translation>No se entregó a {name}: no se pudo contactar el servidor o falló. Intente de nuevo en un momento.</translation>
         </message>
     </context>
     <context>
@@ -314,8 +369,8 @@
             <translation>{phase} (intento {attempt}, siguiente en {seconds} s)</translation>
         </message>
         <message>
-            <source>{phase}: {reason}</source>
-            <translation>{phase}: {reason}</translation>
+            <source>{phase}: {problem}</source>
+            <translation>{phase}: {problem}</translation>
         </message>
         <message>
             <source>until {time}</source>
@@ -515,6 +570,22 @@
             <translation>Tomar</translation>
         </message>
         <message>
+            <source>Give to…</source>
+            <translation>Entregar a…</translation>
+        </message>
+        <message>
+            <source>Hand this item to another admin (G)</source>
+            <translation>Entregar este elemento a otro administrador (G)</translation>
+        </message>
+        <message>
+            <source>Give to</source>
+            <translation>Entregar a</translation>
+        </message>
+        <message>
+            <source>Admins on duty first; away and off-duty admins are marked</source>
+            <translation>Primero los administradores de turno; los ausentes y los fuera de turno van marcados</translation>
+        </message>
+        <message>
             <source>Mark read</source>
             <translation>Marcar como leída</translation>
         </message>
@@ -533,6 +604,10 @@
         <message>
             <source>Take this item so other admins know (C)</source>
             <translation>Tomar este elemento para que los demás administradores lo sepan (C)</translation>
+        </message>
+        <message>
+            <source>No other admin has set their duty yet</source>
+            <translation>Ningún otro administrador ha indicado aún su estado de turno</translation>
         </message>
         <message numerus="yes">
             <source>%n unread of the chosen types</source>
@@ -565,8 +640,8 @@
             <translation>Marcar todas las notificaciones como leídas</translation>
         </message>
         <message>
-            <source>↑ ↓ Home End: move · Enter: open in the web admin · Space: read/unread · Ctrl+A: select all · {hide}: hide read · {mark_all}: mark all read · Esc: close</source>
-            <translation>↑ ↓ Inicio Fin: moverse · Enter: abrir en el administrador web · Espacio: leída/sin leer · Ctrl+A: seleccionar todo · {hide}: ocultar leídas · {mark_all}: marcar todas como leídas · Esc: cerrar</translation>
+            <source>↑ ↓ Home End: move · Enter: open in the web admin · Space: read/unread · C: claim or release · G: give to… · Ctrl+A: select all · {hide}: hide read · {mark_all}: mark all read · Esc: close</source>
+            <translation>↑ ↓ Inicio Fin: moverse · Enter: abrir en el administrador web · Espacio: leída/sin leer · C: tomar o liberar · G: entregar a… · Ctrl+A: seleccionar todo · {hide}: ocultar leídas · {mark_all}: marcar todas como leídas · Esc: cerrar</translation>
         </message>
     </context>
     <context>
@@ -830,6 +905,14 @@
             <translation>Solo urgentes</translation>
         </message>
         <message>
+            <source> min</source>
+            <translation> min</translation>
+        </message>
+        <message>
+            <source>From {low} to {high} minutes</source>
+            <translation>De {low} a {high} minutos</translation>
+        </message>
+        <message>
             <source>LIA Admin — Settings</source>
             <translation>LIA Admin — Configuración</translation>
         </message>
@@ -882,6 +965,10 @@
             <translation>Las notificaciones urgentes llegan aunque esté en No molestar</translation>
         </message>
         <message>
+            <source>Set me Away while my screen is locked or asleep</source>
+            <translation>Ponerme Ausente mientras mi pantalla esté bloqueada o el computador suspendido</translation>
+        </message>
+        <message>
             <source>Same as the system</source>
             <translation>Igual que el sistema</translation>
         </message>
@@ -912,6 +999,18 @@
         <message>
             <source>Toasts by type</source>
             <translation>Avisos por tipo</translation>
+        </message>
+        <message>
+            <source>Remind me of items I claimed after</source>
+            <translation>Recordarme los elementos que tomé después de</translation>
+        </message>
+        <message>
+            <source>Escalate urgent unclaimed items after</source>
+            <translation>Escalar los urgentes sin responsable después de</translation>
+        </message>
+        <message>
+            <source>Away</source>
+            <translation>Ausente</translation>
         </message>
         <message>
             <source>Launch at login</source>
