@@ -130,6 +130,8 @@ with pieces (kind, name, on_what) as (
     ('policy', 'admins join admin_feed', 'realtime.messages'),
     ('policy', 'admins read online_users presence', 'realtime.messages'),
     ('policy', 'admins track online_users presence', 'realtime.messages'),
+    ('policy', 'admins read admins_on_duty presence', 'realtime.messages'),
+    ('policy', 'admins track admins_on_duty presence', 'realtime.messages'),
     ('type', 'private.daily_delta', null),
     ('index', 'public.admin_audit_target_idx', null),
     ('index', 'public.admin_notification_reads_notification_id_idx', null)
@@ -231,7 +233,7 @@ checks (sort, item, status, detail) as (
   union all
   select 3, 'table realtime.messages',
          case when to_regclass('realtime.messages') is null then 'missing' else 'ok' end,
-         'private channels (admin_feed, online_users)'
+         'private channels (admin_feed, online_users, admins_on_duty)'
   union all
   select 4, 'existing ' || case e.kind
                               when 'table' then e.name
