@@ -82,6 +82,13 @@ class Claims:
         self.me = me
         self._claims: dict[ClaimKey, Claim] = {}
         self._duty: dict[uuid.UUID, DutyEntry] = {}
+        self._present: frozenset[uuid.UUID] | None = None
+
+    def set_present(self, present: frozenset[uuid.UUID]) -> bool:
+        """The admins connected now (the presence channel's whole state); True if it changed."""
+        changed = present != self._present
+        self._present = present
+        return changed
 
     def apply_duty(self, entry: DutyEntry) -> bool:
         """Keep ``entry`` unless a newer one of its admin is known; True if it changed."""
@@ -126,7 +133,7 @@ class Claims:
 
     def board(self) -> ClaimBoard:
         held = {key: claim for key, claim in self._claims.items() if claim.holder is not None}
-        return ClaimBoard(self.me, held, dict(self._duty))
+        return ClaimBoard(self.me, held, dict(self._duty), self._present)
 
 
 def holder_of(board: ClaimBoard, notification: Notification) -> Claim | None:

@@ -222,6 +222,9 @@ class ClaimBoard:
     me: uuid.UUID | None = None
     held: Mapping[ClaimKey, Claim] = field(default_factory=dict)
     duty: Mapping[uuid.UUID, DutyEntry] = field(default_factory=dict)
+    #: the admins connected now (the admins' presence channel, ``core.duty``); None while
+    #: not known (not joined yet, or a server without the channel)
+    present: frozenset[uuid.UUID] | None = None
 
     @property
     def my_duty(self) -> Duty | None:
