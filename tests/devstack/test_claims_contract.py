@@ -11,6 +11,7 @@ import asyncio
 import json
 import uuid
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -423,6 +424,33 @@ def test_each_admin_sets_their_own_duty_and_every_admin_reads_the_roster(
     ]
     assert mine == [("Ana Ríos", "available"), ("Luis Mora", "away")]
     assert hidden == {"n": 0}
+
+
+def test_the_roster_is_every_admin_and_no_one_else(migrated_conninfo: str) -> None:
+    """ "Give to…" lists the roster: an admin who never picked a duty is on it (Available
+    since their account was made), one who lost the role and a customer are not."""
+    with rolled_back(migrated_conninfo) as conn:
+        ana = {**ADMIN_CLAIMS, "sub": new_auth_user(conn, "Ana Ríos", "Bogotá", "admin")}
+        quiet = new_auth_user(conn, "Sofía Quiet", "Medellín", "admin", age=timedelta(days=3))
+        demoted = new_auth_user(conn, "Pedro Former", "Cali", "admin")
+        customer = new_auth_user(conn, "Carla Customer", "Cali")
+        act_as(conn, {**ADMIN_CLAIMS, "sub": demoted})
+        rpc(conn, "admin_set_duty('available')")
+        act_as_postgres(conn)
+        conn.execute(
+            "update auth.users set raw_app_meta_data = raw_app_meta_data - 'role' where id = %s",
+            (demoted,),
+        )
+        created = conn.execute("select created_at from auth.users where id = %s", (quiet,))
+        made = created.fetchone()
+        act_as(conn, ana)
+        roster = {r["admin"]: r for r in rpc(conn, "admin_duty_roster()")}
+    assert made is not None
+    assert (roster[quiet]["admin_name"], roster[quiet]["status"]) == ("Sofía Quiet", "available")
+    assert datetime.fromisoformat(roster[quiet]["since"]) == made["created_at"]
+    assert ana["sub"] in roster
+    assert demoted not in roster
+    assert customer not in roster
 
 
 def test_held_claims_say_whether_their_item_is_resolved(migrated_conninfo: str) -> None:
