@@ -747,7 +747,7 @@ class NotificationCenter(QWidget):
                 lambda _checked=False, to=entry: self.reassign_requested.emit(key, to)
             )
         if not choices:
-            nobody = self.give_menu.addAction(self.tr("No other admin has set their duty yet"))
+            nobody = self.give_menu.addAction(self.tr("No other admin on the team yet"))
             nobody.setEnabled(False)
         self.give_menu.setActiveAction(self.give_menu.actions()[0])
         self.give_menu.popup(self.give_button.mapToGlobal(QPoint(0, self.give_button.height())))

@@ -135,7 +135,7 @@ def test_the_menu_follows_the_roster_as_it_is_when_opened(
     state.publish_claims(ClaimBoard(ME, {}, {ME: ROSTER[ME]}))  # nobody else on the roster
     center.give_button.click()
     qtbot.waitUntil(center.give_menu.isVisible)
-    assert entries(center) == [("No other admin has set their duty yet", False)]
+    assert entries(center) == [("No other admin on the team yet", False)]
     center.give_menu.close()
     back = {**ROSTER, LUIS: DutyEntry(LUIS, "Luis", Duty.AWAY, T0)}  # Luis stepped away, live
     state.publish_claims(ClaimBoard(ME, {}, back))
