@@ -25,7 +25,7 @@ from lia_desktop.core.models import Claim, ClaimBoard, ClaimEvent, ClaimKey, Dut
 from lia_desktop.services import logs, power
 from lia_desktop.services.auth import AuthSession, SignOutOutcome
 from lia_desktop.services.liveness import probe_data_path
-from lia_desktop.services.supervisor import RealtimeSupervisor
+from lia_desktop.services.supervisor import DutyPresence, RealtimeSupervisor
 from lia_desktop.services.sync import FeedStateStore, Sync, SyncObserver
 
 
@@ -75,7 +75,13 @@ class LiveSession:
             on_claims=on_claims,
             follow_up=follow_up,
         )
-        supervisor = RealtimeSupervisor(auth.url, anon_key, auth, sync, policy=policy)
+        # the team's presence is for an app that shows the team (``on_claims``), not ``watch``
+        duty = None if on_claims is None else DutyPresence(identity.user_id, sync.on_admins_present)
+        supervisor = RealtimeSupervisor(
+            auth.url, anon_key, auth, sync, policy=policy, duty_presence=duty
+        )
+        if duty is not None:
+            sync.track_my_duty_with(supervisor.track_duty)
         reporter = logs.CrashReporter(logs.log_dir(), __version__)
         loop = asyncio.get_running_loop()
         task = loop.create_task(

@@ -11,8 +11,9 @@ callback stop its receive loop. So every connection *generation* gets a fresh
 ``AsyncRealtimeClient`` with ``auto_reconnect=False`` holding both channels
 (the private ``admin_feed`` with every ``postgres_changes`` binding, and the
 private presence channel ``online_users``: RLS on ``realtime.messages`` lets
-admins join them and nobody broadcast into them); any trouble on either is
-reported as a loss and the next generation starts when core says so. Every
+admins join them and nobody broadcast into them), and for a live app also the
+admins' presence channel ``admins_on_duty`` (see ``DutyPresence``); any trouble on
+the db channel is reported as a loss and the next generation starts when core says so. Every
 callback handed to realtime-py is ``guarded``, and its receive loop is watched:
 a loop that ended (hostile input can end it) is a lost socket.
 
@@ -65,6 +66,8 @@ log = logging.getLogger(__name__)
 
 DB_CHANNEL = "admin_feed"
 PRESENCE_CHANNEL = "online_users"
+#: the admins' private presence channel: who of the team is connected now (core.duty)
+DUTY_CHANNEL = "admins_on_duty"
 
 _LISTEN_EVENTS = {
     "INSERT": RealtimePostgresChangesListenEvent.Insert,
@@ -123,6 +126,27 @@ class SupervisorListener(Protocol):
     def on_presence(self, state: Mapping[str, list[Mapping[str, Any]]]) -> None: ...
 
 
+PresenceState = Mapping[str, list[Mapping[str, Any]]]
+
+
+@dataclass(frozen=True, slots=True)
+class DutyPresence:
+    """This app on the admins' presence channel: tracked under ``key`` (its admin id) on
+    every socket, with the meta last given to ``RealtimeSupervisor.track_duty``;
+    ``on_sync`` hears the channel's whole state after every join and leave.
+
+    Hosted Realtime does not authenticate presence keys: RLS lets only admins join and
+    track, but any admin's client may track under any key, another admin's id included,
+    with any meta. So a key says only "some admin's app claims this id": names and duty
+    come from the server's roster (``core.duty``), never from the meta, and a key off the
+    roster is ignored. Leaving needs nothing: Realtime drops a socket's presence when the
+    socket closes (quit, sign-out) or dies.
+    """
+
+    key: str
+    on_sync: Callable[[PresenceState], None]
+
+
 _F = TypeVar("_F", bound=Callable[..., None])
 
 
@@ -145,6 +169,8 @@ class _Generation:
     number: int
     client: AsyncRealtimeClient
     task: asyncio.Task[None] | None = None
+    #: the admins' presence channel once joined (tracking goes there)
+    duty: AsyncRealtimeChannel | None = None
 
 
 class RealtimeSupervisor:
@@ -160,12 +186,16 @@ class RealtimeSupervisor:
         policy: conn.SupervisorPolicy | None = None,
         seed: int | None = None,
         join_timeout: int = 10,
+        duty_presence: DutyPresence | None = None,
     ) -> None:
         self._realtime_url = url.rstrip("/") + "/realtime/v1"
         self._anon_key = anon_key
         self._tokens = tokens
         self._listener = listener
         self._join_timeout = join_timeout
+        self._duty_presence = duty_presence
+        #: what this app tracks on the admins' channel (its duty once known)
+        self._duty_meta: dict[str, Any] = {}
         self._sup = conn.Supervisor(
             policy or conn.SupervisorPolicy(),
             seed=random.getrandbits(32) if seed is None else seed,
@@ -339,22 +369,48 @@ class RealtimeSupervisor:
             await client.set_auth(self._tokens.access_token)
             await client.connect()
             self._feed_from(generation, conn.SocketOpened())
-            db = client.channel(DB_CHANNEL, _private_channel(presence=False))
+            db = client.channel(DB_CHANNEL, _private_channel(False))
             for table, event in BINDINGS:
                 db.on_postgres_changes(event, guarded(self._deliver), table=table)
             db.on_system(guarded(lambda payload: self._on_system(generation, payload)))
             await db.subscribe(guarded(lambda s, e: self._on_status(generation, DB_CHANNEL, s, e)))
-            presence = client.channel(PRESENCE_CHANNEL, _private_channel(presence=True))
+            presence = client.channel(PRESENCE_CHANNEL, _private_channel(True))
             presence.on_presence_sync(
                 guarded(lambda: self._listener.on_presence(_presence_state(presence)))
             )
             await presence.subscribe(
                 guarded(lambda s, e: self._on_presence_status(s, e)),
             )
+            if self._duty_presence is not None:
+                await self._join_duty(generation, self._duty_presence)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # websockets InvalidStatus / OSError / TimeoutError / ...
             self._feed_from(generation, conn.SocketLost(f"realtime connection failed: {exc}"))
+
+    async def _join_duty(self, generation: _Generation, duty: DutyPresence) -> None:
+        channel = generation.client.channel(DUTY_CHANNEL, _private_channel(True, duty.key))
+        channel.on_presence_sync(guarded(lambda: duty.on_sync(_presence_state(channel))))
+        await channel.subscribe(
+            guarded(lambda s, e: self._on_duty_status(generation, channel, s, e))
+        )
+
+    def track_duty(self, meta: Mapping[str, Any]) -> None:
+        """Track this app on the admins' channel with ``meta`` from now on (its duty): at
+        once on the current socket, and on every later one."""
+        self._duty_meta = dict(meta)
+        generation = self._generation
+        if generation is not None and generation.duty is not None:
+            self._spawn(self._track(generation, generation.duty))
+
+    async def _track(self, generation: _Generation, channel: AsyncRealtimeChannel) -> None:
+        """A refused or lost track is logged: the socket's loss, if any, rebuilds it all."""
+        if generation is not self._generation:
+            return
+        try:
+            await channel.track(self._duty_meta)
+        except Exception as exc:
+            log.warning("presence track on %s failed: %s", DUTY_CHANNEL, exc)
 
     async def _heartbeat(self, generation: _Generation | None) -> None:
         connection = generation.client._ws_connection if generation else None
@@ -438,6 +494,21 @@ class RealtimeSupervisor:
         if status != RealtimeSubscribeStates.SUBSCRIBED:
             log.warning("presence channel %s: %s %s", PRESENCE_CHANNEL, status.value, error or "")
 
+    def _on_duty_status(
+        self,
+        generation: _Generation,
+        channel: AsyncRealtimeChannel,
+        status: RealtimeSubscribeStates,
+        error: Exception | None,
+    ) -> None:
+        """Joined: track this app. Refused (a contract older than 20261130160000, an aal1
+        token): logged, and the team's duty is the roster's alone (``core.duty``)."""
+        if status == RealtimeSubscribeStates.SUBSCRIBED:
+            generation.duty = channel
+            self._spawn(self._track(generation, channel))
+        else:
+            log.warning("presence channel %s: %s %s", DUTY_CHANNEL, status.value, error or "")
+
     def _deliver(self, payload: PostgresChangesPayload) -> None:
         """realtime-py hands ``type`` over as its enum, whose ``str()`` is not the wire text."""
         data = payload["data"]
@@ -452,18 +523,18 @@ class RealtimeSupervisor:
         )
 
 
-def _private_channel(*, presence: bool) -> RealtimeChannelOptions:
-    """Both channels are private (RLS on ``realtime.messages`` decides who joins)."""
+def _private_channel(presence: bool, key: str = "") -> RealtimeChannelOptions:
+    """Every channel is private (RLS on ``realtime.messages`` decides who joins)."""
     return {
         "config": {
             "private": True,
-            "presence": {"key": "", "enabled": presence},
+            "presence": {"key": key, "enabled": presence},
             "broadcast": {"ack": False, "self": False},
         }
     }
 
 
-def _presence_state(channel: AsyncRealtimeChannel) -> dict[str, list[Mapping[str, Any]]]:
+def _presence_state(channel: AsyncRealtimeChannel) -> PresenceState:
     return {key: [dict(meta) for meta in metas] for key, metas in channel.presence_state().items()}
 
 

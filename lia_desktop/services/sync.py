@@ -52,6 +52,7 @@ from lia_desktop.core.claims import (
     reminder_toast,
     reminders_due,
 )
+from lia_desktop.core.duty import present_admins
 from lia_desktop.core.feed import FeedUpdate, NotificationFeed
 from lia_desktop.core.i18n import Translate, english
 from lia_desktop.core.models import (
@@ -225,6 +226,8 @@ class Sync:
         self.stats: DashboardStats | None = None
         self.claims = Claims(self._admin_id)
         self._on_claims = on_claims
+        self._track_duty: Callable[[Mapping[str, Any]], None] | None = None
+        self._tracked_duty: Duty | None = None
         self._follow_up = follow_up or FollowUp()
         self._reminded: set[Reminded] = set()
         self._reminder: asyncio.TimerHandle | None = None
@@ -278,6 +281,18 @@ class Sync:
 
     def on_presence(self, state: Mapping[str, list[Mapping[str, Any]]]) -> None:
         self._observer.activity_changed(presence_activity(state))
+
+    def on_admins_present(self, state: Mapping[str, list[Mapping[str, Any]]]) -> None:
+        """The admins' presence channel (``DutyPresence.on_sync``): who of the team is
+        connected now; only the keys count (core.duty), the metas are not trusted."""
+        if self.claims.set_present(present_admins(state)):
+            self._tell_claims()
+
+    def track_my_duty_with(self, track: Callable[[Mapping[str, Any]], None]) -> None:
+        """``track`` (``RealtimeSupervisor.track_duty``) hears this admin's duty each time
+        it changes, so the others' presence lists carry it."""
+        self._track_duty = track
+        self._track_my_duty()
 
     # --- catch-up ----------------------------------------------------------
 
@@ -649,7 +664,14 @@ class Sync:
             self._schedule_reminder()
             self._check_escalations()
 
+    def _track_my_duty(self) -> None:
+        duty = self.claims.board().my_duty
+        if self._track_duty is not None and duty is not None and duty is not self._tracked_duty:
+            self._tracked_duty = duty
+            self._track_duty({"duty": duty.value})
+
     def _tell_claims(self) -> None:
+        self._track_my_duty()
         if self._on_claims is not None:
             self._on_claims(self.claims.board())
             self._schedule_reminder()
