@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
 
+from lia_desktop.core.duty import OnDuty, on_duty_now
 from lia_desktop.core.models import (
     ClaimBoard,
     ConnectionPhase,
@@ -56,6 +57,7 @@ class AppState(QObject):
     outage_changed = Signal(object)  # Outage: since when the app has not been live
     outage_announced = Signal(object)  # Outage: it lasted NOTICE_AFTER; an event, once each
     claims_changed = Signal(object)  # ClaimBoard: who holds which item
+    on_duty_changed = Signal(object)  # tuple[OnDuty, ...]: who is on duty now (core.duty)
     claim_notice_changed = Signal(str)  # the answer to this admin's last claim ("" when won)
     _queued = Signal(object)  # a callable from a foreign thread
 
@@ -76,6 +78,8 @@ class AppState(QObject):
         self.dnd_until: datetime | None = None
         self.outage = Outage()
         self.claims = ClaimBoard()
+        #: who is on duty now: the claims' roster kept to the admins present (core.duty)
+        self.on_duty: tuple[OnDuty, ...] = ()
         self.claim_notice = ""
         self._clock = clock
         self._notice_after = outage_notice_after
@@ -186,6 +190,10 @@ class AppState(QObject):
         if claims != self.claims:
             self.claims = claims
             self.claims_changed.emit(claims)
+        on_duty = on_duty_now(claims)
+        if on_duty != self.on_duty:
+            self.on_duty = on_duty
+            self.on_duty_changed.emit(on_duty)
 
     def _set_presence(self, presence: PresenceActivity) -> None:
         if presence != self.presence:

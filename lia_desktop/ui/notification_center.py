@@ -72,6 +72,7 @@ from PySide6.QtWidgets import (
 
 from lia_desktop.core import claims as core_claims
 from lia_desktop.core import compose
+from lia_desktop.core.duty import on_duty_line
 from lia_desktop.core.models import (
     Claim,
     ClaimBoard,
@@ -460,6 +461,9 @@ class NotificationCenter(QWidget):
         self.keys_hint.setObjectName("secondary")
         self.keys_hint.setWordWrap(True)
         self.list.setAccessibleName(self.tr("Notifications"))
+        #: "On duty: Ana, Luis (away)": who of the team is connected and on duty now
+        self.on_duty_line = Label()
+        self.on_duty_line.setObjectName("secondary")
 
         self.chips: dict[NotificationType, QPushButton] = {}
         chips = FlowLayout(spacing=4)  # wraps: the row never makes the window wider than a screen
@@ -545,6 +549,7 @@ class NotificationCenter(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
         layout.setSpacing(8)
+        layout.addWidget(self.on_duty_line)
         layout.addLayout(chips)
         layout.addWidget(self.stack, 1)
         layout.addLayout(ownership)
@@ -573,7 +578,17 @@ class NotificationCenter(QWidget):
         state.claim_notice_changed.connect(self.claim_status.setText)
         self.set_claims(state.claims)
         self.claim_status.setText(state.claim_notice)
+        state.on_duty_changed.connect(self._show_on_duty)
+        state.account_changed.connect(self._show_on_duty)
+        self._show_on_duty()
         self._render_state()
+
+    def _show_on_duty(self, *_changed: object) -> None:
+        """The one line of who is on duty now (core.duty); none while signed out."""
+        state = self._state
+        self.on_duty_line.setVisible(state is not None and state.signed_in)
+        if state is not None:
+            self.on_duty_line.setText(on_duty_line(QCoreApplication.translate, state.on_duty))
 
     def set_claims(self, claims: ClaimBoard) -> None:
         """Who holds which item (live: another admin's claim shows within a second)."""

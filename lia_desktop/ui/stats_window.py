@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from lia_desktop.core import format as core_format
+from lia_desktop.core.duty import OnDuty, on_duty_names
 from lia_desktop.core.models import (
     ConnectionPhase,
     ConnectionState,
@@ -259,7 +260,7 @@ class ActivityPanel(QFrame):
         layout.setContentsMargins(16, 14, 16, 14)
         layout.addWidget(heading)
         layout.addLayout(grid)
-        #: the admins available now (issue 17), by name, from the team's duty
+        #: who is on duty now (issue 17): the admins connected and not off duty, by name
         self.on_duty_label = Label(self.tr("On duty now"))
         self.on_duty_label.setObjectName("secondary")
         self.on_duty = Label("–")
@@ -270,9 +271,9 @@ class ActivityPanel(QFrame):
         self._heading = heading
         self.speak()
 
-    def show_on_duty(self, names: list[str]) -> None:
-        """Who is on duty now ("Nobody" when no admin is available)."""
-        text = ", ".join(names) if names else self.tr("Nobody")
+    def show_on_duty(self, people: tuple[OnDuty, ...]) -> None:
+        """Who is on duty now (core.duty: "Ana, Luis (away)", or "Nobody")."""
+        text = on_duty_names(QCoreApplication.translate, people)
         self.on_duty.setText(text)
         self.on_duty.setAccessibleName(
             self.tr("{label}: {names}").format(label=self.on_duty_label.text(), names=text)
@@ -439,8 +440,8 @@ class StatsWindow(QWidget):
         state.stats_changed.connect(self._render_stats)
         state.presence_changed.connect(self.show_presence)
         state.outage_changed.connect(self.show_outage)
-        state.claims_changed.connect(lambda board: self.activity.show_on_duty(board.on_duty()))
-        self.activity.show_on_duty(state.claims.on_duty())
+        state.on_duty_changed.connect(self.activity.show_on_duty)
+        self.activity.show_on_duty(state.on_duty)
         self.show_connection(state.connection)
         self.show_outage(state.outage)
         self.show_presence(state.presence)
