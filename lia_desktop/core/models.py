@@ -230,7 +230,3 @@ class ClaimBoard:
     def my_duty(self) -> Duty | None:
         entry = None if self.me is None else self.duty.get(self.me)
         return None if entry is None else entry.duty
-
-    def on_duty(self) -> list[str]:
-        """The names of the admins available now, in name order."""
-        return sorted(e.name for e in self.duty.values() if e.duty is Duty.AVAILABLE)

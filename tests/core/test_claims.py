@@ -28,6 +28,7 @@ from lia_desktop.core.claims import (
     reminders_due,
     taken_message,
 )
+from lia_desktop.core.duty import on_duty_now
 from lia_desktop.core.feed import NotificationFeed
 from lia_desktop.core.i18n import english
 from lia_desktop.core.models import (
@@ -235,7 +236,7 @@ def test_the_newest_duty_per_admin_wins_and_the_board_says_who_is_on_duty() -> N
     assert claims.apply_duty(DutyEntry(ME, "Me", Duty.AVAILABLE, later))
     board = claims.board()
     assert board.my_duty is Duty.AVAILABLE
-    assert board.on_duty() == ["Ana", "Me"]
+    assert [person.name for person in on_duty_now(board)] == ["Ana", "Me"]
     assert ClaimBoard().my_duty is None
 
 

@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 
+from lia_desktop.core.duty import on_duty_line, on_duty_now
 from lia_desktop.core.feed import FeedUpdate, NotificationFeed
+from lia_desktop.core.i18n import english
 from lia_desktop.core.models import ClaimBoard, ClaimKey, Duty
 from lia_desktop.services.errors import ServerError
 from lia_desktop.services.supervisor import ChangeEvent
@@ -159,13 +161,13 @@ async def test_duty_is_fetched_set_and_heard_live(tmp_path: Path) -> None:
     boards: list[ClaimBoard] = []
     sync = make(tmp_path, server, boards)
     await sync.catch_up()
-    assert boards[-1].on_duty() == ["Ana"]
+    assert on_duty_line(english, on_duty_now(boards[-1])) == "On duty: Ana"
     await sync.set_duty(Duty.AWAY)
     assert boards[-1].my_duty is Duty.AWAY
     record = {"admin_id": ANA, "admin_name": "Ana", "status": "off_duty",
               "since": "2026-11-24T10:10:00+00:00"}  # fmt: skip
     sync.on_change(ChangeEvent("admin_duty", "UPDATE", record, {}, "2026-11-24T10:10:00Z"))
-    assert boards[-1].on_duty() == []
+    assert on_duty_line(english, on_duty_now(boards[-1])) == "On duty: Me (away)"
 
 
 def dispute_row(i: int, dispute: int) -> dict[str, Any]:
