@@ -757,7 +757,8 @@ class NotificationCenter(QWidget):
         choices = core_claims.give_to_choices(self.model.claims, key)
         for entry in choices:
             label = core_claims.give_to_label(QCoreApplication.translate, entry)
-            action = self.give_menu.addAction(label)
+            # a name is plain text: QMenu would read "R&D" as R + mnemonic D
+            action = self.give_menu.addAction(label.replace("&", "&&"))
             action.triggered.connect(
                 lambda _checked=False, to=entry: self.reassign_requested.emit(key, to)
             )
