@@ -464,6 +464,7 @@ class NotificationCenter(QWidget):
         #: "On duty: Ana, Luis (away)": who of the team is connected and on duty now
         self.on_duty_line = Label()
         self.on_duty_line.setObjectName("secondary")
+        self.on_duty_line.setWordWrap(True)  # a big team's names never widen the window
 
         self.chips: dict[NotificationType, QPushButton] = {}
         chips = FlowLayout(spacing=4)  # wraps: the row never makes the window wider than a screen
