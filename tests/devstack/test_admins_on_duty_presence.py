@@ -1,7 +1,8 @@
 """The admins' presence channel ``admins_on_duty`` (issue 17, migration 20261130160000).
 
 Three admins' realtime-py clients join it keyed by their ids, as the app does: each
-sees the others, and one whose socket goes is gone from everyone's state. Customers,
+sees the others, and one whose socket goes is gone from everyone's state (one whose
+socket stays open but silent, a laptop that slept, at the idle timeout). Customers,
 the anon key and (while admins need aal2) an aal1 admin are refused at join, as a
 hosted project answers; a public join of the same topic shares nothing with it.
 """
@@ -16,8 +17,11 @@ from typing import Any
 
 import jwt
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 from realtime import AsyncRealtimeChannel, AsyncRealtimeClient
 
+from lia_desktop.devstack.realtime import RealtimeService
 from tests.devstack.realtime_clients import Inbox, Statuses, realtime_client, user_token
 from tests.fixtures import DevstackProcess, DevstackUser
 
@@ -145,3 +149,49 @@ async def test_a_public_join_of_the_topic_neither_sees_nor_joins_the_admins(
             lambda s: [m["duty"] for m in s.get(admin_user.id, [])] == ["away"]
         )
         assert len(watcher.channel.presence_state()[admin_user.id]) == 1  # not the intruder's
+
+
+async def keep_talking(client: AsyncRealtimeClient, every: float) -> None:
+    """Websocket pings (as the app sends them), more often than realtime-py's 15 s floor."""
+    while client._ws_connection is not None:
+        await client._ws_connection.ping()
+        await asyncio.sleep(every)
+
+
+async def test_a_silent_socket_leaves_at_the_idle_timeout(
+    devstack: DevstackProcess, admin_user: DevstackUser
+) -> None:
+    """A laptop closed with its socket open sends no FIN: hosted Realtime (Phoenix's 60 s
+    websocket timeout) closes the socket once nothing came for that long; here 2 s."""
+    idle = 2.0
+    service = RealtimeService(devstack.db_url, devstack.jwt_secret, idle_timeout=idle)
+    app = web.Application()
+    service.add_routes(app)
+    await service.start()
+    other = await asyncio.to_thread(devstack.create_user, admin=True)
+    async with AsyncExitStack() as stack:
+        stack.push_async_callback(service.stop)
+        server = await stack.enter_async_context(TestServer(app, host="127.0.0.1"))
+        endpoint = str(server.make_url("/realtime/v1")).replace("http://", "ws://")
+        members = []
+        for user in (admin_user, other):
+            client = AsyncRealtimeClient(endpoint, devstack.anon_key, auto_reconnect=False)
+            await client.connect()
+            stack.push_async_callback(client.close)
+            talking = asyncio.create_task(keep_talking(client, idle / 4))
+            stack.callback(talking.cancel)
+            await client.set_auth(user_token(devstack, user.id, admin=True))
+            members.append((Member(client, user.id), talking))
+        (awake, _), (asleep, asleep_talking) = members
+        for member, _ in members:
+            await member.join({"duty": "available"})
+        await awake.sees({awake.key, asleep.key})
+        assert asleep.client._heartbeat_task is not None
+        asleep.client._heartbeat_task.cancel()  # silent from now on, its socket open
+        asleep_talking.cancel()
+        awake.forget()
+        started = time.monotonic()
+        await awake.sees({awake.key}, within=idle + 5)
+        gone_after = time.monotonic() - started
+        assert idle * 0.8 < gone_after < idle + 2  # not before: awake kept talking
+        print(f"\na silent socket left after {gone_after:.2f} s (idle timeout {idle} s)")

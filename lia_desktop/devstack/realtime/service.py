@@ -69,13 +69,20 @@ UNREACHABLE = "Realtime was unable to connect to the project database"
 JOIN_RETRY_S = 10.0
 #: How often realtime.messages gets its coming day partitions (hosted's janitor does it too).
 PARTITIONS_EVERY_S = 3600.0
+#: Phoenix's websocket ``timeout``, which hosted Realtime keeps: a socket that sent nothing
+#: this long (no frame, no ping: a laptop that slept with it open, a cut route, no FIN) is
+#: closed, and its channels and presence go with it. Clients heartbeat every 25-30 s.
+IDLE_TIMEOUT_S = 60.0
 
 
 class RealtimeService:
     """Start with :meth:`start`; route websocket upgrades to :meth:`handle_websocket`."""
 
-    def __init__(self, conninfo: str, jwt_secret: str) -> None:
+    def __init__(
+        self, conninfo: str, jwt_secret: str, *, idle_timeout: float = IDLE_TIMEOUT_S
+    ) -> None:
         self.jwt_secret = jwt_secret
+        self.idle_timeout = idle_timeout
         catalog = TypeCatalog()
         self.capture = ChangeCapture(conninfo, catalog, on_loss=self._changes_lost)
         self.dispatcher = Dispatcher(conninfo, catalog, on_broadcast=self.send_broadcast)
@@ -201,7 +208,9 @@ class RealtimeService:
             claims = verify(token, self.jwt_secret)
         except TokenError as err:
             return web.json_response({"error": err.message}, status=401)
-        ws = web.WebSocketResponse(max_msg_size=MAX_FRAME_BYTES, autoping=True)
+        ws = web.WebSocketResponse(
+            max_msg_size=MAX_FRAME_BYTES, autoping=True, receive_timeout=self.idle_timeout
+        )
         await ws.prepare(request)
         socket = Socket(self, ws, serializer, token, claims, transport=request.transport)
         self._sockets.add(socket)
@@ -366,6 +375,7 @@ class Socket:
 
     async def run(self) -> None:
         writer = asyncio.create_task(self._write())
+        silent = False
         try:
             async for message in self.ws:
                 if message.type not in (WSMsgType.TEXT, WSMsgType.BINARY):
@@ -381,11 +391,15 @@ class Socket:
                     log.exception("failed to handle %s on %s", frame.event, frame.topic)
                     if frame.ref is not None:
                         self.send(reply(frame, "error", {"reason": "Unknown Error on Channel"}))
+        except TimeoutError:  # nothing for IDLE_TIMEOUT_S: its presence leaves first
+            silent = True
         finally:
             for channel in list(self.channels.values()):
                 self.drop(channel)
             self._outbox.close()
             await writer
+            if silent:
+                await self.close("Idle timeout")
             if self._closer is not None:
                 await self._closer
 
