@@ -10,7 +10,7 @@ import uuid
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from lia_desktop.core.models import ClaimBoard, Duty, DutyEntry
+from lia_desktop.core.models import ClaimBoard, ConnectionPhase, ConnectionState, Duty, DutyEntry
 from lia_desktop.ui.app_state import AppState
 from lia_desktop.ui.notification_center import NotificationCenter
 from tests.ui.test_center_claims import FEED, ME, T0
@@ -28,6 +28,7 @@ def test_a_big_teams_on_duty_line_fits_the_screen(qtbot: QtBot) -> None:
     state.signed_in_as("admin@lia.test")
     state.publish_feed(FEED, 4)
     state.publish_claims(ClaimBoard(ME, {}, roster))
+    state.publish_connection(ConnectionState(ConnectionPhase.LIVE))  # who is on duty is known
     center = NotificationCenter(relative_time=lambda at: f"{at:%H:%M}", clock=lambda: T0)
     qtbot.addWidget(center)
     center.bind(state)
