@@ -56,8 +56,12 @@ def on_duty_now(board: ClaimBoard) -> tuple[OnDuty, ...]:
     return tuple(OnDuty(entry.admin, entry.name, entry.duty is Duty.AWAY) for entry in chosen)
 
 
-def on_duty_names(translate: Translate, people: tuple[OnDuty, ...]) -> str:
-    """ "Ana, Luis (away)", or "Nobody" (the stats window's list under its own label)."""
+def on_duty_names(translate: Translate, people: tuple[OnDuty, ...] | None) -> str:
+    """ "Ana, Luis (away)", or "Nobody" (the stats window's list under its own label);
+    ``people`` None: not known, this app is not connected (the last list seen may be stale:
+    who left meanwhile cannot be told)."""
+    if people is None:
+        return translate("Duty", "Not known while not connected")
     if not people:
         return translate("Duty", "Nobody")
     return ", ".join(
@@ -66,8 +70,11 @@ def on_duty_names(translate: Translate, people: tuple[OnDuty, ...]) -> str:
     )
 
 
-def on_duty_line(translate: Translate, people: tuple[OnDuty, ...]) -> str:
-    """ "On duty: Ana, Luis (away)", or "Nobody is on duty" (the center's one line)."""
+def on_duty_line(translate: Translate, people: tuple[OnDuty, ...] | None) -> str:
+    """ "On duty: Ana, Luis (away)", or "Nobody is on duty" (the center's one line); None:
+    not known while this app is offline."""
+    if people is None:
+        return translate("Duty", "On duty: not known while not connected")
     if not people:
         return translate("Duty", "Nobody is on duty")
     return translate("Duty", "On duty: {names}").format(names=on_duty_names(translate, people))

@@ -57,7 +57,7 @@ class AppState(QObject):
     outage_changed = Signal(object)  # Outage: since when the app has not been live
     outage_announced = Signal(object)  # Outage: it lasted NOTICE_AFTER; an event, once each
     claims_changed = Signal(object)  # ClaimBoard: who holds which item
-    on_duty_changed = Signal(object)  # tuple[OnDuty, ...]: who is on duty now (core.duty)
+    on_duty_changed = Signal(object)  # tuple[OnDuty, ...] | None: on duty now (None: offline)
     claim_notice_changed = Signal(str)  # the answer to this admin's last claim ("" when won)
     _queued = Signal(object)  # a callable from a foreign thread
 
@@ -78,8 +78,9 @@ class AppState(QObject):
         self.dnd_until: datetime | None = None
         self.outage = Outage()
         self.claims = ClaimBoard()
-        #: who is on duty now: the claims' roster kept to the admins present (core.duty)
-        self.on_duty: tuple[OnDuty, ...] = ()
+        #: who is on duty now: the claims' roster kept to the admins present (core.duty);
+        #: None while not live (the presence last seen cannot tell who left meanwhile)
+        self.on_duty: tuple[OnDuty, ...] | None = None
         self.claim_notice = ""
         self._clock = clock
         self._notice_after = outage_notice_after
@@ -153,6 +154,7 @@ class AppState(QObject):
             self.connection = state
             self.connection_changed.emit(state)
             self._set_outage(self.outage.observe(state.phase, self._clock()))
+            self._set_on_duty()
 
     def _set_outage(self, outage: Outage) -> None:
         if outage != self.outage:
@@ -190,7 +192,11 @@ class AppState(QObject):
         if claims != self.claims:
             self.claims = claims
             self.claims_changed.emit(claims)
-        on_duty = on_duty_now(claims)
+        self._set_on_duty()
+
+    def _set_on_duty(self) -> None:
+        live = self.connection.phase is ConnectionPhase.LIVE
+        on_duty = on_duty_now(self.claims) if live else None
         if on_duty != self.on_duty:
             self.on_duty = on_duty
             self.on_duty_changed.emit(on_duty)

@@ -271,8 +271,9 @@ class ActivityPanel(QFrame):
         self._heading = heading
         self.speak()
 
-    def show_on_duty(self, people: tuple[OnDuty, ...]) -> None:
-        """Who is on duty now (core.duty: "Ana, Luis (away)", or "Nobody")."""
+    def show_on_duty(self, people: tuple[OnDuty, ...] | None) -> None:
+        """Who is on duty now (core.duty: "Ana, Luis (away)", "Nobody", or not known while
+        offline)."""
         text = on_duty_names(QCoreApplication.translate, people)
         self.on_duty.setText(text)
         self.on_duty.setAccessibleName(

@@ -54,3 +54,9 @@ def test_the_board_carries_who_is_present_once_known() -> None:
     assert claims.set_present(frozenset({ANA}))
     assert not claims.set_present(frozenset({ANA}))
     assert claims.board().present == frozenset({ANA})
+
+
+def test_not_connected_the_words_say_it_is_not_known() -> None:
+    """The presence last seen cannot tell who left while this app was not connected."""
+    assert on_duty_names(english, None) == "Not known while not connected"
+    assert on_duty_line(english, None) == "On duty: not known while not connected"

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from pytestqt.qtbot import QtBot
 
-from lia_desktop.core.models import ClaimBoard, Duty, DutyEntry
+from lia_desktop.core.models import ClaimBoard, ConnectionPhase, ConnectionState, Duty, DutyEntry
 from lia_desktop.ui.app_state import AppState
 from lia_desktop.ui.stats_window import CoreStatsFormat, StatsWindow
 from lia_desktop.ui.tray_icon import TrayController
@@ -70,9 +70,10 @@ def test_the_stats_window_names_who_is_on_duty(qtbot: QtBot, state: AppState) ->
     window = StatsWindow(CoreStatsFormat())
     qtbot.addWidget(window)
     window.bind(state)
+    state.publish_connection(ConnectionState(ConnectionPhase.LIVE))
     assert window.activity.on_duty.text() == "Nobody"
     state.publish_claims(team(Duty.AVAILABLE))
     assert window.activity.on_duty.text() == "Ana, Diego (away), Laura"  # presence unknown
     assert window.activity.on_duty.accessibleName() == "On duty now: Ana, Diego (away), Laura"
     state.sign_out()
-    assert window.activity.on_duty.text() == "Nobody"
+    assert window.activity.on_duty.text() == "Not known while not connected"

@@ -10,7 +10,13 @@ from datetime import UTC, datetime
 import pytest
 from pytestqt.qtbot import QtBot
 
-from lia_desktop.core.models import ClaimBoard, Duty, DutyEntry
+from lia_desktop.core.models import (
+    ClaimBoard,
+    ConnectionPhase,
+    ConnectionState,
+    Duty,
+    DutyEntry,
+)
 from lia_desktop.ui.app_state import AppState
 from lia_desktop.ui.notification_center import NotificationCenter
 from lia_desktop.ui.stats_window import CoreStatsFormat, StatsWindow
@@ -32,6 +38,7 @@ TEAM = ClaimBoard(
 def state() -> AppState:
     state = AppState()
     state.signed_in_as("admin@lia.test")
+    state.publish_connection(ConnectionState(ConnectionPhase.LIVE))
     return state
 
 
@@ -75,4 +82,21 @@ def test_the_center_has_no_duty_line_while_signed_out(qtbot: QtBot, state: AppSt
     assert center.on_duty_line.isVisible()
     state.sign_out()
     assert not center.on_duty_line.isVisible()
-    assert state.on_duty == ()
+    assert state.on_duty is None
+
+
+def test_offline_the_windows_say_who_is_on_duty_is_not_known(qtbot: QtBot, state: AppState) -> None:
+    """The presence last seen cannot tell who left while this app was offline."""
+    stats = StatsWindow(CoreStatsFormat())
+    center = NotificationCenter(relative_time=lambda at: f"{at:%H:%M}", clock=lambda: T0)
+    qtbot.addWidget(stats)
+    qtbot.addWidget(center)
+    stats.bind(state)
+    center.bind(state)
+    state.publish_claims(TEAM)
+    assert center.on_duty_line.text() == "On duty: Ana, Luis (away)"
+    state.publish_connection(ConnectionState(ConnectionPhase.RECONNECTING, attempt=1))
+    assert center.on_duty_line.text() == "On duty: not known while not connected"
+    assert stats.activity.on_duty.text() == "Not known while not connected"
+    state.publish_connection(ConnectionState(ConnectionPhase.LIVE))
+    assert stats.activity.on_duty.text() == "Ana, Luis (away)"
