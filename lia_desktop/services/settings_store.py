@@ -49,7 +49,8 @@ class SettingsStore:
             return self._read()
         except FileNotFoundError:
             return None
-        except (OSError, ValueError) as error:  # unreadable, not JSON, or invalid (SettingsError)
+        # unreadable, not JSON (or nested deeper than the decoder goes), invalid (SettingsError)
+        except (OSError, ValueError, RecursionError) as error:
             self._set_aside(f"{self.path}: {error}")
             return None
 
