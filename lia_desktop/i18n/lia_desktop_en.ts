@@ -24,10 +24,6 @@
             <translation>On duty now</translation>
         </message>
         <message>
-            <source>Nobody</source>
-            <translation>Nobody</translation>
-        </message>
-        <message>
             <source>{label}: {names}</source>
             <translation>{label}: {names}</translation>
         </message>
@@ -203,6 +199,33 @@
         <message>
             <source>LIA Desktop could not start:</source>
             <translation>LIA Desktop could not start:</translation>
+        </message>
+    </context>
+    <context>
+        <name>Duty</name>
+        <message>
+            <source>Not known while not connected</source>
+            <translation>Not known while not connected</translation>
+        </message>
+        <message>
+            <source>Nobody</source>
+            <translation>Nobody</translation>
+        </message>
+        <message>
+            <source>{name} (away)</source>
+            <translation>{name} (away)</translation>
+        </message>
+        <message>
+            <source>On duty: not known while not connected</source>
+            <translation>On duty: not known while not connected</translation>
+        </message>
+        <message>
+            <source>Nobody is on duty</source>
+            <translation>Nobody is on duty</translation>
+        </message>
+        <message>
+            <source>On duty: {names}</source>
+            <translation>On duty: {names}</translation>
         </message>
     </context>
     <context>
@@ -606,8 +629,8 @@
             <translation>Take this item so other admins know (C)</translation>
         </message>
         <message>
-            <source>No other admin has set their duty yet</source>
-            <translation>No other admin has set their duty yet</translation>
+            <source>No other admin on the team yet</source>
+            <translation>No other admin on the team yet</translation>
         </message>
         <message numerus="yes">
             <source>%n unread of the chosen types</source>

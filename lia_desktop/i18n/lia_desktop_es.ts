@@ -24,10 +24,6 @@
             <translation>De turno ahora</translation>
         </message>
         <message>
-            <source>Nobody</source>
-            <translation>Nadie</translation>
-        </message>
-        <message>
             <source>{label}: {names}</source>
             <translation>{label}: {names}</translation>
         </message>
@@ -203,6 +199,33 @@
         <message>
             <source>LIA Desktop could not start:</source>
             <translation>LIA Desktop no pudo iniciar:</translation>
+        </message>
+    </context>
+    <context>
+        <name>Duty</name>
+        <message>
+            <source>Not known while not connected</source>
+            <translation>No se sabe mientras no hay conexión</translation>
+        </message>
+        <message>
+            <source>Nobody</source>
+            <translation>Nadie</translation>
+        </message>
+        <message>
+            <source>{name} (away)</source>
+            <translation>{name} (ausente)</translation>
+        </message>
+        <message>
+            <source>On duty: not known while not connected</source>
+            <translation>De turno: no se sabe mientras no hay conexión</translation>
+        </message>
+        <message>
+            <source>Nobody is on duty</source>
+            <translation>Nadie está de turno</translation>
+        </message>
+        <message>
+            <source>On duty: {names}</source>
+            <translation>De turno: {names}</translation>
         </message>
     </context>
     <context>
@@ -606,8 +629,8 @@
             <translation>Tomar este elemento para que los demás administradores lo sepan (C)</translation>
         </message>
         <message>
-            <source>No other admin has set their duty yet</source>
-            <translation>Ningún otro administrador ha indicado aún su estado de turno</translation>
+            <source>No other admin on the team yet</source>
+            <translation>Aún no hay otro administrador en el equipo</translation>
         </message>
         <message numerus="yes">
             <source>%n unread of the chosen types</source>
