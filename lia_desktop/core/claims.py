@@ -99,11 +99,15 @@ class Claims:
         return True
 
     def replace_duty(self, roster: list[DutyEntry]) -> bool:
-        """The server's roster (a catch-up); True if anything changed."""
+        """The server's roster (a catch-up): the team now, so an admin missing from it (the
+        role lost, the account deleted) is off the team here too; True if anything changed."""
         changed = False
         for entry in roster:
             changed |= self.apply_duty(entry)
-        return changed
+        gone = self._duty.keys() - {entry.admin for entry in roster}
+        for admin in gone:
+            del self._duty[admin]
+        return changed or bool(gone)
 
     def apply(self, claim: Claim) -> bool:
         """Keep ``claim`` unless a newer change of its item is known; True if it changed."""

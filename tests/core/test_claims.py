@@ -228,10 +228,9 @@ def test_the_newest_duty_per_admin_wins_and_the_board_says_who_is_on_duty() -> N
     claims = Claims(ME)
     later = T0 + timedelta(minutes=5)
     assert claims.board().my_duty is None
-    assert claims.replace_duty(
-        [DutyEntry(ANA, "Ana", Duty.AVAILABLE, T0), DutyEntry(ME, "Me", Duty.AWAY, T0)]
-    )
-    assert not claims.replace_duty([DutyEntry(ANA, "Ana", Duty.AVAILABLE, T0)])
+    team = [DutyEntry(ANA, "Ana", Duty.AVAILABLE, T0), DutyEntry(ME, "Me", Duty.AWAY, T0)]
+    assert claims.replace_duty(team)
+    assert not claims.replace_duty(team)
     assert not claims.apply_duty(DutyEntry(ME, "Me", Duty.AVAILABLE, T0 - timedelta(1)))
     assert claims.apply_duty(DutyEntry(ME, "Me", Duty.AVAILABLE, later))
     board = claims.board()
