@@ -208,6 +208,29 @@ def parse_unread(record: object) -> ReadKey:
     return ReadKey(admin, _int(obj, "notification_id", "unread"))
 
 
+#: An admin's name as rows, menus, toasts and trails show it: one line, and short enough
+#: that one long word cannot widen a window (each admin picks their own name; every other
+#: admin's app shows it).
+MAX_ADMIN_NAME_CHARS = 48
+
+
+def admin_name(raw: str, admin: uuid.UUID | None) -> str:
+    """``raw`` as shown; a name of blanks only (a space, U+2800) names the admin by the start
+    of their id ("Admin 1a2b3c4d") rather than by nothing: an empty name read as "Taken by "
+    and "On duty: , Luis", and a trail reads "" as a removed admin's."""
+    name = text.plain(raw, MAX_ADMIN_NAME_CHARS, one_line=True)
+    if name or admin is None:
+        return name
+    return f"Admin {str(admin)[:8]}"
+
+
+def _admin_id(value: object) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
 def parse_claim(record: object) -> Claim:
     """An ``admin_claim``/``admin_release`` answer, a row of ``admin_claims_held``, or the
     ``record`` of an ``admin_claims`` change: holder and holder_name null when nobody has it."""
@@ -221,7 +244,7 @@ def parse_claim(record: object) -> Claim:
             holder = uuid.UUID(_str(obj, "holder", what))
         except ValueError:
             raise WireError(f"{what}.holder: not a UUID: {holder_id!r}") from None
-        name = text.plain(_str(obj, "holder_name", what), text.MAX_TITLE_CHARS, one_line=True)
+        name = admin_name(_str(obj, "holder_name", what), holder)
     elif name is not None:
         raise WireError(f"{what}: a holder_name without a holder: {name!r}")
     return Claim(key, holder, name or "", parse_datetime(obj.get("since"), f"{what}.since"))
@@ -240,8 +263,8 @@ def parse_history(rows: object) -> tuple[ClaimEvent, ...]:
         action = _str(obj, "action", f"history[{n}]")
         if action not in _AUDITED:
             raise WireError(f"history[{n}].action: unknown: {action!r}")
-        after = obj.get("after")
-        to_name = _obj(after, f"history[{n}].after").get("holder_name", "") if after else ""
+        after = _obj(obj.get("after") or {}, f"history[{n}].after")
+        to_name = admin_name(str(after.get("holder_name") or ""), _admin_id(after.get("holder")))
         # a contract older than 20261130151500 has no name for an admin whose account is gone
         actor_name = (
             "" if obj.get("actor_name") is None else _str(obj, "actor_name", f"history[{n}]")
@@ -249,8 +272,8 @@ def parse_history(rows: object) -> tuple[ClaimEvent, ...]:
         events.append(
             ClaimEvent(
                 action,
-                text.plain(actor_name, text.MAX_TITLE_CHARS, one_line=True),
-                text.plain(str(to_name or ""), text.MAX_TITLE_CHARS, one_line=True),
+                admin_name(actor_name, _admin_id(obj.get("actor")) if actor_name else None),
+                to_name,
                 parse_datetime(obj.get("at"), f"history[{n}].at"),
             )
         )
@@ -271,7 +294,7 @@ def parse_duty(record: object) -> DutyEntry:
         duty = Duty(_str(obj, "status", what))
     except ValueError:
         raise WireError(f"{what}.status: unknown: {obj.get('status')!r}") from None
-    name = text.plain(_str(obj, "admin_name", what), text.MAX_TITLE_CHARS, one_line=True)
+    name = admin_name(_str(obj, "admin_name", what), admin)
     return DutyEntry(admin, name, duty, parse_datetime(obj.get("since"), f"{what}.since"))
 
 
