@@ -92,6 +92,7 @@ with pieces (kind, name, on_what) as (
     ('function', 'private.notify_professional_applied()', null),
     ('function', 'private.notify_review_created()', null),
     ('function', 'private.notify_user_signed_up()', null),
+    ('function', 'private.on_the_team(auth.users)', null),
     ('function', 'private.percent_change(numeric,numeric)', null),
     ('function', 'private.recompute_admin_stats()', null),
     ('function', 'private.recompute_admin_stats_daily()', null),

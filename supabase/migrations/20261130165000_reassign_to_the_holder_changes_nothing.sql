@@ -3,7 +3,8 @@
 -- now(): the holder's reminder and the team's escalation clocks started over) and appended
 -- another "gave it to" to the item's trail: two admins giving an item to the same colleague
 -- at once, or one admin's repeated G, Enter before the first answer arrived, did that.
--- Same signature, same contract piece; the contract's version is this migration's (the
+-- Only an admin on the team now (private.on_the_team: not banned, not deleted) can be
+-- handed an item. Same signature, same contract piece; the contract's version is this migration's (the
 -- newest migration's, as tests/devstack/test_contract_pieces.py checks).
 
 create or replace function public.admin_reassign(item_type text, item_id bigint, to_admin uuid)
@@ -17,8 +18,7 @@ declare
   v_claim public.admin_claims;
 begin
   perform private.require_claimable(item_type, item_id);
-  if not exists (select 1 from auth.users u
-                  where u.id = to_admin and u.raw_app_meta_data ->> 'role' = 'admin') then
+  if not exists (select 1 from auth.users u where u.id = to_admin and private.on_the_team(u)) then
     raise exception '% is not an admin', to_admin using errcode = 'invalid_parameter_value';
   end if;
   insert into public.admin_claims as c (item_type, item_id)

@@ -434,6 +434,13 @@ def test_the_roster_is_every_admin_and_no_one_else(migrated_conninfo: str) -> No
         quiet = new_auth_user(conn, "Sofía Quiet", "Medellín", "admin", age=timedelta(days=3))
         demoted = new_auth_user(conn, "Pedro Former", "Cali", "admin")
         customer = new_auth_user(conn, "Carla Customer", "Cali")
+        banned = new_auth_user(conn, "Bruno Banned", "Cali", "admin")
+        deleted = new_auth_user(conn, "Dora Deleted", "Cali", "admin")
+        conn.execute(
+            "update auth.users set banned_until = now() + interval '1 day' where id = %s",
+            (banned,),
+        )
+        conn.execute("update auth.users set deleted_at = now() where id = %s", (deleted,))
         act_as(conn, {**ADMIN_CLAIMS, "sub": demoted})
         rpc(conn, "admin_set_duty('available')")
         act_as_postgres(conn)
@@ -443,14 +450,22 @@ def test_the_roster_is_every_admin_and_no_one_else(migrated_conninfo: str) -> No
         )
         created = conn.execute("select created_at from auth.users where id = %s", (quiet,))
         made = created.fetchone()
+        dispute = new_dispute(conn)
         act_as(conn, ana)
         roster = {r["admin"]: r for r in rpc(conn, "admin_duty_roster()")}
+        for gone in (banned, deleted, demoted):  # nobody off the team is handed an item
+            with pytest.raises(psycopg.errors.InvalidParameterValue), conn.transaction():
+                rpc(conn, "admin_reassign('disputes', %s, %s)", dispute, gone)
+        given = rpc(conn, "admin_reassign('disputes', %s, %s)", dispute, quiet)
     assert made is not None
     assert (roster[quiet]["admin_name"], roster[quiet]["status"]) == ("Sofía Quiet", "available")
     assert datetime.fromisoformat(roster[quiet]["since"]) == made["created_at"]
     assert ana["sub"] in roster
     assert demoted not in roster
     assert customer not in roster
+    assert banned not in roster
+    assert deleted not in roster
+    assert given["holder"] == quiet
 
 
 def test_held_claims_say_whether_their_item_is_resolved(migrated_conninfo: str) -> None:
