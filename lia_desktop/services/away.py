@@ -128,6 +128,10 @@ async def _add_match(bus: MessageBus, rule: str) -> bool:
     return True
 
 
+#: seconds a screen stays locked before the team sees the admin Away: a lock undone sooner
+#: (a glance away, a locker flickering) writes nothing every other admin's app hears. Sleep
+#: has none: the computer is gone at once.
+LOCK_GRACE = 5.0
 #: seconds between tries at setting Available again: a computer that woke reaches the
 #: network within seconds, or a minute on a slow Wi-Fi
 BACK_RETRY_DELAYS = (2.0, 5.0, 10.0, 30.0, 60.0)
@@ -154,6 +158,7 @@ class AwayKeeper:
         translate: Translate,
         now: Callable[[], datetime] = lambda: datetime.now().astimezone(),
         retry_delays: tuple[float, ...] = BACK_RETRY_DELAYS,
+        lock_grace: float = LOCK_GRACE,
     ) -> None:
         self._set_duty = set_duty
         self._board = board
@@ -163,12 +168,15 @@ class AwayKeeper:
         self._translate = translate
         self._now = now
         self._retry_delays = retry_delays
+        self._lock_grace = lock_grace
+        self._locked = False
         self._decisions = AwayWhileAbsent()
         self._turn = asyncio.Lock()
         self._tasks = BackgroundTasks("away", expected=(ServiceError,))
         self._last: asyncio.Task[None] | None = None
 
     def screen_lock_changed(self, locked: bool) -> None:
+        self._locked = locked
         self._changed(Absence.LOCKED, locked)
 
     def sleeping(self) -> None:
@@ -191,6 +199,10 @@ class AwayKeeper:
             await asyncio.wait({self._last})
 
     async def _absent(self, absence: Absence) -> None:
+        if absence is Absence.LOCKED:
+            await asyncio.sleep(self._lock_grace)
+            if not self._locked:
+                return  # unlocked within the grace: nothing to set, nothing to undo
         async with self._turn:
             duty = self._board().my_duty
             if not self._decisions.absent(absence, duty, self._enabled(), self._now()):

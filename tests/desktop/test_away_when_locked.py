@@ -28,6 +28,7 @@ from dbus_fast.aio import MessageBus
 from lia_desktop.app import DesktopApp
 from lia_desktop.core.models import Duty
 from lia_desktop.services.auth import AuthSession
+from lia_desktop.services.away import LOCK_GRACE
 from tests.app.conftest import AppFactory, Runner, until
 from tests.app.test_sign_in_and_live import signed_in
 from tests.desktop.demo import dunst_history, dunstctl, new_toasts
@@ -38,8 +39,9 @@ from tests.platform.test_sleep_delay import logind_on, prepare_for_sleep
 
 pytestmark = pytest.mark.devstack  # desktop + skip elsewhere: tests/desktop/conftest.py
 
-#: the bound the test holds the app to: the team sees the admin Away within a second
-AWAY_WITHIN_S = 1.0
+#: the bound the test holds the app to: the team sees the admin Away within a second of
+#: the lock's grace (a shorter lock changes nothing the team sees)
+AWAY_WITHIN_S = LOCK_GRACE + 1.0
 #: after an unlock that must change nothing, how long to watch for a change
 SETTLE_S = 2.0
 LOCKER = "org.freedesktop.ScreenSaver"
@@ -118,10 +120,17 @@ def test_locking_sets_away_within_a_second_and_unlocking_sets_available_with_a_t
         await asyncio.to_thread(dunstctl, "close-all")
         before = {e["id"]["data"] for e in await asyncio.to_thread(dunst_history)}
         async with screen_locker() as locker:
+            await locker.active_changed(True)  # a glance away: shorter than the grace
+            await asyncio.sleep(LOCK_GRACE / 5)
+            await locker.active_changed(False)
+            await asyncio.sleep(LOCK_GRACE)
+            assert await asyncio.to_thread(duty_row, devstack, admin) == "available"
+            assert ticked(app) is Duty.AVAILABLE
+
             await locker.active_changed(True)
             took = await row_becomes(devstack, admin, "away")
             print(f"admin_duty 'away' {took * 1000:.0f} ms after ActiveChanged(true)")
-            assert took < AWAY_WITHIN_S
+            assert LOCK_GRACE - 0.5 <= took < AWAY_WITHIN_S  # timed from after the signal went
             await until(lambda: ticked(app) is Duty.AWAY)
 
             await locker.active_changed(False)

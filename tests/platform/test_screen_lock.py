@@ -201,7 +201,9 @@ class Server:
         return ClaimBoard(ME, {}, dict(self.held))
 
 
-def keeper_for(server: Server, toasts: list[Toast], *, enabled: bool = True) -> AwayKeeper:
+def keeper_for(
+    server: Server, toasts: list[Toast], *, enabled: bool = True, lock_grace: float = 0.0
+) -> AwayKeeper:
     return AwayKeeper(
         server.set_duty,
         server.board,
@@ -211,6 +213,7 @@ def keeper_for(server: Server, toasts: list[Toast], *, enabled: bool = True) -> 
         english,
         now=lambda: server.clock,
         retry_delays=RETRY_DELAYS,
+        lock_grace=lock_grace,
     )
 
 
@@ -241,7 +244,10 @@ async def test_an_unlock_waits_for_the_away_it_undoes() -> None:
     server.hold = asyncio.Event()
     keeper = keeper_for(server, toasts)
     keeper.screen_lock_changed(True)
-    keeper.screen_lock_changed(False)  # a quick lock: the Away is still on its way
+    for _ in range(10):
+        await asyncio.sleep(0)
+    assert server.calls == [Duty.AWAY]  # the grace is over, the Away is on its way
+    keeper.screen_lock_changed(False)
     for _ in range(10):
         await asyncio.sleep(0)
     assert server.calls == [Duty.AWAY]
@@ -384,5 +390,28 @@ async def test_a_lock_between_tries_waits_for_the_unlock() -> None:
     await settle(keeper)
     assert server.calls == [Duty.AWAY, Duty.AVAILABLE, Duty.AVAILABLE]
     assert server.board().my_duty is Duty.AVAILABLE
+    assert len(toasts) == 1
+    await keeper.close()
+
+
+async def test_a_lock_shorter_than_the_grace_changes_nothing_the_team_sees() -> None:
+    """Red team 3: ten quick lock/unlock cycles wrote 20 duties every admin's app heard
+    and toasted "You are Available again" ten times."""
+    server, toasts = Server(Duty.AVAILABLE), list[Toast]()
+    keeper = keeper_for(server, toasts, lock_grace=0.2)
+    for _ in range(10):
+        keeper.screen_lock_changed(True)
+        await asyncio.sleep(0.01)
+        keeper.screen_lock_changed(False)
+    await settle(keeper)
+    assert (server.calls, toasts) == ([], [])
+    keeper.screen_lock_changed(True)  # a lock that lasts: Away once the grace is over
+    await asyncio.sleep(0.1)
+    assert server.calls == []
+    await settle(keeper)
+    assert server.calls == [Duty.AWAY]
+    keeper.screen_lock_changed(False)
+    await settle(keeper)
+    assert server.calls == [Duty.AWAY, Duty.AVAILABLE]
     assert len(toasts) == 1
     await keeper.close()
