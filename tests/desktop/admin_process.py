@@ -11,8 +11,8 @@ each: refresh tokens are keyed by project and email, so each admin keeps their o
 "last email" entry is keyed by project only, so a profile started after another admin signed
 in to the same project starts signed in as that admin (seen: a new profile with only the
 project in its settings came up live, no dialog). The app has no profiles within one OS account
-(no ``--profile``; only ``--demo`` has its own), so tests here start every profile before any
-of them signs in, and restart none.
+(no ``--profile``; only ``--demo`` has its own), so tests here clear that entry, start every
+profile before any of them signs in, and restart none.
 """
 
 from __future__ import annotations

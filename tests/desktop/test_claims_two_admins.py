@@ -15,6 +15,7 @@ press: that admin is "A".
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import time
@@ -22,11 +23,14 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
+import keyring
+import keyring.errors
 import psycopg
 import pytest
 
 from lia_desktop.app import DEFAULT_WEB_ADMIN_URL
 from lia_desktop.core.settings import Settings
+from lia_desktop.services.auth import KEYRING_SERVICE
 from tests.desktop.admin_process import AdminProcess, AppReader
 from tests.desktop.test_screen_reader import accessibility_bus  # noqa: F401 (fixture)
 from tests.desktop.test_tray_and_toasts import displayed, dunstctl, wait_for
@@ -142,6 +146,10 @@ def desks(devstack: DevstackProcess, accessibility_bus: None) -> Iterator[list[D
     settings file. Both are stopped after the test by PID (SIGTERM, then wait) and must leave
     no process behind."""
     admins = [devstack.create_user(admin=True), devstack.create_user(admin=True)]
+    # Two admins who never signed in on this desktop: earlier tests' admins did, and the
+    # keyring's project-wide "last email" would start the second profile as one of them.
+    with contextlib.suppress(keyring.errors.PasswordDeleteError):
+        keyring.delete_password(KEYRING_SERVICE, f"{devstack.api_url.rstrip('/')}|last-email")
     project = Settings(
         devstack.api_url, devstack.anon_key, DEFAULT_WEB_ADMIN_URL, launch_at_login=False
     )

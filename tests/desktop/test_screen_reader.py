@@ -150,9 +150,11 @@ async def _has_owner(session: MessageBus) -> bool:
     return bool(owned)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def accessibility_bus() -> Iterator[None]:
-    """The session's accessibility bus, up for the test and stopped after it (by PID)."""
+    """The session's accessibility bus, up from the first test that needs it to the end of
+    the run, and then stopped (by PID). One bus for the run, as a desktop session has: Qt's
+    bridge in this process registers with the first bus it sees and not with a second."""
     launcher = subprocess.Popen(
         [LAUNCHER, "--launch-immediately"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
