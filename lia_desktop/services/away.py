@@ -29,6 +29,7 @@ from lia_desktop.core.away import Absence, AwayWhileAbsent, back_toast
 from lia_desktop.core.i18n import Translate
 from lia_desktop.core.models import ClaimBoard, Duty, DutyEntry, Toast
 from lia_desktop.services.errors import ServiceError
+from lia_desktop.services.power import add_match
 from lia_desktop.services.tasks import BackgroundTasks
 
 log = logging.getLogger(__name__)
@@ -86,7 +87,7 @@ class ScreenLockWatcher:
             log.info("no session bus (%s): screen lock is not watched", exc)
             return False
         bus.add_message_handler(self._handle)
-        watched = [locker for locker in LOCKERS if await _add_match(bus, match_rule(locker))]
+        watched = [locker for locker in LOCKERS if await add_match(bus, match_rule(locker))]
         if not watched:
             log.info("no screen locker could be subscribed to: screen lock is not watched")
             bus.disconnect()
@@ -109,23 +110,6 @@ class ScreenLockWatcher:
             self._bus.disconnect()
             await self._bus.wait_for_disconnect()  # type: ignore[no-untyped-call]  # untyped upstream
             self._bus = None
-
-
-async def _add_match(bus: MessageBus, rule: str) -> bool:
-    reply = await bus.call(
-        Message(
-            destination="org.freedesktop.DBus",
-            path="/org/freedesktop/DBus",
-            interface="org.freedesktop.DBus",
-            member="AddMatch",
-            signature="s",
-            body=[rule],
-        )
-    )
-    if reply is None or reply.message_type is MessageType.ERROR:
-        log.warning("could not subscribe to %s: %s", rule, reply and reply.body)
-        return False
-    return True
 
 
 #: seconds a screen stays locked before the team sees the admin Away: a lock undone sooner

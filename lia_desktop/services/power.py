@@ -52,6 +52,24 @@ def sleep_signal(message: Message) -> bool | None:
     return None
 
 
+async def add_match(bus: MessageBus, rule: str) -> bool:
+    """Ask the bus for the signals ``rule`` matches; False (logged) when it refuses."""
+    reply = await bus.call(
+        Message(
+            destination="org.freedesktop.DBus",
+            path="/org/freedesktop/DBus",
+            interface="org.freedesktop.DBus",
+            member="AddMatch",
+            signature="s",
+            body=[rule],
+        )
+    )
+    if reply is None or reply.message_type is MessageType.ERROR:
+        log.warning("could not subscribe to %s: %s", rule, reply and reply.body)
+        return False
+    return True
+
+
 def _call_safely(callback: Callable[[], None], what: str) -> None:
     try:
         callback()
@@ -97,18 +115,7 @@ class SleepWatcher:
             log.info("no system bus (%s): sleep/wake falls back to clock-jump detection", exc)
             return False
         bus.add_message_handler(self._handle)
-        reply = await bus.call(
-            Message(
-                destination="org.freedesktop.DBus",
-                path="/org/freedesktop/DBus",
-                interface="org.freedesktop.DBus",
-                member="AddMatch",
-                signature="s",
-                body=[MATCH_RULE],
-            )
-        )
-        if reply is None or reply.message_type is MessageType.ERROR:
-            log.warning("could not subscribe to %s: %s", PREPARE_FOR_SLEEP, reply and reply.body)
+        if not await add_match(bus, MATCH_RULE):
             bus.disconnect()
             return False
         self._bus = bus
