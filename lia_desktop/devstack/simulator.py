@@ -143,6 +143,10 @@ class MarketplaceSimulator:
     _online: dict[str, tuple[AsyncRealtimeClient, AsyncRealtimeChannel]] = field(
         default_factory=dict
     )
+    #: the other admins' apps, present on the admins' channel
+    _teammates_online: dict[str, tuple[AsyncRealtimeClient, AsyncRealtimeChannel]] = field(
+        default_factory=dict
+    )
 
     async def run(self, stop: asyncio.Event) -> None:
         """Act until ``stop`` is set; a failed action is logged and the next one goes on."""
@@ -351,7 +355,8 @@ class MarketplaceSimulator:
 
     async def _ensure_teammates(self, db: psycopg.AsyncConnection[Any]) -> None:
         """The other admins' accounts, as GoTrue writes them (their profiles by trigger);
-        a new one comes on duty."""
+        a new one comes on duty, and each has their app connected: present on the admins'
+        presence channel, as the tray app is, so the demo's "On duty" names them."""
         for admin, name in TEAMMATES.items():
             first = name.split()[0].lower()
             created = await self._one(
@@ -368,6 +373,10 @@ class MarketplaceSimulator:
             )
             if created is not None:
                 await self._as_admin(db, admin, "admin_set_duty", "available")
+            if self.realtime_url and admin not in self._teammates_online:
+                self._teammates_online[admin] = await self._present(
+                    admin, "admins_on_duty", {"admin": admin}
+                )
 
     async def churn_presence(self, db: psycopg.AsyncConnection[Any]) -> None:
         """One simulated customer comes online or goes offline."""
@@ -381,6 +390,15 @@ class MarketplaceSimulator:
         )
         if user is None or user in self._online:
             return
+        self._online[user] = await self._present(
+            user, "online_users", {"user_id": user, "online_at": datetime.now(UTC).isoformat()}
+        )
+
+    async def _present(
+        self, key: str, topic: str, meta: dict[str, Any]
+    ) -> tuple[AsyncRealtimeClient, AsyncRealtimeChannel]:
+        """``key`` present on the private presence channel ``topic``, on a socket of its own
+        as each person's device has; closing the client ends it."""
         client = AsyncRealtimeClient(
             self.realtime_url, token=self.service_role_key, auto_reconnect=False
         )
@@ -388,14 +406,14 @@ class MarketplaceSimulator:
         options: RealtimeChannelOptions = {
             "config": {
                 "private": True,
-                "presence": {"key": user, "enabled": True},
+                "presence": {"key": key, "enabled": True},
                 "broadcast": None,
             }
         }
-        channel = client.channel("online_users", options)
+        channel = client.channel(topic, options)
         await channel.subscribe()
-        await channel.track({"user_id": user, "online_at": datetime.now(UTC).isoformat()})
-        self._online[user] = (client, channel)
+        await channel.track(meta)
+        return client, channel
 
     async def _go_offline(self, key: str) -> None:
         client, _ = self._online.pop(key)
@@ -405,3 +423,7 @@ class MarketplaceSimulator:
     async def all_offline(self) -> None:
         for key in list(self._online):
             await self._go_offline(key)
+        for client, _ in self._teammates_online.values():
+            with contextlib.suppress(Exception):
+                await client.close()
+        self._teammates_online.clear()

@@ -3,6 +3,7 @@ need one owner and release them later, through the RPCs as admins, so a demo sho
 
 from __future__ import annotations
 
+import asyncio
 import random
 
 import psycopg
@@ -14,6 +15,9 @@ from lia_desktop.devstack.database import (
     prepare_database,
 )
 from lia_desktop.devstack.simulator import TEAMMATES, MarketplaceSimulator
+from tests.devstack.realtime_clients import realtime_client, user_token
+from tests.devstack.test_admins_on_duty_presence import Member
+from tests.fixtures import private_devstack
 
 pytestmark = pytest.mark.devstack
 
@@ -60,3 +64,25 @@ async def test_teammates_claim_and_release_items_that_need_one_owner(
     assert names <= set(TEAMMATES.values())
     assert set(duty) == set(TEAMMATES)  # each came on duty, and may have stepped away since
     assert set(duty.values()) <= {"available", "away"}
+
+
+async def test_the_demo_teammates_are_present_on_the_admins_channel() -> None:
+    """The other admins' apps are connected too: an admin's client on ``admins_on_duty``
+    sees each teammate present, so the demo's "On duty" names them (it lists only the
+    admins present there), and they leave when the simulator stops."""
+    with private_devstack("lia-devstack-teammates-") as stack:
+        simulator = MarketplaceSimulator(
+            stack.db_url,
+            realtime_url=stack.api_url.replace("http", "ws", 1) + "/realtime/v1",
+            service_role_key=stack.service_role_key,
+            rng=random.Random(3),
+        )
+        admin = await asyncio.to_thread(stack.create_user, admin=True)
+        async with realtime_client(stack, user_token(stack, admin.id, admin=True)) as client:
+            me = Member(client, admin.id)
+            await me.join({"admin": admin.id})
+            async with await psycopg.AsyncConnection.connect(stack.db_url, autocommit=True) as db:
+                await simulator.teammate_turn(db)
+            await me.sees({admin.id, *TEAMMATES})
+            await simulator.all_offline()
+            await me.sees({admin.id})
