@@ -421,8 +421,7 @@ class Sync:
         try:
             held = self._parsed(await self._api.claims_held(), wire.parse_claim)
             changed |= self.claims.replace_held(held)
-            roster = self._parsed(await self._api.duty_roster(), wire.parse_duty)
-            changed |= self.claims.replace_duty(roster)
+            changed |= await self._fetch_roster()
         except ServiceError as exc:
             log.warning("claims or duty not fetched: %s", exc)
         if changed:
@@ -644,9 +643,13 @@ class Sync:
         """The team's duty as the server has it now: the roster held here can be stale after
         a sleep (Realtime was down), and the app's own undo of an Away must not overwrite a
         duty the admin picked on another device meanwhile."""
-        roster = self._parsed(await self._api.duty_roster(), wire.parse_duty)
-        if self.claims.replace_duty(roster):
+        if await self._fetch_roster():
             self._tell_claims()
+
+    async def _fetch_roster(self) -> bool:
+        """The server's roster, the team now, in place of the one held; True if it changed."""
+        roster = self._parsed(await self._api.duty_roster(), wire.parse_duty)
+        return self.claims.replace_duty(roster)
 
     async def set_duty(self, duty: Duty) -> DutyEntry:
         """This admin is now ``duty``: on the server (which tells the other admins), then here.
