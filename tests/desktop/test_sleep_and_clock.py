@@ -22,7 +22,7 @@ from dbus_fast.aio import MessageBus
 from PySide6.QtWidgets import QApplication
 
 from lia_desktop.app import LOGIND_BUS_ENV, NOTIFIER_APP_ID, DesktopApp
-from lia_desktop.services import power
+from lia_desktop.services import away, power
 from lia_desktop.services.settings_store import SettingsStore
 from tests.app.conftest import (
     AppFactory,
@@ -143,19 +143,26 @@ def assert_one_summary(toasts: list[dict[str, object]]) -> None:
 
 
 def test_prepare_for_sleep_then_wake_rebuilds_and_catches_up_with_one_summary_toast(
-    run: Runner, make_app: AppFactory, devstack: DevstackProcess, logind_bus: str
+    run: Runner,
+    make_app: AppFactory,
+    devstack: DevstackProcess,
+    logind_bus: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     admin = devstack.create_user(admin=True)
+    # The catch-up alone: this sleep is a paused socket in a running process, and the
+    # Away the app sets for a sleep (REST, then a presence retrack on that socket) ran
+    # meanwhile and now and then rebuilt the socket before the bookings came. Away on
+    # sleep has its own test (test_away_when_locked.py).
+    monkeypatch.setattr(away.AwayKeeper, "sleeping", lambda _keeper: None)
+    monkeypatch.setattr(away.AwayKeeper, "woke", lambda _keeper: None)
 
     async def scenario() -> None:
         app = await signed_in(make_app, devstack, admin)
         await until(lambda: app._sleep_watcher._bus is not None)  # subscribed on the test bus
         await prepare_for_sleep(logind_bus, True)
         toasts = await sleep_and_wake(app, devstack, lambda: prepare_for_sleep(logind_bus, False))
-        # the app set the (Available) admin Away for the sleep and says it undid that
-        back = [t for t in toasts if t["summary"]["data"] == "You are Available again"]  # type: ignore[index]
-        assert len(back) == 1
-        assert_one_summary([t for t in toasts if t not in back])
+        assert_one_summary(toasts)
         await make_app.stop(app)
 
     run(scenario(), timeout=120)
